@@ -1,0 +1,126 @@
+//! The core's one error type. Every variant says what happened and what to do next, in
+//! Chinese (the UI's default language); [`KamError::message_en`] gives the English text.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum KamError {
+    /// Input failed a business rule; nothing was written. `field` names the offending input.
+    #[error("{zh}")]
+    Validation {
+        field: String,
+        zh: String,
+        en: String,
+    },
+    /// A record with the same unique key already exists; nothing was written.
+    #[error("{zh}")]
+    Duplicate {
+        field: String,
+        existing_id: String,
+        zh: String,
+        en: String,
+    },
+    /// The record does not exist, or was deleted.
+    #[error("找不到{entity}（{id}）：它可能已被删除。请刷新列表后重试。")]
+    NotFound { entity: &'static str, id: String },
+    /// The database file was written by a newer KAM; we refuse to touch it.
+    #[error("数据库由更新版本的 KAM 写入（结构版本 {found}，本程序支持到 {supported}）。请升级 KAM 后再打开，数据未做任何改动。")]
+    DatabaseTooNew { found: i64, supported: i64 },
+    /// The database file could not be opened or is not a KAM database.
+    #[error("无法打开数据库 {path}：{reason}。请检查路径和权限，或用 --db 指定其他文件。")]
+    Open { path: String, reason: String },
+    /// SQLite reported an error (disk full, file locked, corruption…). The transaction was rolled back.
+    #[error("数据库操作失败：{0}。本次更改已撤销，数据保持一致；如磁盘已满请先释放空间。")]
+    Storage(#[from] rusqlite::Error),
+    /// A file could not be read or written.
+    #[error("文件读写失败：{0}。请检查路径、权限和磁盘空间。")]
+    Io(#[from] std::io::Error),
+}
+
+impl KamError {
+    /// A stable machine-readable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KamError::Validation { .. } => "validation",
+            KamError::Duplicate { .. } => "duplicate",
+            KamError::NotFound { .. } => "not_found",
+            KamError::DatabaseTooNew { .. } => "database_too_new",
+            KamError::Open { .. } => "open_failed",
+            KamError::Storage(_) => "storage",
+            KamError::Io(_) => "io",
+        }
+    }
+
+    /// The English message (the UI shows it when switched to English).
+    pub fn message_en(&self) -> String {
+        match self {
+            KamError::Validation { en, .. } | KamError::Duplicate { en, .. } => en.clone(),
+            KamError::NotFound { entity, id } => {
+                format!("{} {id} not found: it may have been deleted. Refresh the list and try again.", entity_en(entity))
+            }
+            KamError::DatabaseTooNew { found, supported } => format!(
+                "The database was written by a newer KAM (schema {found}, this program supports up to {supported}). Upgrade KAM to open it; nothing was changed."
+            ),
+            KamError::Open { path, reason } => format!(
+                "Cannot open database {path}: {reason}. Check the path and permissions, or pass --db with another file."
+            ),
+            KamError::Storage(e) => format!(
+                "Database operation failed: {e}. The change was rolled back and the data is consistent; free disk space if the disk is full."
+            ),
+            KamError::Io(e) => format!("File read/write failed: {e}. Check the path, permissions and free space."),
+        }
+    }
+
+    pub(crate) fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        KamError::Validation { field: field.to_string(), zh: zh.into(), en: en.into() }
+    }
+
+    /// The serializable form sent to the UI.
+    pub fn to_dto(&self) -> ErrorDto {
+        let (field, existing_id) = match self {
+            KamError::Validation { field, .. } => (Some(field.clone()), None),
+            KamError::Duplicate { field, existing_id, .. } => (Some(field.clone()), Some(existing_id.clone())),
+            _ => (None, None),
+        };
+        ErrorDto {
+            code: self.code().to_string(),
+            message: self.to_string(),
+            message_en: self.message_en(),
+            field,
+            existing_id,
+        }
+    }
+}
+
+fn entity_en(zh: &str) -> &'static str {
+    match zh {
+        "客户" => "Customer",
+        "联系人" => "Contact",
+        "项目" => "Project",
+        "记录" => "Record",
+        "用户" => "User",
+        _ => "Record",
+    }
+}
+
+/// What the UI receives when a command fails: `{code, message}` plus the English text and,
+/// for validation errors, the field to highlight.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorDto {
+    pub code: String,
+    pub message: String,
+    pub message_en: String,
+    pub field: Option<String>,
+    pub existing_id: Option<String>,
+}
+
+impl From<KamError> for ErrorDto {
+    fn from(e: KamError) -> Self {
+        e.to_dto()
+    }
+}
+
+pub type Result<T, E = KamError> = std::result::Result<T, E>;

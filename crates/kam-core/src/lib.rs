@@ -1,0 +1,181 @@
+//! KAM core: the one library behind the desktop app and the `kam` command line.
+//!
+//! [`Kam`] is the API: open a database file, then call its methods. Everything a user can do
+//! in the app is a method here, so the CLI can do it too. See ARCHITECTURE.md.
+
+mod db;
+mod demo;
+mod dossier;
+pub mod error;
+pub mod model;
+pub mod search;
+mod util;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+pub use db::SCHEMA_VERSION;
+pub use error::{ErrorDto, KamError, Result};
+pub use model::*;
+
+/// The company's time zone for "days since", deadlines and local dates.
+pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+/// The clock the core reads; tests pass a fixed one.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// An open KAM database and who is using it.
+pub struct Kam {
+    conn: Connection,
+    path: PathBuf,
+    clock: Clock,
+    device_id: String,
+    device_tag: String,
+    user_id: String,
+}
+
+/// Where the app and the CLI keep their database unless told otherwise: `$KAM_DB`, else the
+/// platform's data directory (XDG on Linux, %APPDATA% on Windows, Application Support on macOS).
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("KAM_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    directories::ProjectDirs::from("cn", "KAM", "KAM")
+        .map(|d| d.data_dir().join("kam.sqlite3"))
+        .unwrap_or_else(|| PathBuf::from("kam.sqlite3"))
+}
+
+/// Per-write context: the time and the author stamped on every row.
+pub(crate) struct Ctx {
+    pub now: String,
+    pub user: String,
+}
+
+impl Kam {
+    /// Open (creating and migrating if needed) the database at `path`, with the wall clock.
+    pub fn open(path: &Path) -> Result<Kam> {
+        Kam::open_with_clock(path, Arc::new(Utc::now))
+    }
+
+    /// Open with a given clock (tests use a fixed time).
+    pub fn open_with_clock(path: &Path, clock: Clock) -> Result<Kam> {
+        let conn = db::open(path)?;
+        let mut kam = Kam {
+            conn,
+            path: path.to_path_buf(),
+            clock,
+            device_id: String::new(),
+            device_tag: String::new(),
+            user_id: String::new(),
+        };
+        kam.ensure_device()?;
+        Ok(kam)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// First start on this file: a device id, a short device tag for customer codes, and a
+    /// local user so every row has an author.
+    fn ensure_device(&mut self) -> Result<()> {
+        if let (Some(d), Some(t), Some(u)) =
+            (self.setting("device_id")?, self.setting("device_tag")?, self.setting("current_user_id")?)
+        {
+            self.device_id = d;
+            self.device_tag = t;
+            self.user_id = u;
+            return Ok(());
+        }
+        let now = util::ts(self.now());
+        let device_id = util::new_id();
+        let tag = device_tag_from(uuid::Uuid::new_v4().as_bytes());
+        let user_id = util::new_id();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO users (id, name, role, department, created_at, created_by, updated_at, updated_by)
+             VALUES (?1, '本机用户', 'rep', '', ?2, ?1, ?2, ?1)",
+            rusqlite::params![user_id, now],
+        )?;
+        for (k, v) in [("device_id", &device_id), ("device_tag", &tag), ("current_user_id", &user_id)] {
+            tx.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)", [k, v.as_str()])?;
+        }
+        tx.commit()?;
+        self.device_id = device_id;
+        self.device_tag = tag;
+        self.user_id = user_id;
+        Ok(())
+    }
+
+    /// Run `f` in one transaction: all of it is written, or nothing.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction, &Ctx) -> Result<T>) -> Result<T> {
+        let ctx = Ctx { now: util::ts(self.now()), user: self.user_id.clone() };
+        let tx = self.conn.transaction()?;
+        let out = f(&tx, &ctx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Status for the app: version, database, device, user, last exchange with head office.
+    pub fn app_info(&self) -> Result<AppInfo> {
+        let customer_count: u32 =
+            self.conn
+                .query_row("SELECT count(*) FROM customers WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+        let last = self.setting("last_exchange_at")?;
+        let days = last
+            .as_deref()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| {
+                let today = self.now().with_timezone(&DEFAULT_TIME_ZONE).date_naive();
+                (today - t.with_timezone(&DEFAULT_TIME_ZONE).date_naive()).num_days()
+            });
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            db_path: self.path.display().to_string(),
+            schema_version: SCHEMA_VERSION,
+            device_id: self.device_id.clone(),
+            device_tag: self.device_tag.clone(),
+            current_user: self.user(&self.user_id)?,
+            customer_count,
+            last_exchange_at: last,
+            days_since_exchange: days,
+            time_zone: DEFAULT_TIME_ZONE.name().to_string(),
+        })
+    }
+
+    /// Record that an exchange with head office happened now (used by sync).
+    pub fn mark_exchanged(&mut self) -> Result<()> {
+        let now = util::ts(self.now());
+        self.conn
+            .execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('last_exchange_at', ?1)", [now])?;
+        Ok(())
+    }
+
+    /// Fill the database with realistic, deterministic demo data.
+    pub fn load_demo(&mut self, customers: u32, seed: u64) -> Result<DemoReport> {
+        demo::load(self, customers, seed)
+    }
+}
+
+/// Four characters of Crockford base32 (no I, L, O, U) from random bytes.
+fn device_tag_from(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let v = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    (0..4).map(|i| ALPHABET[((v >> (i * 5)) & 31) as usize] as char).collect()
+}
