@@ -1,1 +1,520 @@
-fn main() {}
+//! `kam`: the command line for clerks' scripts and head-office jobs. A thin client of
+//! `kam_core::Kam`, like the desktop app; errors go to stderr with a non-zero exit code.
+
+mod bench;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use kam_core::{
+    Category, ContactInput, CustomerInput, CustomerQuery, CustomerSort, Kam, Lifecycle, Nature, Scale, Tier,
+};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "kam", version, about = "KAM 大客户管理 — command line")]
+struct Cli {
+    /// Database file (default: the app's database in the user's data directory).
+    #[arg(long, global = true, env = "KAM_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create (or migrate) the database and print where it is.
+    Init,
+    /// Show the database, device and user.
+    Info {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fill the database with realistic demo data (deterministic for a seed).
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        customers: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Customers and their dossiers.
+    #[command(subcommand)]
+    Customer(CustomerCmd),
+    /// Contacts and decision makers.
+    #[command(subcommand)]
+    Contact(ContactCmd),
+    /// Users (reps, managers, liaison executives).
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Benchmarks that print figures.
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
+}
+
+#[derive(Args, Default)]
+struct CustomerFields {
+    /// 单位名称
+    #[arg(long)]
+    name: Option<String>,
+    /// 统一社会信用代码 (18 characters)
+    #[arg(long)]
+    credit_code: Option<String>,
+    #[arg(long)]
+    address: Option<String>,
+    /// government | state_owned | private | foreign_invested | public_institution | other (or 中文)
+    #[arg(long, value_parser = parse_enum::<Nature>)]
+    nature: Option<Nature>,
+    #[arg(long)]
+    industry: Option<String>,
+    /// large | medium | small
+    #[arg(long, value_parser = parse_enum::<Scale>)]
+    scale: Option<Scale>,
+    /// government | private | foreign | in_group (or 政府类/社会类/外资类/系统内)
+    #[arg(long, value_parser = parse_enum::<Category>)]
+    category: Option<Category>,
+    /// prospect | negotiating | active | dormant
+    #[arg(long, value_parser = parse_enum::<Lifecycle>)]
+    lifecycle: Option<Lifecycle>,
+    /// Owner rep: user id or name.
+    #[arg(long)]
+    owner: Option<String>,
+    /// Liaison executive: user id or name.
+    #[arg(long)]
+    liaison: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum CustomerCmd {
+    /// Create a customer.
+    Add {
+        #[command(flatten)]
+        f: CustomerFields,
+        /// strategic | key | regular | prospect (or 战略客户…)
+        #[arg(long, value_parser = parse_enum::<Tier>)]
+        tier: Option<Tier>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a dossier (by id, customer code or credit code).
+    Show {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List customers.
+    List {
+        #[arg(long, value_parser = parse_enum::<Tier>)]
+        tier: Option<Tier>,
+        #[arg(long, value_parser = parse_enum::<Category>)]
+        category: Option<Category>,
+        #[arg(long, value_parser = parse_enum::<Lifecycle>)]
+        lifecycle: Option<Lifecycle>,
+        #[arg(long)]
+        owner: Option<String>,
+        /// name | code | tier | updated
+        #[arg(long, default_value = "name")]
+        sort: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search by name, code, contact, phone or pinyin (`hddl`).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit fields of a customer (only the ones given).
+    Edit {
+        key: String,
+        #[command(flatten)]
+        f: CustomerFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the tier, with a reason (kept in the history).
+    Tier {
+        key: String,
+        #[arg(long, value_parser = parse_enum::<Tier>)]
+        to: Tier,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Approve as a key account and assign the customer code.
+    Approve { key: String },
+    /// Delete (kept as a tombstone; `restore` undoes it).
+    Delete { key: String },
+    /// Undo a delete (by id).
+    Restore { id: String },
+}
+
+#[derive(Subcommand)]
+enum ContactCmd {
+    /// Add a contact to a customer.
+    Add {
+        customer: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        mobile: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Marks the contact as a decision maker with this role.
+        #[arg(long)]
+        decision_role: Option<String>,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        birthday: Option<String>,
+        #[arg(long)]
+        interests: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// List users.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a user.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// rep | manager | head_office | liaison | executive
+        #[arg(long, value_parser = parse_enum::<kam_core::Role>)]
+        role: kam_core::Role,
+        #[arg(long, default_value = "")]
+        department: String,
+    },
+}
+
+trait Labeled: Sized {
+    fn parse_label(s: &str) -> Option<Self>;
+    fn choices() -> String;
+}
+macro_rules! labeled {
+    ($($t:ty),*) => {$(
+        impl Labeled for $t {
+            fn parse_label(s: &str) -> Option<Self> { <$t>::parse(s) }
+            fn choices() -> String { <$t>::ALL.iter().map(|v| format!("{} ({})", v.as_str(), v.label_zh())).collect::<Vec<_>>().join(", ") }
+        }
+    )*};
+}
+labeled!(Tier, Category, Lifecycle, Nature, Scale, kam_core::Role);
+
+fn parse_enum<T: Labeled>(s: &str) -> Result<T, String> {
+    T::parse_label(s).ok_or_else(|| format!("'{s}' is not one of: {}", T::choices()))
+}
+
+fn print_json<T: Serialize>(v: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let f = fen.unsigned_abs();
+    let int = (f / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{:02}", f % 100)
+}
+
+/// Pad to a display width, counting CJK characters as two columns.
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s.chars().map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn resolve_user(kam: &Kam, key: &Option<String>) -> Result<Option<String>> {
+    let Some(key) = key else { return Ok(None) };
+    let users = kam.users()?;
+    users
+        .iter()
+        .find(|u| u.id == *key || u.name == *key)
+        .map(|u| Some(u.id.clone()))
+        .with_context(|| format!("no user '{key}': see `kam user list`"))
+}
+
+impl CustomerFields {
+    fn apply(self, kam: &Kam, mut input: CustomerInput) -> Result<CustomerInput> {
+        if let Some(v) = self.name {
+            input.name = v;
+        }
+        let set = |slot: &mut Option<String>, v: Option<String>| {
+            if v.is_some() {
+                *slot = v;
+            }
+        };
+        set(&mut input.credit_code, self.credit_code);
+        set(&mut input.address, self.address);
+        set(&mut input.industry, self.industry);
+        set(&mut input.notes, self.notes);
+        input.nature = self.nature.or(input.nature);
+        input.scale = self.scale.or(input.scale);
+        input.category = self.category.or(input.category);
+        input.lifecycle = self.lifecycle.or(input.lifecycle);
+        if self.owner.is_some() {
+            input.owner_id = resolve_user(kam, &self.owner)?;
+        }
+        if self.liaison.is_some() {
+            input.liaison_id = resolve_user(kam, &self.liaison)?;
+        }
+        Ok(input)
+    }
+}
+
+fn main() {
+    // Behave like other Unix tools when piped into `head`: exit quietly on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("错误 error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let path = cli.db.clone().unwrap_or_else(kam_core::default_db_path);
+    if let Cmd::Bench(b) = cli.cmd {
+        return bench::run(b, &path);
+    }
+    let mut kam = Kam::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    match cli.cmd {
+        Cmd::Init => println!("{}", kam.path().display()),
+        Cmd::Info { json } => {
+            let info = kam.app_info()?;
+            if json {
+                print_json(&info)?;
+            } else {
+                println!("数据库 database: {}", info.db_path);
+                println!("结构版本 schema: {}", info.schema_version);
+                println!("设备 device: {} ({})", info.device_tag, info.device_id);
+                println!("用户 user: {} ({})", info.current_user.name, info.current_user.role.label_zh());
+                println!("客户数 customers: {}", info.customer_count);
+                match info.days_since_exchange {
+                    Some(d) => println!("与总部上次交换 last exchange with head office: {d} 天前 days ago"),
+                    None => println!("尚未与总部交换 never exchanged with head office"),
+                }
+            }
+        }
+        Cmd::Demo { customers, seed, json } => {
+            let r = kam.load_demo(customers, seed).context("loading demo data")?;
+            if json {
+                print_json(&r)?;
+            } else {
+                println!(
+                    "已生成演示数据 demo data: {} customers, {} contacts, {} users in {} ms",
+                    r.customers, r.contacts, r.users, r.millis
+                );
+            }
+        }
+        Cmd::User(UserCmd::List { json }) => {
+            let users = kam.users()?;
+            if json {
+                print_json(&users)?;
+            } else {
+                for u in users {
+                    println!("{}  {}  {}  {}", u.id, pad(&u.name, 10), pad(u.role.label_zh(), 14), u.department);
+                }
+            }
+        }
+        Cmd::User(UserCmd::Add { name, role, department }) => {
+            let u = kam.add_user(&name, role, &department)?;
+            println!("{}", u.id);
+        }
+        Cmd::Customer(c) => customer(&mut kam, c)?,
+        Cmd::Contact(ContactCmd::Add {
+            customer,
+            name,
+            title,
+            mobile,
+            phone,
+            email,
+            decision_role,
+            birthday,
+            interests,
+            json,
+        }) => {
+            let c = kam.resolve_customer(&customer)?;
+            let k = kam.add_contact(
+                &c.id,
+                &ContactInput {
+                    name,
+                    title,
+                    mobile,
+                    phone,
+                    email,
+                    is_decision_maker: Some(decision_role.is_some()),
+                    decision_role,
+                    birthday,
+                    interests,
+                    ..Default::default()
+                },
+            )?;
+            if json {
+                print_json(&k)?;
+            } else {
+                println!("已添加联系人 added contact {} ({})", k.name, k.id);
+            }
+        }
+        Cmd::Bench(_) => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+fn customer(kam: &mut Kam, cmd: CustomerCmd) -> Result<()> {
+    match cmd {
+        CustomerCmd::Add { f, tier, json } => {
+            let mut input = f.apply(kam, CustomerInput::default())?;
+            input.tier = tier;
+            let created = kam.create_customer(&input)?;
+            if json {
+                print_json(&created)?;
+            } else {
+                println!("已创建客户 created: {} ({})", created.customer.name, created.customer.id);
+                for w in &created.warnings {
+                    eprintln!("注意 warning: {} → kam customer show {}", w.message, w.customer_id);
+                }
+            }
+        }
+        CustomerCmd::Show { key, json } => {
+            let c = kam.resolve_customer(&key)?;
+            let d = kam.dossier(&c.id)?;
+            if json {
+                return print_json(&d);
+            }
+            let c = &d.customer;
+            println!("{}  [{}]", c.name, c.tier.label_zh());
+            println!("  客户代码 code: {}", c.customer_code.as_deref().unwrap_or("（未审批）"));
+            println!("  统一社会信用代码: {}", c.credit_code.as_deref().unwrap_or("—"));
+            println!("  类别 category: {}  性质 nature: {}  行业: {}  规模: {}", c.category.label_zh(), c.nature.label_zh(), c.industry, c.scale.label_zh());
+            println!("  生命周期 lifecycle: {}", c.lifecycle.label_zh());
+            println!("  营销专员 owner: {}  联点领导 liaison: {}", c.owner_name.as_deref().unwrap_or("—"), c.liaison_name.as_deref().unwrap_or("—"));
+            println!("  地址 address: {}", c.address);
+            println!("  应收 receivable: {}  逾期 overdue: {}", yuan(c.receivable_fen), yuan(c.overdue_receivable_fen));
+            println!("  联系人 contacts:");
+            for k in &d.contacts {
+                let dm = if k.is_decision_maker { format!(" 决策人:{}", k.decision_role) } else { String::new() };
+                println!("    {} {} {} {}{}", pad(&k.name, 8), pad(&k.title, 12), k.mobile, k.birthday.as_deref().unwrap_or(""), dm);
+            }
+            println!("  等级历史 tier history:");
+            for t in &d.tier_history {
+                println!(
+                    "    {} {} → {}  {}  ({})",
+                    &t.changed_at[..10],
+                    t.from_tier.map(|x| x.label_zh()).unwrap_or("—"),
+                    t.to_tier.label_zh(),
+                    t.reason,
+                    t.decided_by_name.as_deref().unwrap_or("")
+                );
+            }
+        }
+        CustomerCmd::List { tier, category, lifecycle, owner, sort, limit, offset, json } => {
+            let sort = match sort.as_str() {
+                "name" => CustomerSort::Name,
+                "code" => CustomerSort::Code,
+                "tier" => CustomerSort::Tier,
+                "updated" => CustomerSort::UpdatedDesc,
+                other => anyhow::bail!("unknown sort '{other}': use name, code, tier or updated"),
+            };
+            let q = CustomerQuery {
+                tier,
+                category,
+                lifecycle,
+                owner_id: resolve_user(kam, &owner)?,
+                sort: Some(sort),
+                limit: Some(limit),
+                offset: Some(offset),
+                text: None,
+            };
+            let page = kam.list_customers(&q)?;
+            if json {
+                return print_json(&page);
+            }
+            println!("{} 个客户 customers (showing {})", page.total, page.rows.len());
+            for r in page.rows {
+                println!(
+                    "{}  {}  {}  {}  {}",
+                    pad(r.customer_code.as_deref().unwrap_or("—"), 18),
+                    pad(r.tier.label_zh(), 9),
+                    pad(&r.name, 40),
+                    pad(r.owner_name.as_deref().unwrap_or("—"), 8),
+                    r.id
+                );
+            }
+        }
+        CustomerCmd::Search { query, limit, json } => {
+            let r = kam.search(&query, limit)?;
+            if json {
+                return print_json(&r);
+            }
+            println!("「{query}」: {} 个匹配 matches", r.total);
+            for h in r.hits {
+                println!(
+                    "{}  {}  {}  {}",
+                    pad(h.customer_code.as_deref().unwrap_or("—"), 18),
+                    pad(h.tier.label_zh(), 9),
+                    pad(&h.name, 40),
+                    h.id
+                );
+            }
+        }
+        CustomerCmd::Edit { key, f, json } => {
+            let c = kam.resolve_customer(&key)?;
+            let input = f.apply(kam, CustomerInput::from(&c))?;
+            let c = kam.update_customer(&c.id, &input)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                println!("已保存 saved: {}", c.name);
+            }
+        }
+        CustomerCmd::Tier { key, to, reason } => {
+            let c = kam.resolve_customer(&key)?;
+            let c = kam.change_tier(&c.id, to, &reason)?;
+            println!("{} → {}", c.name, c.tier.label_zh());
+        }
+        CustomerCmd::Approve { key } => {
+            let c = kam.resolve_customer(&key)?;
+            let c = kam.approve_customer(&c.id)?;
+            println!("{}  {}", c.customer_code.unwrap_or_default(), c.name);
+        }
+        CustomerCmd::Delete { key } => {
+            let c = kam.resolve_customer(&key)?;
+            kam.delete_customer(&c.id)?;
+            println!("已删除 deleted: {} — 撤销 undo: kam customer restore {}", c.name, c.id);
+        }
+        CustomerCmd::Restore { id } => {
+            let c = kam.restore_customer(&id)?;
+            println!("已恢复 restored: {}", c.name);
+        }
+    }
+    Ok(())
+}

@@ -695,12 +695,38 @@ impl Kam {
     /// Search as you type: ranked hits (exact code, name prefix, name contains, the rest) and
     /// the number of matching customers.
     pub fn search(&self, query: &str, limit: u32) -> Result<SearchResult> {
+        let hits = self.search_hits(query, limit)?;
+        let total = self.search_total(query)?.max(hits.len() as u32);
+        Ok(SearchResult { total, hits })
+    }
+
+    /// How many live customers match `query` (names, codes, contacts, phones, pinyin).
+    pub fn search_total(&self, query: &str) -> Result<u32> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(0);
+        }
+        Ok(match search::match_expr(q) {
+            Some((table, expr)) => {
+                self.conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&expr], |r| r.get(0))?
+            }
+            None => self.conn.query_row(
+                "SELECT count(*) FROM customers WHERE name LIKE ?1 AND deleted_at IS NULL",
+                [format!("%{q}%")],
+                |r| r.get(0),
+            )?,
+        })
+    }
+
+    /// The first `limit` hits, ranked: exact customer/credit code, name prefix, name
+    /// contains, then the rest (contacts, phones, pinyin).
+    pub fn search_hits(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
         let q = query.trim();
         let limit = limit.clamp(1, 500) as usize;
-        if q.is_empty() {
-            return Ok(SearchResult { total: 0, hits: vec![] });
-        }
         let mut hits: Vec<SearchHit> = Vec::new();
+        if q.is_empty() {
+            return Ok(hits);
+        }
         type V = rusqlite::types::Value;
         let push = |hits: &mut Vec<SearchHit>, sql: &str, p: Vec<V>, matched: &str| -> Result<()> {
             if hits.len() >= limit {
@@ -729,14 +755,17 @@ impl Kam {
         };
         const HIT: &str =
             "SELECT c.id, c.name, c.customer_code, c.tier, o.name FROM customers c LEFT JOIN users o ON o.id = c.owner_id";
-        let upper = q.to_uppercase();
-        push(
-            &mut hits,
-            &format!("{HIT} WHERE (c.customer_code = ?1 OR c.credit_code = ?1) AND c.deleted_at IS NULL"),
-            vec![V::from(upper)],
-            "code",
-        )?;
         let lim = limit as i64;
+        if q.len() >= 4 && q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            for col in ["customer_code", "credit_code"] {
+                push(
+                    &mut hits,
+                    &format!("{HIT} WHERE c.{col} = ?1 AND c.deleted_at IS NULL"),
+                    vec![V::from(q.to_uppercase())],
+                    "code",
+                )?;
+            }
+        }
         push(
             &mut hits,
             &format!(
@@ -745,40 +774,24 @@ impl Kam {
             vec![V::from(q.to_string()), V::from(lim)],
             "name_prefix",
         )?;
-        let total: u32 = match search::match_expr(q) {
+        match search::match_expr(q) {
             Some((table, expr)) => {
-                push(
-                    &mut hits,
-                    &format!("{HIT} WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"),
-                    vec![V::from(search::name_only(&expr)), V::from(lim * 2)],
-                    "name",
-                )?;
-                push(
-                    &mut hits,
-                    &format!("{HIT} WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"),
-                    vec![V::from(expr.clone()), V::from(lim * 2)],
-                    "other",
-                )?;
-                self.conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&expr], |r| {
-                    r.get(0)
-                })?
+                let sql = format!("{HIT} WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)");
+                // Names are Chinese: a Latin/digit query (pinyin, phone) can only match the
+                // rest, and a column filter over its long posting lists would be slow.
+                if !q.is_ascii() {
+                    push(&mut hits, &sql, vec![V::from(search::name_only(&expr)), V::from(lim * 2)], "name")?;
+                }
+                push(&mut hits, &sql, vec![V::from(expr), V::from(lim * 2)], "other")?;
             }
-            None => {
-                let pat = format!("%{q}%");
-                push(
-                    &mut hits,
-                    &format!("{HIT} WHERE c.name LIKE ?1 AND c.deleted_at IS NULL LIMIT ?2"),
-                    vec![V::from(pat.clone()), V::from(lim)],
-                    "name",
-                )?;
-                self.conn.query_row(
-                    "SELECT count(*) FROM customers WHERE name LIKE ?1 AND deleted_at IS NULL",
-                    [&pat],
-                    |r| r.get(0),
-                )?
-            }
-        };
-        Ok(SearchResult { total: total.max(hits.len() as u32), hits })
+            None => push(
+                &mut hits,
+                &format!("{HIT} WHERE c.name LIKE ?1 AND c.deleted_at IS NULL LIMIT ?2"),
+                vec![V::from(format!("%{q}%")), V::from(lim)],
+                "name",
+            )?,
+        }
+        Ok(hits)
     }
 
     fn contact_owner(&self, contact_id: &str) -> Result<String> {

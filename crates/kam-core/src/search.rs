@@ -59,10 +59,12 @@ fn char_tokens(s: &str) -> String {
     out
 }
 
-/// What a customer is found by: its own name, and everything else.
+/// What a customer is found by: its own name, and everything else. `short` holds extra
+/// tokens only the per-character index needs (initials from every position).
 pub(crate) struct IndexText {
     pub name: String,
     pub other: String,
+    pub short: String,
 }
 
 /// Build the searchable text of a customer from its name, codes and contacts.
@@ -71,6 +73,10 @@ pub(crate) fn index_text(name: &str, codes: &[&str], contacts: &[(String, String
     let mut other = Vec::new();
     other.extend(codes.iter().filter(|c| !c.is_empty()).map(|c| c.to_string()));
     other.push(full);
+    // Initials from every position, so the 2-letter prefix query `hd*` finds 上海华东… as well
+    // as 华东…; the trigram index finds 3+ letters anywhere in the whole initials string.
+    let ini: Vec<char> = initials.chars().collect();
+    let short: Vec<String> = (1..ini.len().saturating_sub(1)).map(|i| ini[i..].iter().collect()).collect();
     other.push(initials);
     for (cname, phone, mobile) in contacts {
         let (cf, ci) = pinyin_of(cname);
@@ -85,7 +91,7 @@ pub(crate) fn index_text(name: &str, codes: &[&str], contacts: &[(String, String
             other.push(digits(mobile));
         }
     }
-    IndexText { name: name.to_string(), other: other.join(" ") }
+    IndexText { name: name.to_string(), other: other.join(" "), short: short.join(" ") }
 }
 
 /// Replace the index entries of one customer (by `seq`); `None` removes them (tombstone).
@@ -99,7 +105,7 @@ pub(crate) fn reindex(conn: &Connection, seq: i64, text: Option<&IndexText>) -> 
         )?;
         conn.execute(
             "INSERT INTO search_char(rowid, name, other) VALUES (?1, ?2, ?3)",
-            params![seq, char_tokens(&t.name), char_tokens(&t.other)],
+            params![seq, char_tokens(&t.name), format!("{} {}", char_tokens(&t.other), t.short)],
         )?;
     }
     Ok(())
@@ -136,6 +142,13 @@ mod tests {
     fn pinyin_full_and_initials() {
         assert_eq!(pinyin_of("华东电力"), ("huadongdianli".into(), "hddl".into()));
         assert_eq!(pinyin_of("ABC 科技"), ("abckeji".into(), "abckj".into()));
+    }
+
+    #[test]
+    fn index_text_has_initials_from_every_position() {
+        let t = index_text("上海华东电力", &[], &[]);
+        assert!(t.short.split(' ').any(|w| w == "hddl"), "{}", t.short);
+        assert!(t.other.split(' ').any(|w| w == "shhddl"), "{}", t.other);
     }
 
     #[test]

@@ -164,5 +164,6 @@ CREATE INDEX records_customer ON records(customer_id, occurred_on);
 -- Search: a trigram index for queries of 3+ characters (substring, any script), and a
 -- per-character index for 1–2 character queries (each CJK character is its own token, so a
 -- two-character query is an exact phrase). Both keyed by customers.seq; maintained by the core.
-CREATE VIRTUAL TABLE search_trigram USING fts5(name, other, tokenize = 'trigram');
-CREATE VIRTUAL TABLE search_char USING fts5(name, other, tokenize = 'unicode61');
+-- Contentless: the text is rebuilt from the rows, never read back from the index.
+CREATE VIRTUAL TABLE search_trigram USING fts5(name, other, tokenize = 'trigram', content = '', contentless_delete = 1);
+CREATE VIRTUAL TABLE search_char USING fts5(name, other, tokenize = 'unicode61', content = '', contentless_delete = 1);

@@ -1,0 +1,110 @@
+//! `kam bench …`: benchmarks that print figures (never timed assertions).
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use kam_core::Kam;
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// Search latency p50/p95 by query length and for pinyin initials, counting time, and
+    /// database size. Builds the database first if it has fewer customers than asked.
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        customers: u32,
+        /// Queries per kind.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+    },
+}
+
+pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
+    match cmd {
+        BenchCmd::Search { customers, queries } => search(path, customers, queries),
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn search(path: &Path, customers: u32, queries: usize) -> Result<()> {
+    let mut kam = Kam::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let have = kam.app_info()?.customer_count;
+    if have < customers {
+        let t = Instant::now();
+        let r = kam.load_demo(customers - have, 42)?;
+        println!(
+            "generated {} customers, {} contacts in {:.1} s",
+            r.customers,
+            r.contacts,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let names: Vec<String> = kam
+        .list_customers(&kam_core::CustomerQuery { limit: Some(1000), ..Default::default() })?
+        .rows
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    let info = kam.app_info()?;
+    let db_bytes: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok())
+        .map(|m| m.len())
+        .sum();
+    println!("database: {} customers, {:.1} MiB ({})", info.customer_count, db_bytes as f64 / 1048576.0, path.display());
+    println!("{:<22} {:>9} {:>9} {:>9} {:>11} {:>9}", "query kind", "hits p50", "hits p95", "hits max", "count p50", "count p95");
+    // Deterministic queries: substrings of real names, stepping through the list.
+    let kinds: [(&str, Box<dyn Fn(&str, usize) -> Option<String>>); 5] = [
+        ("1 character", Box::new(|n: &str, i| sub(n, i, 1))),
+        ("2 characters", Box::new(|n: &str, i| sub(n, i, 2))),
+        ("3 characters", Box::new(|n: &str, i| sub(n, i, 3))),
+        ("4 characters", Box::new(|n: &str, i| sub(n, i, 4))),
+        ("pinyin initials (4)", Box::new(|n: &str, i| {
+            let (_, ini) = kam_core::search::pinyin_of(n);
+            sub(&ini, i, 4)
+        })),
+    ];
+    for (label, make) in kinds.iter() {
+        let qs: Vec<String> = (0..queries).filter_map(|i| make(&names[(i * 7) % names.len()], i)).collect();
+        let mut hit_ms = Vec::new();
+        let mut count_ms = Vec::new();
+        for q in &qs {
+            let t = Instant::now();
+            let hits = kam.search_hits(q, 50)?;
+            hit_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            let t = Instant::now();
+            let total = kam.search_total(q)?;
+            count_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            anyhow::ensure!(!hits.is_empty() && total > 0, "query {q:?} found nothing");
+        }
+        hit_ms.sort_by(f64::total_cmp);
+        count_ms.sort_by(f64::total_cmp);
+        println!(
+            "{:<22} {:>7.3}ms {:>7.3}ms {:>7.3}ms {:>9.3}ms {:>7.3}ms",
+            label,
+            percentile(&hit_ms, 0.5),
+            percentile(&hit_ms, 0.95),
+            hit_ms.last().copied().unwrap_or(0.0),
+            percentile(&count_ms, 0.5),
+            percentile(&count_ms, 0.95)
+        );
+    }
+    Ok(())
+}
+
+/// `len` characters of `s` starting at a position chosen by `i`.
+fn sub(s: &str, i: usize, len: usize) -> Option<String> {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() < len {
+        return None;
+    }
+    let start = (i * 3) % (chars.len() - len + 1);
+    Some(chars[start..start + len].iter().collect())
+}

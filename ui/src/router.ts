@@ -1,0 +1,36 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
+
+/** Navigation entries, in menu order. `key` is both the route name and the i18n key nav.<key>. */
+export const NAV_KEYS = [
+  "today",
+  "customers",
+  "visits",
+  "complaints",
+  "quotes",
+  "reports",
+  "sync",
+  "settings",
+] as const;
+export type NavKey = (typeof NAV_KEYS)[number];
+
+const routes: RouteRecordRaw[] = [
+  { path: "/", redirect: "/today" },
+  { path: "/today", name: "today", component: () => import("./views/TodayView.vue") },
+  { path: "/customers", name: "customers", component: () => import("./views/CustomersView.vue") },
+  { path: "/visits", name: "visits", component: () => import("./views/VisitsView.vue") },
+  {
+    path: "/complaints",
+    name: "complaints",
+    component: () => import("./views/ComplaintsView.vue"),
+  },
+  { path: "/quotes", name: "quotes", component: () => import("./views/QuotesView.vue") },
+  { path: "/reports", name: "reports", component: () => import("./views/ReportsView.vue") },
+  { path: "/sync", name: "sync", component: () => import("./views/SyncView.vue") },
+  { path: "/settings", name: "settings", component: () => import("./views/SettingsView.vue") },
+  { path: "/:pathMatch(.*)*", redirect: "/today" },
+];
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+});
