@@ -1,11 +1,11 @@
-//! Integration tests of the core on real temporary database files.
+//! Dossiers, search, validation and demo data.
 
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use kam_core::*;
 
-fn open(dir: &tempfile::TempDir) -> Kam {
+pub fn open(dir: &tempfile::TempDir) -> Kam {
     let clock: Clock = Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap());
     Kam::open_with_clock(&dir.path().join("kam.sqlite3"), clock).unwrap()
 }

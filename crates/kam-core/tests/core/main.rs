@@ -1,0 +1,3 @@
+//! The core's one integration test binary: real temporary database files, one module per area.
+
+mod dossier;
