@@ -39,12 +39,7 @@ fn search(path: &Path, customers: u32, queries: usize) -> Result<()> {
     if have < customers {
         let t = Instant::now();
         let r = kam.load_demo(customers - have, 42)?;
-        println!(
-            "generated {} customers, {} contacts in {:.1} s",
-            r.customers,
-            r.contacts,
-            t.elapsed().as_secs_f64()
-        );
+        println!("generated {} customers, {} contacts in {:.1} s", r.customers, r.contacts, t.elapsed().as_secs_f64());
     }
     let names: Vec<String> = kam
         .list_customers(&kam_core::CustomerQuery { limit: Some(1000), ..Default::default() })?
@@ -58,18 +53,29 @@ fn search(path: &Path, customers: u32, queries: usize) -> Result<()> {
         .filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok())
         .map(|m| m.len())
         .sum();
-    println!("database: {} customers, {:.1} MiB ({})", info.customer_count, db_bytes as f64 / 1048576.0, path.display());
-    println!("{:<22} {:>9} {:>9} {:>9} {:>11} {:>9}", "query kind", "hits p50", "hits p95", "hits max", "count p50", "count p95");
+    println!(
+        "database: {} customers, {:.1} MiB ({})",
+        info.customer_count,
+        db_bytes as f64 / 1048576.0,
+        path.display()
+    );
+    println!(
+        "{:<22} {:>9} {:>9} {:>9} {:>11} {:>9}",
+        "query kind", "hits p50", "hits p95", "hits max", "count p50", "count p95"
+    );
     // Deterministic queries: substrings of real names, stepping through the list.
     let kinds: [(&str, Box<dyn Fn(&str, usize) -> Option<String>>); 5] = [
         ("1 character", Box::new(|n: &str, i| sub(n, i, 1))),
         ("2 characters", Box::new(|n: &str, i| sub(n, i, 2))),
         ("3 characters", Box::new(|n: &str, i| sub(n, i, 3))),
         ("4 characters", Box::new(|n: &str, i| sub(n, i, 4))),
-        ("pinyin initials (4)", Box::new(|n: &str, i| {
-            let (_, ini) = kam_core::search::pinyin_of(n);
-            sub(&ini, i, 4)
-        })),
+        (
+            "pinyin initials (4)",
+            Box::new(|n: &str, i| {
+                let (_, ini) = kam_core::search::pinyin_of(n);
+                sub(&ini, i, 4)
+            }),
+        ),
     ];
     for (label, make) in kinds.iter() {
         let qs: Vec<String> = (0..queries).filter_map(|i| make(&names[(i * 7) % names.len()], i)).collect();

@@ -21,15 +21,10 @@ pub fn open(path: &Path) -> Result<Connection> {
             std::fs::create_dir_all(dir)?;
         }
     }
-    let conn = Connection::open(path).map_err(|e| KamError::Open {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    let conn = Connection::open(path)
+        .map_err(|e| KamError::Open { path: path.display().to_string(), reason: e.to_string() })?;
     configure(&conn).map_err(|e| match e {
-        KamError::Storage(err) => KamError::Open {
-            path: path.display().to_string(),
-            reason: err.to_string(),
-        },
+        KamError::Storage(err) => KamError::Open { path: path.display().to_string(), reason: err.to_string() },
         other => other,
     })?;
     let mut conn = conn;

@@ -112,10 +112,18 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
             };
             let lifecycle = match tier {
                 Tier::Prospect => {
-                    if rng.random_bool(0.5) { Lifecycle::Prospect } else { Lifecycle::Negotiating }
+                    if rng.random_bool(0.5) {
+                        Lifecycle::Prospect
+                    } else {
+                        Lifecycle::Negotiating
+                    }
                 }
                 _ => {
-                    if rng.random_bool(0.9) { Lifecycle::Active } else { Lifecycle::Dormant }
+                    if rng.random_bool(0.9) {
+                        Lifecycle::Active
+                    } else {
+                        Lifecycle::Dormant
+                    }
                 }
             };
             let category = *pick(rng, Category::ALL);
@@ -160,7 +168,12 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
                     is_decision_maker: Some(decision),
                     decision_role: decision.then(|| role.to_string()),
                     birthday: decision.then(|| {
-                        format!("{}-{:02}-{:02}", rng.random_range(1960..1990), rng.random_range(1..=12), rng.random_range(1..=28))
+                        format!(
+                            "{}-{:02}-{:02}",
+                            rng.random_range(1960..1990),
+                            rng.random_range(1..=12),
+                            rng.random_range(1..=28)
+                        )
                     }),
                     interests: decision.then(|| pick(rng, &w.interests).to_string()),
                     family: (decision && rng.random_bool(0.3)).then(|| "子女在读大学".to_string()),
@@ -178,12 +191,7 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
         let _ = new_id();
         Ok(())
     })?;
-    Ok(DemoReport {
-        users: n_users,
-        customers,
-        contacts: n_contacts,
-        millis: started.elapsed().as_millis() as u32,
-    })
+    Ok(DemoReport { users: n_users, customers, contacts: n_contacts, millis: started.elapsed().as_millis() as u32 })
 }
 
 #[cfg(test)]

@@ -114,18 +114,25 @@ fn check_customer(conn: &Connection, i: &CustomerInput) -> Result<CleanCustomer>
     ];
     if let Some(d) = i.credit_terms_days {
         if !(0..=3650).contains(&d) {
-            return Err(KamError::invalid("credit_terms_days", "账期天数应在 0 到 3650 之间。", "Credit terms must be 0 to 3650 days."));
+            return Err(KamError::invalid(
+                "credit_terms_days",
+                "账期天数应在 0 到 3650 之间。",
+                "Credit terms must be 0 to 3650 days.",
+            ));
         }
     }
     for (field, id) in [("owner_id", &i.owner_id), ("liaison_id", &i.liaison_id)] {
         if let Some(id) = clean(id) {
-            let exists: bool = conn.query_row(
-                "SELECT count(*) FROM users WHERE id = ?1 AND deleted_at IS NULL",
-                [&id],
-                |r| r.get::<_, i64>(0).map(|n| n > 0),
-            )?;
+            let exists: bool =
+                conn.query_row("SELECT count(*) FROM users WHERE id = ?1 AND deleted_at IS NULL", [&id], |r| {
+                    r.get::<_, i64>(0).map(|n| n > 0)
+                })?;
             if !exists {
-                return Err(KamError::invalid(field, "所选人员不存在，请重新选择。", "The selected person does not exist; choose again."));
+                return Err(KamError::invalid(
+                    field,
+                    "所选人员不存在，请重新选择。",
+                    "The selected person does not exist; choose again.",
+                ));
             }
         }
     }
@@ -187,17 +194,17 @@ fn customer_seq(conn: &Connection, id: &str) -> Result<i64> {
 
 /// Rebuild the search entry of one customer from its current name, codes and contacts.
 fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
-    let (seq, name, code, credit, deleted): (i64, String, Option<String>, Option<String>, Option<String>) = conn.query_row(
-        "SELECT seq, name, customer_code, credit_code, deleted_at FROM customers WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?;
+    let (seq, name, code, credit, deleted): (i64, String, Option<String>, Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT seq, name, customer_code, credit_code, deleted_at FROM customers WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
     if deleted.is_some() {
         return search::reindex(conn, seq, None);
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, phone, mobile FROM contacts WHERE customer_id = ?1 AND deleted_at IS NULL",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT name, phone, mobile FROM contacts WHERE customer_id = ?1 AND deleted_at IS NULL")?;
     let contacts = stmt
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<Vec<(String, String, String)>>>()?;
@@ -205,13 +212,7 @@ fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
     search::reindex(conn, seq, Some(&text))
 }
 
-fn insert_customer_row(
-    tx: &Transaction,
-    ctx: &Ctx,
-    id: &str,
-    c: &CleanCustomer,
-    tier: Tier,
-) -> Result<i64> {
+fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer, tier: Tier) -> Result<i64> {
     let (pinyin, _) = search::pinyin_of(&c.name);
     let [address, industry, assets, shareholders, source, perf, pay, coop, bidding, terms, price, notes] = &c.text;
     tx.execute(
@@ -223,10 +224,35 @@ fn insert_customer_row(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?28, ?29)",
         params![
-            id, c.name, pinyin, c.credit_code, address, c.nature, industry, c.scale, assets, shareholders,
-            source, tier, c.category, c.lifecycle, c.owner_id, c.liaison_id, perf, pay, coop, bidding,
-            terms, price, c.credit_terms_days, c.credit_limit_fen, c.receivable_fen,
-            c.overdue_receivable_fen, notes, ctx.now, ctx.user
+            id,
+            c.name,
+            pinyin,
+            c.credit_code,
+            address,
+            c.nature,
+            industry,
+            c.scale,
+            assets,
+            shareholders,
+            source,
+            tier,
+            c.category,
+            c.lifecycle,
+            c.owner_id,
+            c.liaison_id,
+            perf,
+            pay,
+            coop,
+            bidding,
+            terms,
+            price,
+            c.credit_terms_days,
+            c.credit_limit_fen,
+            c.receivable_fen,
+            c.overdue_receivable_fen,
+            notes,
+            ctx.now,
+            ctx.user
         ],
     )?;
     let seq = tx.last_insert_rowid();
@@ -245,7 +271,11 @@ fn check_contact(i: &ContactInput) -> Result<ContactInput> {
         Some(b) => {
             let d = v::date("birthday", &b)?;
             if d.year() < 1900 {
-                return Err(KamError::invalid("birthday", "生日年份不能早于 1900 年。", "A birthday cannot be before 1900."));
+                return Err(KamError::invalid(
+                    "birthday",
+                    "生日年份不能早于 1900 年。",
+                    "A birthday cannot be before 1900.",
+                ));
             }
             Some(d.format("%Y-%m-%d").to_string())
         }
@@ -296,11 +326,9 @@ impl Kam {
     /// One user.
     pub fn user(&self, id: &str) -> Result<User> {
         self.conn
-            .query_row(
-                "SELECT id, name, role, department, active FROM users WHERE id = ?1",
-                [id],
-                |r| Ok(User { id: r.get(0)?, name: r.get(1)?, role: r.get(2)?, department: r.get(3)?, active: r.get(4)? }),
-            )
+            .query_row("SELECT id, name, role, department, active FROM users WHERE id = ?1", [id], |r| {
+                Ok(User { id: r.get(0)?, name: r.get(1)?, role: r.get(2)?, department: r.get(3)?, active: r.get(4)? })
+            })
             .optional()?
             .ok_or_else(|| KamError::NotFound { entity: "用户", id: id.to_string() })
     }
@@ -353,7 +381,12 @@ impl Kam {
                  WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL AND (k.mobile = ?1 OR k.phone = ?2) LIMIT 5",
             )?;
             let rows = stmt.query_map(params![digits, p.trim()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
             })?;
             for row in rows {
                 let (id, name, code, contact) = row?;
@@ -396,7 +429,8 @@ impl Kam {
         refuse_duplicate_credit_code(&self.conn, &c.credit_code, Some(id))?;
         let (pinyin, _) = search::pinyin_of(&c.name);
         self.write(|tx, ctx| {
-            let [address, industry, assets, shareholders, source, perf, pay, coop, bidding, terms, price, notes] = &c.text;
+            let [address, industry, assets, shareholders, source, perf, pay, coop, bidding, terms, price, notes] =
+                &c.text;
             tx.execute(
                 "UPDATE customers SET name=?2, name_pinyin=?3, credit_code=?4, address=?5, nature=?6, industry=?7,
                     scale=?8, assets=?9, shareholders=?10, source=?11, category=?12, lifecycle=?13, owner_id=?14,
@@ -406,10 +440,34 @@ impl Kam {
                     updated_at=?27, updated_by=?28
                  WHERE id = ?1",
                 params![
-                    id, c.name, pinyin, c.credit_code, address, c.nature, industry, c.scale, assets, shareholders,
-                    source, c.category, c.lifecycle, c.owner_id, c.liaison_id, perf, pay, coop, bidding, terms,
-                    price, c.credit_terms_days, c.credit_limit_fen, c.receivable_fen, c.overdue_receivable_fen,
-                    notes, ctx.now, ctx.user
+                    id,
+                    c.name,
+                    pinyin,
+                    c.credit_code,
+                    address,
+                    c.nature,
+                    industry,
+                    c.scale,
+                    assets,
+                    shareholders,
+                    source,
+                    c.category,
+                    c.lifecycle,
+                    c.owner_id,
+                    c.liaison_id,
+                    perf,
+                    pay,
+                    coop,
+                    bidding,
+                    terms,
+                    price,
+                    c.credit_terms_days,
+                    c.credit_limit_fen,
+                    c.receivable_fen,
+                    c.overdue_receivable_fen,
+                    notes,
+                    ctx.now,
+                    ctx.user
                 ],
             )?;
             reindex_customer(tx, id)
@@ -485,10 +543,8 @@ impl Kam {
 
     /// Undo a delete. Refused if another live customer has taken the credit code meanwhile.
     pub fn restore_customer(&mut self, id: &str) -> Result<Customer> {
-        let code: Option<Option<String>> = self
-            .conn
-            .query_row("SELECT credit_code FROM customers WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
+        let code: Option<Option<String>> =
+            self.conn.query_row("SELECT credit_code FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         let code = code.ok_or_else(|| KamError::NotFound { entity: "客户", id: id.to_string() })?;
         refuse_duplicate_credit_code(&self.conn, &code, Some(id))?;
         self.write(|tx, ctx| {
@@ -659,11 +715,9 @@ impl Kam {
         }
         if let Some(text) = clean(&q.text) {
             match search::match_expr(&text) {
-                Some((table, expr)) => arg(
-                    &mut conds,
-                    &format!("c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
-                    expr.into(),
-                ),
+                Some((table, expr)) => {
+                    arg(&mut conds, &format!("c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"), expr.into())
+                }
                 None => arg(&mut conds, "c.name LIKE ?", format!("%{text}%").into()),
             }
         }
@@ -708,7 +762,8 @@ impl Kam {
         }
         Ok(match search::match_expr(q) {
             Some((table, expr)) => {
-                self.conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&expr], |r| r.get(0))?
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&expr], |r| r.get(0))?
             }
             None => self.conn.query_row(
                 "SELECT count(*) FROM customers WHERE name LIKE ?1 AND deleted_at IS NULL",
@@ -818,9 +873,24 @@ impl Kam {
                     created_at, created_by, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?17, ?18)",
                 params![
-                    id, customer_id, c.name, c.title, c.phone, c.mobile, c.fax, c.email, c.postcode,
-                    c.is_decision_maker, c.decision_role, c.birthday, c.interests, c.family, c.notes, c.active,
-                    ctx.now, ctx.user
+                    id,
+                    customer_id,
+                    c.name,
+                    c.title,
+                    c.phone,
+                    c.mobile,
+                    c.fax,
+                    c.email,
+                    c.postcode,
+                    c.is_decision_maker,
+                    c.decision_role,
+                    c.birthday,
+                    c.interests,
+                    c.family,
+                    c.notes,
+                    c.active,
+                    ctx.now,
+                    ctx.user
                 ],
             )?;
             reindex_customer(tx, customer_id)
@@ -838,8 +908,23 @@ impl Kam {
                     is_decision_maker=?9, decision_role=?10, birthday=?11, interests=?12, family=?13, notes=?14,
                     active=?15, updated_at=?16, updated_by=?17 WHERE id = ?1",
                 params![
-                    contact_id, c.name, c.title, c.phone, c.mobile, c.fax, c.email, c.postcode, c.is_decision_maker,
-                    c.decision_role, c.birthday, c.interests, c.family, c.notes, c.active, ctx.now, ctx.user
+                    contact_id,
+                    c.name,
+                    c.title,
+                    c.phone,
+                    c.mobile,
+                    c.fax,
+                    c.email,
+                    c.postcode,
+                    c.is_decision_maker,
+                    c.decision_role,
+                    c.birthday,
+                    c.interests,
+                    c.family,
+                    c.notes,
+                    c.active,
+                    ctx.now,
+                    ctx.user
                 ],
             )?;
             reindex_customer(tx, &customer_id)
@@ -902,12 +987,20 @@ impl Kam {
         let end = opt_date("end_date", &i.end_date)?;
         if let (Some(s), Some(e)) = (&start, &end) {
             if e < s {
-                return Err(KamError::invalid("end_date", "结束日期不能早于开始日期。", "The end date cannot be before the start date."));
+                return Err(KamError::invalid(
+                    "end_date",
+                    "结束日期不能早于开始日期。",
+                    "The end date cannot be before the start date.",
+                ));
             }
         }
         if let Some(y) = i.plan_year {
             if !(2000..=2100).contains(&y) {
-                return Err(KamError::invalid("plan_year", "计划年度应在 2000 到 2100 之间。", "The plan year must be between 2000 and 2100."));
+                return Err(KamError::invalid(
+                    "plan_year",
+                    "计划年度应在 2000 到 2100 之间。",
+                    "The plan year must be between 2000 and 2100.",
+                ));
             }
         }
         Ok((name, notes, start, end))
@@ -938,7 +1031,18 @@ impl Kam {
             tx.execute(
                 "UPDATE projects SET name=?2, status=?3, amount_fen=?4, plan_year=?5, start_date=?6, end_date=?7,
                     notes=?8, updated_at=?9, updated_by=?10 WHERE id = ?1",
-                params![project_id, name, input.status, input.amount_fen, input.plan_year, start, end, notes, ctx.now, ctx.user],
+                params![
+                    project_id,
+                    name,
+                    input.status,
+                    input.amount_fen,
+                    input.plan_year,
+                    start,
+                    end,
+                    notes,
+                    ctx.now,
+                    ctx.user
+                ],
             )?;
             Ok(())
         })?;
@@ -953,7 +1057,11 @@ impl Kam {
         let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive();
         let on = opt_date("occurred_on", &input.occurred_on)?.unwrap_or_else(|| today.to_string());
         if NaiveDate::parse_from_str(&on, "%Y-%m-%d").map(|d| d > today).unwrap_or(false) {
-            return Err(KamError::invalid("occurred_on", "记录日期不能晚于今天。", "A record cannot be dated after today."));
+            return Err(KamError::invalid(
+                "occurred_on",
+                "记录日期不能晚于今天。",
+                "A record cannot be dated after today.",
+            ));
         }
         let id = new_id();
         self.write(|tx, ctx| {
@@ -987,11 +1095,9 @@ impl Kam {
 
     fn owner_of(&self, table: &str, entity: &'static str, id: &str) -> Result<String> {
         self.conn
-            .query_row(
-                &format!("SELECT customer_id FROM {table} WHERE id = ?1 AND deleted_at IS NULL"),
-                [id],
-                |r| r.get(0),
-            )
+            .query_row(&format!("SELECT customer_id FROM {table} WHERE id = ?1 AND deleted_at IS NULL"), [id], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| KamError::NotFound { entity, id: id.to_string() })
     }
@@ -1022,7 +1128,10 @@ pub(crate) fn insert_full(
     let id = new_id();
     insert_customer_row(tx, ctx, &id, &c, input.tier.unwrap_or(Tier::Prospect))?;
     if let Some(code) = customer_code {
-        tx.execute("UPDATE customers SET customer_code = ?2, approved_at = ?3 WHERE id = ?1", params![id, code, ctx.now])?;
+        tx.execute(
+            "UPDATE customers SET customer_code = ?2, approved_at = ?3 WHERE id = ?1",
+            params![id, code, ctx.now],
+        )?;
     }
     let mut stmt = tx.prepare_cached(
         "INSERT INTO contacts (id, customer_id, name, title, phone, mobile, email, is_decision_maker, decision_role,
@@ -1032,8 +1141,20 @@ pub(crate) fn insert_full(
     for k in contacts {
         let k = check_contact(k)?;
         stmt.execute(params![
-            new_id(), id, k.name, k.title, k.phone, k.mobile, k.email, k.is_decision_maker, k.decision_role,
-            k.birthday, k.interests, k.family, ctx.now, ctx.user
+            new_id(),
+            id,
+            k.name,
+            k.title,
+            k.phone,
+            k.mobile,
+            k.email,
+            k.is_decision_maker,
+            k.decision_role,
+            k.birthday,
+            k.interests,
+            k.family,
+            ctx.now,
+            ctx.user
         ])?;
     }
     reindex_customer(tx, &id)?;

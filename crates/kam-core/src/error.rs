@@ -9,19 +9,10 @@ use ts_rs::TS;
 pub enum KamError {
     /// Input failed a business rule; nothing was written. `field` names the offending input.
     #[error("{zh}")]
-    Validation {
-        field: String,
-        zh: String,
-        en: String,
-    },
+    Validation { field: String, zh: String, en: String },
     /// A record with the same unique key already exists; nothing was written.
     #[error("{zh}")]
-    Duplicate {
-        field: String,
-        existing_id: String,
-        zh: String,
-        en: String,
-    },
+    Duplicate { field: String, existing_id: String, zh: String, en: String },
     /// The record does not exist, or was deleted.
     #[error("找不到{entity}（{id}）：它可能已被删除。请刷新列表后重试。")]
     NotFound { entity: &'static str, id: String },

@@ -86,17 +86,14 @@ pub fn email(v: &str) -> Result<String> {
     if t.is_empty() {
         return Ok(String::new());
     }
-    let ok = t.len() <= 254
-        && !t.chars().any(char::is_whitespace)
-        && t.split('@').count() == 2
-        && {
-            let (local, domain) = t.split_once('@').unwrap();
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains("..")
-        };
+    let ok = t.len() <= 254 && !t.chars().any(char::is_whitespace) && t.split('@').count() == 2 && {
+        let (local, domain) = t.split_once('@').unwrap();
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+    };
     if !ok {
         return Err(KamError::invalid(
             "email",

@@ -81,8 +81,13 @@ fn a_dossier_survives_closing_and_reopening() {
             },
         )
         .unwrap();
-        kam.add_record(&c.id, &RecordInput { kind: RecordKind::Meeting, occurred_on: None, title: "年度沟通会".into(), content: None })
-            .unwrap();
+        kam.add_record(
+            &c.id,
+            &RecordInput {
+                kind: RecordKind::Meeting, occurred_on: None, title: "年度沟通会".into(), content: None
+            },
+        )
+        .unwrap();
         c.id
     };
     let kam = open(&dir);
@@ -107,8 +112,11 @@ fn search_finds_one_and_two_characters_pinyin_contacts_and_phones() {
     let hd = kam.create_customer(&customer("华东电力设备有限公司")).unwrap().customer;
     let other = kam.create_customer(&customer("上海华东电力工程有限公司")).unwrap().customer;
     let steel = kam.create_customer(&customer("宝山钢铁股份有限公司")).unwrap().customer;
-    kam.add_contact(&steel.id, &ContactInput { name: "欧阳娜".into(), mobile: Some("13912345678".into()), ..Default::default() })
-        .unwrap();
+    kam.add_contact(
+        &steel.id,
+        &ContactInput { name: "欧阳娜".into(), mobile: Some("13912345678".into()), ..Default::default() },
+    )
+    .unwrap();
     fn hits(kam: &Kam, q: &str) -> Vec<String> {
         kam.search(q, 50).unwrap().hits.into_iter().map(|h| h.id).collect()
     }
@@ -142,12 +150,17 @@ fn identical_credit_code_is_refused_and_similar_names_warned() {
     let dir = tempfile::tempdir().unwrap();
     let mut kam = open(&dir);
     let first = kam
-        .create_customer(&CustomerInput { credit_code: Some("91440300708461136T".into()), ..customer("深圳腾讯计算机系统有限公司") })
+        .create_customer(&CustomerInput {
+            credit_code: Some("91440300708461136T".into()),
+            ..customer("深圳腾讯计算机系统有限公司")
+        })
         .unwrap();
     assert!(first.warnings.is_empty());
     let before = row_counts(&dir);
     let err = kam
-        .create_customer(&CustomerInput { credit_code: Some("91440300708461136t".into()), ..customer("另一家公司") })
+        .create_customer(&CustomerInput {
+            credit_code: Some("91440300708461136t".into()), ..customer("另一家公司")
+        })
         .unwrap_err();
     match &err {
         KamError::Duplicate { existing_id, field, .. } => {
@@ -214,12 +227,17 @@ fn list_filters_sorts_and_pages() {
     kam.load_demo(300, 7).unwrap();
     let all = kam.list_customers(&CustomerQuery { limit: Some(1000), ..Default::default() }).unwrap();
     assert_eq!(all.total, 300);
-    let strategic = kam.list_customers(&CustomerQuery { tier: Some(Tier::Strategic), limit: Some(1000), ..Default::default() }).unwrap();
+    let strategic = kam
+        .list_customers(&CustomerQuery { tier: Some(Tier::Strategic), limit: Some(1000), ..Default::default() })
+        .unwrap();
     assert!(strategic.total > 0 && strategic.total < 300);
     assert!(strategic.rows.iter().all(|r| r.tier == Tier::Strategic));
-    let page2 = kam.list_customers(&CustomerQuery { offset: Some(100), limit: Some(100), ..Default::default() }).unwrap();
+    let page2 =
+        kam.list_customers(&CustomerQuery { offset: Some(100), limit: Some(100), ..Default::default() }).unwrap();
     assert_eq!(page2.rows[0].id, all.rows[100].id);
-    let by_tier = kam.list_customers(&CustomerQuery { sort: Some(CustomerSort::Tier), limit: Some(1000), ..Default::default() }).unwrap();
+    let by_tier = kam
+        .list_customers(&CustomerQuery { sort: Some(CustomerSort::Tier), limit: Some(1000), ..Default::default() })
+        .unwrap();
     let rank = |t: Tier| Tier::ALL.iter().position(|x| *x == t).unwrap();
     assert!(by_tier.rows.windows(2).all(|w| rank(w[0].tier) <= rank(w[1].tier)));
 }
@@ -248,7 +266,12 @@ fn key_person_change_marks_a_departed_contact_inactive() {
     let a = kam.create_customer(&customer("成都恒信通信有限公司")).unwrap().customer;
     let b = kam.create_customer(&customer("重庆鼎盛物流有限公司")).unwrap().customer;
     let k = kam.add_contact(&a.id, &ContactInput { name: "赵敏".into(), ..Default::default() }).unwrap();
-    let wrong = ContactChangeInput { contact_id: Some(k.id.clone()), kind: ContactChangeKind::Left, description: "离职".into(), changed_on: None };
+    let wrong = ContactChangeInput {
+        contact_id: Some(k.id.clone()),
+        kind: ContactChangeKind::Left,
+        description: "离职".into(),
+        changed_on: None,
+    };
     assert_eq!(validation_field(kam.add_contact_change(&b.id, &wrong).unwrap_err()), "contact_id");
     kam.add_contact_change(&a.id, &wrong).unwrap();
     let d = kam.dossier(&a.id).unwrap();

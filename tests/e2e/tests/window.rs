@@ -1,0 +1,188 @@
+//! The real app in a real window: create a customer, a contact and a tier change, find it by
+//! global search (Chinese and pinyin initials), restart the app on the same database and find
+//! everything again. Run by `scripts/test`:
+//!
+//! ```sh
+//! cargo build -p kam-app
+//! xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p kam-e2e -- --test-threads=1
+//! ```
+//!
+//! Screenshots and the combined tauri-driver/WebKitWebDriver/app log of each session land in
+//! `target/e2e/`.
+
+use std::time::Duration;
+
+use kam_e2e::{ensure, tid, tid_input, Driver, Failure, Key, Profile, Step};
+
+const CUSTOMER: &str = "华东电力设备有限公司";
+const CREDIT_CODE: &str = "914403001922038216";
+const CONTACT: &str = "王建国";
+const MOBILE: &str = "13812345678";
+const BIRTHDAY: &str = "1972-02-29";
+const ROLE: &str = "最终决策者";
+const TIER: &str = "战略客户";
+const TIER_REASON: &str = "年采购额超过500万";
+
+/// For things already on screen or a click away.
+const SHORT: Duration = Duration::from_secs(5);
+/// For things behind a database round trip and a route change.
+const LONG: Duration = Duration::from_secs(15);
+
+fn fail<T>(r: Step<T>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// After a session, nothing started for this profile may still run.
+fn assert_no_leftovers(profile: &Profile, after: &str) {
+    let left = profile.live_processes();
+    assert!(
+        left.is_empty(),
+        "processes left running after {after}: {}",
+        left.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    );
+}
+
+/// The harness alone: the app starts on a fresh database, renders, and the session ends with
+/// every process gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_starts_renders_and_cleans_up() {
+    let profile = fail(Profile::new());
+    let d = fail(Driver::start("smoke", &profile).await);
+    let pgid = d.pgid();
+    let r = async {
+        let title = d.wd().title().await?;
+        ensure(title.contains("KAM"), || format!("window title {title:?} lacks \"KAM\""))?;
+        d.wait_for(&tid("exchange-status"), LONG).await?;
+        d.screenshot("smoke").await?;
+        Ok(())
+    }
+    .await;
+    d.finish(r).await;
+    let group = kam_e2e::group_members(pgid);
+    assert!(group.is_empty(), "process group {pgid} still alive: {group:?}");
+    assert_no_leftovers(&profile, "the smoke session");
+    assert!(
+        profile.db_path().exists(),
+        "the app did not create its database at KAM_DB={}",
+        profile.db_path().display()
+    );
+}
+
+/// The main scenario, across a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_contact_tier_survive_restart() {
+    let profile = fail(Profile::new());
+
+    let d = fail(Driver::start("first-run", &profile).await);
+    let r = first_run(&d).await;
+    d.finish(r).await;
+    assert_no_leftovers(&profile, "the first session");
+
+    let d = fail(Driver::start("restart", &profile).await);
+    let r = after_restart(&d).await;
+    d.finish(r).await;
+    assert_no_leftovers(&profile, "the second session");
+}
+
+/// An empty database may offer demo data: decline it.
+async fn skip_demo_offer(d: &Driver) -> Step {
+    if let Some(skip) = d.try_wait_for(&tid("demo-skip"), Duration::from_secs(3)).await? {
+        skip.click().await?;
+        d.wait_gone(&tid("demo-skip"), SHORT).await?;
+    }
+    Ok(())
+}
+
+async fn check_status_bar(d: &Driver) -> Step {
+    d.wait_for_text(&tid("exchange-status"), "总部", SHORT)
+        .await
+        .map_err(|e| Failure::new(format!("status bar: {e}")))?;
+    Ok(())
+}
+
+async fn first_run(d: &Driver) -> Step {
+    skip_demo_offer(d).await?;
+    check_status_bar(d).await?;
+
+    // New customer.
+    d.click(&tid("nav-customers"), LONG).await?;
+    d.click(&tid("new-customer"), LONG).await?;
+    d.fill("field-name", CUSTOMER, SHORT).await?;
+    d.fill("field-credit_code", CREDIT_CODE, SHORT).await?;
+    d.click(&tid("save-customer"), SHORT).await?;
+    d.wait_for_text(&tid("dossier-name"), CUSTOMER, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("after saving the customer: {e}")))?;
+
+    // Contact, a decision maker born on a leap day.
+    d.click(&tid("add-contact"), SHORT).await?;
+    d.fill("contact-name", CONTACT, SHORT).await?;
+    d.fill("contact-mobile", MOBILE, SHORT).await?;
+    let birthday = d.wait_for(&tid_input("contact-birthday"), SHORT).await?;
+    d.type_raw(&birthday, BIRTHDAY).await?;
+    d.press(Key::Enter).await?;
+    let held = birthday.prop("value").await?.unwrap_or_default();
+    ensure(held.contains("1972"), || format!("birthday field holds {held:?} after typing {BIRTHDAY:?} + Enter"))?;
+    d.ensure_checked("contact-decision", SHORT).await?;
+    d.fill("contact-decision-role", ROLE, SHORT).await?;
+    d.click(&tid("save-contact"), SHORT).await?;
+    d.wait_for_text(&tid("contact-row"), CONTACT, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("after saving the contact: {e}")))?;
+
+    // Tier.
+    d.click(&tid("change-tier"), SHORT).await?;
+    d.select_option("tier-select", TIER, SHORT).await?;
+    d.fill("tier-reason", TIER_REASON, SHORT).await?;
+    d.click(&tid("save-tier"), SHORT).await?;
+    d.wait_for_text(&tid("dossier-tier"), TIER, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("after changing the tier: {e}")))?;
+
+    // Global search from another page: two Chinese characters, then pinyin initials.
+    d.click(&tid("nav-today"), SHORT).await?;
+    d.chord(Key::Control, 'k').await?;
+    let input =
+        d.wait_for(&tid_input("global-search-input"), SHORT).await.map_err(|e| Failure::new(format!("Ctrl+K: {e}")))?;
+    d.type_text(&input, "电力").await?;
+    d.wait_for_text(&tid("global-search-hit"), CUSTOMER, SHORT)
+        .await
+        .map_err(|e| Failure::new(format!("global search \"电力\": {e}")))?;
+    // A query matching nothing first, so the pinyin hit below cannot be the stale one.
+    d.type_text(&input, "zzzzqx").await?;
+    d.wait_text_gone(&tid("global-search-hit"), CUSTOMER, SHORT)
+        .await
+        .map_err(|e| Failure::new(format!("global search \"zzzzqx\" (should match nothing): {e}")))?;
+    d.type_text(&input, "hddl").await?;
+    d.wait_for_text(&tid("global-search-hit"), CUSTOMER, SHORT)
+        .await
+        .map_err(|e| Failure::new(format!("global search \"hddl\": {e}")))?;
+    d.press(Key::Enter).await?;
+    d.wait_for_text(&tid("dossier-name"), CUSTOMER, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("Enter on a global search hit: {e}")))?;
+    d.screenshot("dossier").await?;
+    Ok(())
+}
+
+async fn after_restart(d: &Driver) -> Step {
+    skip_demo_offer(d).await?;
+    check_status_bar(d).await?;
+
+    d.click(&tid("nav-customers"), LONG).await?;
+    d.fill("customer-search", "华东", SHORT).await?;
+    let row = d
+        .wait_for_text(&tid("customer-row"), CUSTOMER, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("customer list search \"华东\": {e}")))?;
+    row.click().await?;
+    d.wait_for_text(&tid("dossier-name"), CUSTOMER, LONG).await?;
+    d.wait_for_text(&tid("contact-row"), CONTACT, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("contact after restart: {e}")))?;
+    d.wait_for_text(&tid("dossier-tier"), TIER, SHORT)
+        .await
+        .map_err(|e| Failure::new(format!("tier after restart: {e}")))?;
+    d.screenshot("after-restart").await?;
+    Ok(())
+}
