@@ -14,9 +14,26 @@ export const NAV_KEYS = [
 export type NavKey = (typeof NAV_KEYS)[number];
 
 const routes: RouteRecordRaw[] = [
-  { path: "/", redirect: "/today" },
+  { path: "/", redirect: "/customers" },
   { path: "/today", name: "today", component: () => import("./views/TodayView.vue") },
   { path: "/customers", name: "customers", component: () => import("./views/CustomersView.vue") },
+  {
+    path: "/customers/new",
+    name: "customer-new",
+    component: () => import("./views/CustomerFormView.vue"),
+  },
+  {
+    path: "/customers/:id/edit",
+    name: "customer-edit",
+    component: () => import("./views/CustomerFormView.vue"),
+    props: true,
+  },
+  {
+    path: "/customers/:id",
+    name: "dossier",
+    component: () => import("./views/DossierView.vue"),
+    props: true,
+  },
   { path: "/visits", name: "visits", component: () => import("./views/VisitsView.vue") },
   {
     path: "/complaints",

@@ -3,4 +3,4 @@
 /**
  * What `demo` produced.
  */
-export type DemoReport = { users: number, customers: number, contacts: number, millis: number, };
+export type DemoReport = { users: number, customers: number, contacts: number, products: number, quotes: number, millis: number, };

@@ -1,0 +1,47 @@
+// Showing core errors in forms: the core validates and names the offending field; the UI
+// marks that form item (el-form-item :error) in the current language, or shows a message.
+import { ref } from "vue";
+import { KamError } from "./api";
+import { currentLocale } from "./i18n";
+import { errorText } from "./labels";
+
+export function useFieldErrors() {
+  /** Field → message getter (a getter so the text follows a language switch). */
+  const errors = ref<Partial<Record<string, () => string>>>({});
+
+  function error(field: string): string {
+    const f = errors.value[field];
+    return f === undefined ? "" : f();
+  }
+
+  function set(field: string, text: () => string): void {
+    errors.value = { ...errors.value, [field]: text };
+  }
+
+  function clear(): void {
+    errors.value = {};
+  }
+
+  /**
+   * Show a failed command: on its form item when the core named a field this form has
+   * (`aliases` maps core field names to form fields), otherwise as an error message.
+   */
+  function show(err: unknown, known: readonly string[], aliases: Record<string, string> = {}): void {
+    if (err instanceof KamError && err.field !== null) {
+      const field = aliases[err.field] ?? err.field;
+      if (known.includes(field)) {
+        set(field, () => err.localizedMessage(currentLocale.value));
+        return;
+      }
+    }
+    ElMessage.error({ message: errorText(err), duration: 6000, showClose: true });
+  }
+
+  return { errors, error, set, clear, show };
+}
+
+/** Ctrl+Enter / Ctrl+S inside a dialog saves it. */
+export function isSaveKey(e: KeyboardEvent): boolean {
+  const mod = e.ctrlKey || e.metaKey;
+  return mod && !e.altKey && (e.key === "Enter" || e.key.toLowerCase() === "s");
+}
