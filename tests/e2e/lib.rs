@@ -544,11 +544,15 @@ impl Driver {
                 if !el.is_displayed().await.unwrap_or(false) {
                     continue;
                 }
+                // WebKitWebDriver's visible text leaves out ellipsised (overflow: hidden) spans
+                // that are plainly on screen; the element itself is displayed, so its
+                // textContent is what the user reads.
                 let text = el.text().await.unwrap_or_default();
-                if text.contains(needle) {
+                let content = el.prop("textContent").await.ok().flatten().unwrap_or_default();
+                if text.contains(needle) || content.contains(needle) {
                     return Ok(el);
                 }
-                seen.push(text);
+                seen.push(if content.is_empty() { text } else { content });
             }
             if Instant::now() > deadline {
                 let seen: Vec<String> =
@@ -663,8 +667,17 @@ impl Driver {
     }
 
     /// [`Driver::type_raw`], then check the field holds exactly `text`.
+    /// A dialog that is still opening may move the focus mid-typing (autofocus on its first
+    /// field): retry a few times, as a person would retype.
     pub async fn type_text(&self, el: &WebElement, text: &str) -> Step {
-        let value = self.type_raw(el, text).await?;
+        let mut value = String::new();
+        for _ in 0..3 {
+            value = self.type_raw(el, text).await?;
+            if value == text {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
         ensure(value == text, || format!("typed {text:?} but the field holds {value:?}"))
     }
 
@@ -739,7 +752,11 @@ impl Driver {
             }
             return Err(Failure(format!("`{id}` has no option {label:?}")));
         }
-        el.click().await?;
+        // Element Plus opens the dropdown from its inner wrapper, not from the root element.
+        match el.find(By::Css(".el-select__wrapper")).await {
+            Ok(wrapper) => wrapper.click().await?,
+            Err(_) => el.click().await?,
+        }
         let option = self
             .wait_for_text(".el-select-dropdown__item, [role=option]", label, timeout)
             .await

@@ -116,10 +116,17 @@ async fn first_run(d: &Driver) -> Step {
 
     // Contact, a decision maker born on a leap day.
     d.click(&tid("add-contact"), SHORT).await?;
+    // Let the dialog finish opening: it focuses its first field when it has.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     d.fill("contact-name", CONTACT, SHORT).await?;
     d.fill("contact-mobile", MOBILE, SHORT).await?;
     let birthday = d.wait_for(&tid_input("contact-birthday"), SHORT).await?;
-    d.type_raw(&birthday, BIRTHDAY).await?;
+    d.type_raw(&birthday, "").await?;
+    // The date picker re-parses on every input event: type it a key at a time, like a person.
+    for ch in BIRTHDAY.chars() {
+        birthday.send_keys(ch.to_string()).await?;
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
     d.press(Key::Enter).await?;
     let held = birthday.prop("value").await?.unwrap_or_default();
     ensure(held.contains("1972"), || format!("birthday field holds {held:?} after typing {BIRTHDAY:?} + Enter"))?;
@@ -132,7 +139,7 @@ async fn first_run(d: &Driver) -> Step {
 
     // Tier.
     d.click(&tid("change-tier"), SHORT).await?;
-    d.select_option("tier-select", TIER, SHORT).await?;
+    d.click(&tid("tier-option-strategic"), SHORT).await?;
     d.fill("tier-reason", TIER_REASON, SHORT).await?;
     d.click(&tid("save-tier"), SHORT).await?;
     d.wait_for_text(&tid("dossier-tier"), TIER, LONG)
@@ -175,7 +182,9 @@ async fn after_restart(d: &Driver) -> Step {
         .wait_for_text(&tid("customer-row"), CUSTOMER, LONG)
         .await
         .map_err(|e| Failure::new(format!("customer list search \"华东\": {e}")))?;
+    // A click selects the row; Enter (or a double click) opens the dossier.
     row.click().await?;
+    d.press(Key::Enter).await?;
     d.wait_for_text(&tid("dossier-name"), CUSTOMER, LONG).await?;
     d.wait_for_text(&tid("contact-row"), CONTACT, LONG)
         .await
