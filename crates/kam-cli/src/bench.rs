@@ -18,11 +18,29 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 200)]
         queries: usize,
     },
+    /// The company's cadence due list and one rep's Today page (visits, reminders,
+    /// complaints). Builds the customers and visit logs first if there are fewer than asked.
+    Due {
+        #[arg(long, default_value_t = 100_000)]
+        customers: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        visits: u32,
+        /// Timed runs per figure.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
+    /// Price, store, submit and export a quote of N lines (temporary database).
+    Quote {
+        #[arg(long, default_value_t = 500)]
+        lines: usize,
+    },
 }
 
 pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
     match cmd {
         BenchCmd::Search { customers, queries } => search(path, customers, queries),
+        BenchCmd::Quote { lines } => crate::quote::bench(lines),
+        BenchCmd::Due { customers, visits, runs } => crate::relation::bench_due(path, customers, visits, runs),
     }
 }
 
@@ -64,7 +82,8 @@ fn search(path: &Path, customers: u32, queries: usize) -> Result<()> {
         "query kind", "hits p50", "hits p95", "hits max", "count p50", "count p95"
     );
     // Deterministic queries: substrings of real names, stepping through the list.
-    let kinds: [(&str, Box<dyn Fn(&str, usize) -> Option<String>>); 5] = [
+    type MakeQuery = Box<dyn Fn(&str, usize) -> Option<String>>;
+    let kinds: [(&str, MakeQuery); 5] = [
         ("1 character", Box::new(|n: &str, i| sub(n, i, 1))),
         ("2 characters", Box::new(|n: &str, i| sub(n, i, 2))),
         ("3 characters", Box::new(|n: &str, i| sub(n, i, 3))),

@@ -2,6 +2,8 @@
 //! `kam_core::Kam`, like the desktop app; errors go to stderr with a non-zero exit code.
 
 mod bench;
+mod quote;
+mod relation;
 
 use std::path::PathBuf;
 
@@ -37,6 +39,9 @@ enum Cmd {
         customers: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Visit logs to generate, with plans, complaints and surveys (default: 5 per customer).
+        #[arg(long)]
+        visits: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -52,6 +57,23 @@ enum Cmd {
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
+    /// Visit plans and visit logs (拜访计划 / 拜访记录).
+    #[command(subcommand)]
+    Visit(relation::VisitCmd),
+    /// What is due and overdue by the cadence rules (拜访频次); `--today` for the Today page.
+    Due(relation::DueArgs),
+    /// Complaints (投诉): open, handle, close, list, monthly summary.
+    #[command(subcommand)]
+    Complaint(relation::ComplaintCmd),
+    /// Satisfaction surveys (满意度调查).
+    #[command(subcommand)]
+    Survey(relation::SurveyCmd),
+    /// Quotes priced by the company's policy, approvals, revisions and Excel export.
+    #[command(subcommand)]
+    Quote(quote::QuoteCmd),
+    /// The product catalog (cost prices for quotes).
+    #[command(subcommand)]
+    Product(quote::ProductCmd),
 }
 
 #[derive(Args, Default)]
@@ -229,17 +251,7 @@ fn print_json<T: Serialize>(v: &T) -> Result<()> {
 }
 
 fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let f = fen.unsigned_abs();
-    let int = (f / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}¥{grouped}.{:02}", f % 100)
+    format!("¥{}", kam_core::format_yuan(fen))
 }
 
 /// Pad to a display width, counting CJK characters as two columns.
@@ -324,15 +336,29 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Cmd::Demo { customers, seed, json } => {
+        Cmd::Demo { customers, seed, visits, json } => {
             let r = kam.load_demo(customers, seed).context("loading demo data")?;
+            let visits = visits.unwrap_or(customers.saturating_mul(5));
+            let rel = if visits > 0 {
+                Some(kam.load_demo_relationship(visits, seed).context("loading demo visits")?)
+            } else {
+                None
+            };
             if json {
-                print_json(&r)?;
+                let mut v = serde_json::to_value(&r)?;
+                v["relationship"] = serde_json::to_value(&rel)?;
+                print_json(&v)?;
             } else {
                 println!(
                     "已生成演示数据 demo data: {} customers, {} contacts, {} users in {} ms",
                     r.customers, r.contacts, r.users, r.millis
                 );
+                if let Some(x) = rel {
+                    println!(
+                        "  {} visits, {} visit plans, {} complaints, {} surveys in {} ms",
+                        x.visits, x.plans, x.complaints, x.surveys, x.millis
+                    );
+                }
             }
         }
         Cmd::User(UserCmd::List { json }) => {
@@ -384,6 +410,12 @@ fn run(cli: Cli) -> Result<()> {
                 println!("已添加联系人 added contact {} ({})", k.name, k.id);
             }
         }
+        Cmd::Visit(c) => relation::visit(&mut kam, c)?,
+        Cmd::Due(a) => relation::due(&mut kam, a)?,
+        Cmd::Complaint(c) => relation::complaint(&mut kam, c)?,
+        Cmd::Survey(c) => relation::survey(&mut kam, c)?,
+        Cmd::Quote(c) => quote::run(&mut kam, c)?,
+        Cmd::Product(c) => quote::product(&mut kam, c)?,
         Cmd::Bench(_) => unreachable!("handled above"),
     }
     Ok(())
@@ -414,15 +446,32 @@ fn customer(kam: &mut Kam, cmd: CustomerCmd) -> Result<()> {
             println!("{}  [{}]", c.name, c.tier.label_zh());
             println!("  客户代码 code: {}", c.customer_code.as_deref().unwrap_or("（未审批）"));
             println!("  统一社会信用代码: {}", c.credit_code.as_deref().unwrap_or("—"));
-            println!("  类别 category: {}  性质 nature: {}  行业: {}  规模: {}", c.category.label_zh(), c.nature.label_zh(), c.industry, c.scale.label_zh());
+            println!(
+                "  类别 category: {}  性质 nature: {}  行业: {}  规模: {}",
+                c.category.label_zh(),
+                c.nature.label_zh(),
+                c.industry,
+                c.scale.label_zh()
+            );
             println!("  生命周期 lifecycle: {}", c.lifecycle.label_zh());
-            println!("  营销专员 owner: {}  联点领导 liaison: {}", c.owner_name.as_deref().unwrap_or("—"), c.liaison_name.as_deref().unwrap_or("—"));
+            println!(
+                "  营销专员 owner: {}  联点领导 liaison: {}",
+                c.owner_name.as_deref().unwrap_or("—"),
+                c.liaison_name.as_deref().unwrap_or("—")
+            );
             println!("  地址 address: {}", c.address);
             println!("  应收 receivable: {}  逾期 overdue: {}", yuan(c.receivable_fen), yuan(c.overdue_receivable_fen));
             println!("  联系人 contacts:");
             for k in &d.contacts {
                 let dm = if k.is_decision_maker { format!(" 决策人:{}", k.decision_role) } else { String::new() };
-                println!("    {} {} {} {}{}", pad(&k.name, 8), pad(&k.title, 12), k.mobile, k.birthday.as_deref().unwrap_or(""), dm);
+                println!(
+                    "    {} {} {} {}{}",
+                    pad(&k.name, 8),
+                    pad(&k.title, 12),
+                    k.mobile,
+                    k.birthday.as_deref().unwrap_or(""),
+                    dm
+                );
             }
             println!("  等级历史 tier history:");
             for t in &d.tier_history {

@@ -8,7 +8,11 @@ use rusqlite::Connection;
 use crate::error::{KamError, Result};
 
 /// Append-only list of migrations. Never edit an applied one: add a new entry at the end.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_dossier.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_dossier.sql"),
+    include_str!("migrations/0002_quotes.sql"),
+    include_str!("migrations/0003_relationship.sql"),
+];
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

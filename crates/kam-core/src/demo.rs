@@ -9,7 +9,6 @@ use rand_chacha::ChaCha8Rng;
 use crate::dossier::insert_full;
 use crate::error::Result;
 use crate::model::*;
-use crate::util::new_id;
 use crate::validate::credit_code_check_char;
 use crate::Kam;
 
@@ -77,12 +76,11 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
     let mut reps = Vec::new();
     let mut liaisons = Vec::new();
     let mut n_users = 0;
-    for (i, dept) in departments.iter().enumerate() {
+    for dept in departments.iter() {
         kam.add_user(&format!("{}经理", person(&mut rng, &w)), Role::Manager, dept)?;
         let l = kam.add_user(&person(&mut rng, &w), Role::Liaison, "公司领导")?;
         liaisons.push(l.id);
         n_users += 2;
-        let _ = i;
     }
     kam.add_user(&person(&mut rng, &w), Role::Executive, "公司领导")?;
     kam.add_user(&person(&mut rng, &w), Role::HeadOffice, "大客户服务部")?;
@@ -188,10 +186,17 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
             };
             n_contacts += insert_full(tx, ctx, &input, &contacts, code.as_deref())?;
         }
-        let _ = new_id();
         Ok(())
     })?;
-    Ok(DemoReport { users: n_users, customers, contacts: n_contacts, millis: started.elapsed().as_millis() as u32 })
+    let (products, quotes) = crate::quote::demo_quotes(kam, seed)?;
+    Ok(DemoReport {
+        users: n_users,
+        customers,
+        contacts: n_contacts,
+        products,
+        quotes,
+        millis: started.elapsed().as_millis() as u32,
+    })
 }
 
 #[cfg(test)]

@@ -290,7 +290,7 @@ fn check_contact(i: &ContactInput) -> Result<ContactInput> {
         email: Some(v::email(i.email.as_deref().unwrap_or(""))?),
         postcode: {
             let p = i.postcode.as_deref().unwrap_or("").trim().to_string();
-            if !p.is_empty() && !(p.len() == 6 && p.bytes().all(|b| b.is_ascii_digit())) {
+            if !p.is_empty() && (p.len() != 6 || !p.bytes().all(|b| b.is_ascii_digit())) {
                 return Err(KamError::invalid("postcode", "邮政编码应为 6 位数字。", "A postcode has 6 digits."));
             }
             Some(p)
@@ -1103,18 +1103,6 @@ impl Kam {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::name_stem;
-
-    #[test]
-    fn name_stems_drop_legal_forms() {
-        assert_eq!(name_stem("华东电力设备有限公司"), "华东电力设备");
-        assert_eq!(name_stem("华东电力设备股份有限公司"), "华东电力设备");
-        assert_eq!(name_stem("华东 电力（集团）"), "华东电力");
-    }
-}
-
 /// Bulk insert used by the demo generator: same validation and indexing as the app, inside
 /// the caller's transaction.
 pub(crate) fn insert_full(
@@ -1159,4 +1147,16 @@ pub(crate) fn insert_full(
     }
     reindex_customer(tx, &id)?;
     Ok(contacts.len() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_stem;
+
+    #[test]
+    fn name_stems_drop_legal_forms() {
+        assert_eq!(name_stem("华东电力设备有限公司"), "华东电力设备");
+        assert_eq!(name_stem("华东电力设备股份有限公司"), "华东电力设备");
+        assert_eq!(name_stem("华东 电力（集团）"), "华东电力");
+    }
 }

@@ -7,7 +7,10 @@ mod db;
 mod demo;
 mod dossier;
 pub mod error;
+#[macro_use]
 pub mod model;
+mod quote;
+mod relation;
 pub mod search;
 mod util;
 pub mod validate;
@@ -21,6 +24,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 pub use db::SCHEMA_VERSION;
 pub use error::{ErrorDto, KamError, Result};
 pub use model::*;
+pub use quote::*;
+pub use relation::*;
 
 /// The company's time zone for "days since", deadlines and local dates.
 pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
@@ -86,10 +91,7 @@ impl Kam {
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     /// First start on this file: a device id, a short device tag for customer codes, and a
@@ -135,16 +137,12 @@ impl Kam {
     /// Status for the app: version, database, device, user, last exchange with head office.
     pub fn app_info(&self) -> Result<AppInfo> {
         let customer_count: u32 =
-            self.conn
-                .query_row("SELECT count(*) FROM customers WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+            self.conn.query_row("SELECT count(*) FROM customers WHERE deleted_at IS NULL", [], |r| r.get(0))?;
         let last = self.setting("last_exchange_at")?;
-        let days = last
-            .as_deref()
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| {
-                let today = self.now().with_timezone(&DEFAULT_TIME_ZONE).date_naive();
-                (today - t.with_timezone(&DEFAULT_TIME_ZONE).date_naive()).num_days()
-            });
+        let days = last.as_deref().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| {
+            let today = self.now().with_timezone(&DEFAULT_TIME_ZONE).date_naive();
+            (today - t.with_timezone(&DEFAULT_TIME_ZONE).date_naive()).num_days()
+        });
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             db_path: self.path.display().to_string(),
@@ -162,8 +160,7 @@ impl Kam {
     /// Record that an exchange with head office happened now (used by sync).
     pub fn mark_exchanged(&mut self) -> Result<()> {
         let now = util::ts(self.now());
-        self.conn
-            .execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('last_exchange_at', ?1)", [now])?;
+        self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('last_exchange_at', ?1)", [now])?;
         Ok(())
     }
 

@@ -434,6 +434,8 @@ pub struct DemoReport {
     pub users: u32,
     pub customers: u32,
     pub contacts: u32,
+    pub products: u32,
+    pub quotes: u32,
     pub millis: u32,
 }
 

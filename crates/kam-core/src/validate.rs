@@ -41,7 +41,7 @@ pub fn credit_code(raw: &str) -> Result<String> {
         ));
     }
     let expected = credit_code_check_char(&code[..17]).expect("17 valid characters");
-    if code.chars().last() != Some(expected) {
+    if !code.ends_with(expected) {
         return Err(KamError::invalid(
             "credit_code",
             "统一社会信用代码校验位不正确，可能有字符输错。请逐位核对营业执照。",

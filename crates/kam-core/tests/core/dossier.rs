@@ -200,7 +200,8 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
         f(&mut k);
         k
     };
-    let cases: [(fn(&mut ContactInput), &str); 5] = [
+    type Mutate = fn(&mut ContactInput);
+    let cases: [(Mutate, &str); 5] = [
         (|k| k.email = Some("li si@example".into()), "email"),
         (|k| k.mobile = Some("1234".into()), "mobile"),
         (|k| k.phone = Some("电话号码".into()), "phone"),

@@ -1,3 +1,5 @@
 //! The core's one integration test binary: real temporary database files, one module per area.
 
 mod dossier;
+mod quotes;
+mod relation;

@@ -1,0 +1,783 @@
+//! `kam quote …` and `kam product …`: quotes priced by the company's policy, the product
+//! catalog, and the quote benchmark. A thin client of `kam_core::Kam`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use kam_core::{
+    format_rate, format_yuan, parse_quantity, parse_rate, parse_yuan, price_line, Kam, PriceBreakdown, PriceInput,
+    PricingPolicy, ProductInput, Quote, QuoteInput, QuoteLine, QuoteLineInput, QuoteOutcome, QuoteQuery, QuoteStatus,
+};
+
+use crate::{pad, print_json, resolve_user, yuan};
+
+#[derive(Subcommand)]
+pub enum QuoteCmd {
+    /// Price one line by the policy in effect: prints the breakdown and the unit price.
+    Price {
+        /// Cost price per unit, in yuan (70 or 70.00).
+        #[arg(long)]
+        cost: String,
+        /// Quantity (10000 or 10000.5).
+        #[arg(long)]
+        qty: String,
+        /// Rebate rate offered: 8% or 0.08.
+        #[arg(long, default_value = "0")]
+        rebate: String,
+        /// Other fees per unit (freight, installation, materials), in yuan.
+        #[arg(long, default_value = "0")]
+        fees: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a draft quote for a customer (id, customer code or credit code).
+    New {
+        #[arg(long)]
+        customer: String,
+        /// 经销商主导: no formula, every line needs --price.
+        #[arg(long)]
+        dealer_led: bool,
+        /// YYYY-MM-DD (default: today + the policy's validity days).
+        #[arg(long)]
+        valid_until: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a line: a catalog product (--product CODE) or free text (--name, --unit, --cost).
+    AddLine {
+        /// Quote id or number (Q26-ABCD-0001, or …-R2 for a revision).
+        quote: String,
+        #[arg(long)]
+        product: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        spec: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        qty: String,
+        /// Cost per unit in yuan (default: the product's).
+        #[arg(long)]
+        cost: Option<String>,
+        /// Other fees per unit in yuan.
+        #[arg(long)]
+        fees: Option<String>,
+        /// Rebate rate offered: 8% or 0.08 (needs approval).
+        #[arg(long)]
+        rebate: Option<String>,
+        /// Manual unit price in yuan instead of the formula (required on dealer-led quotes).
+        #[arg(long)]
+        price: Option<String>,
+        /// Discount: 3% or 0.03 (needs approval).
+        #[arg(long)]
+        discount: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a line by its number on the quote.
+    RemoveLine {
+        quote: String,
+        #[arg(long)]
+        line: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Submit for approval (approved at once when no approval is needed).
+    Submit {
+        quote: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve as a user (id or name) whose role may sign the outstanding approvals.
+    Approve {
+        quote: String,
+        #[arg(long = "as")]
+        approver: String,
+        #[arg(long, default_value = "")]
+        comment: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject as a user, with a reason: the quote goes back to draft.
+    Reject {
+        quote: String,
+        #[arg(long = "as")]
+        approver: String,
+        #[arg(long)]
+        comment: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an approved quote as sent to the customer (it becomes immutable).
+    Send {
+        quote: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the outcome of a sent quote: won | lost | expired.
+    Close {
+        quote: String,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a revision of a sent quote (a new draft linked to it).
+    Revise {
+        quote: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a quote with each line's breakdown (--internal adds cost, rebate and profit totals).
+    Show {
+        quote: String,
+        #[arg(long)]
+        internal: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export as an Excel workbook (customer-facing, or --internal with cost/profit/rebate).
+    Export {
+        quote: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        internal: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List quotes.
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        /// draft | pending_approval | approved | sent | won | lost | expired (or 中文)
+        #[arg(long)]
+        status: Option<String>,
+        /// Only the newest revision of each quote.
+        #[arg(long)]
+        latest: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the pricing policy in effect and its earlier versions.
+    Policy {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ProductCmd {
+    /// Add a product to the catalog.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        spec: Option<String>,
+        /// ㎡, 套, 吨…
+        #[arg(long)]
+        unit: String,
+        /// Cost price per unit, in yuan.
+        #[arg(long)]
+        cost: String,
+        /// YYYY-MM-DD the cost applies from (default today).
+        #[arg(long)]
+        effective_from: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the catalog.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a product (id or code): only the fields given.
+    Update {
+        key: String,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        spec: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        cost: Option<String>,
+        #[arg(long)]
+        effective_from: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn opt_yuan(field: &str, v: &Option<String>) -> Result<Option<i64>> {
+    Ok(v.as_deref().map(|s| parse_yuan(field, s)).transpose()?)
+}
+
+fn opt_rate(field: &str, v: &Option<String>) -> Result<Option<rust_decimal::Decimal>> {
+    Ok(v.as_deref().map(|s| parse_rate(field, s)).transpose()?)
+}
+
+fn print_breakdown(b: &PriceBreakdown) {
+    let cost = format_yuan(b.cost_fen);
+    println!("估算销售额 estimated sales: {} × {} = {}", b.quantity, cost, format_yuan_exact(b.estimated_sales_yuan));
+    println!("利润率 profit rate:   {}   档位 tier {}", format_rate(b.profit_rate), b.profit_tier.label);
+    println!(
+        "返点率 rebate rate:   {}   参考 reference {} ({})",
+        format_rate(b.rebate_rate),
+        format_rate(b.rebate_reference_tier.rate),
+        b.rebate_reference_tier.label
+    );
+    println!("  成本 cost          {:>14}", cost);
+    println!(
+        "+ 利润 profit        {:>14}   ({cost} × {})",
+        format_yuan_exact(b.profit_per_unit_yuan),
+        format_rate(b.profit_rate)
+    );
+    println!(
+        "+ 返点 rebate        {:>14}   ({cost} × {})",
+        format_yuan_exact(b.rebate_per_unit_yuan),
+        format_rate(b.rebate_rate)
+    );
+    println!("+ 其他费用 fees      {:>14}", format_yuan(b.fees_fen));
+    println!("= 精确值 exact       {:>14}", format_yuan_exact(b.exact_unit_price_yuan));
+    println!(
+        "单价 unit price      {:>14}   (政策第 {} 版 policy v{})",
+        format_yuan(b.unit_price_fen),
+        b.policy_version,
+        b.policy_version
+    );
+    println!("金额 line total      {:>14}", format_yuan(b.line_total_fen));
+    println!("{}", b.rounding_zh);
+}
+
+/// An exact yuan amount with at least two decimals: 9.8 → "9.80", 9.8014 → "9.8014".
+fn format_yuan_exact(d: rust_decimal::Decimal) -> String {
+    let d = d.normalize();
+    if d.scale() <= 2 {
+        let fen = (d * rust_decimal::Decimal::ONE_HUNDRED).trunc();
+        let fen: i64 = fen.try_into().unwrap_or(i64::MAX);
+        return format_yuan(fen);
+    }
+    let int = d.trunc();
+    let int_fen: i64 = (int * rust_decimal::Decimal::ONE_HUNDRED).try_into().unwrap_or(i64::MAX);
+    let whole = format_yuan(int_fen);
+    let frac = d.fract().abs().to_string();
+    format!("{}{}", whole.trim_end_matches(".00"), frac.trim_start_matches('0'))
+}
+
+fn print_line(l: &QuoteLine, internal: bool) {
+    println!(
+        "{:>3}  {}  {}  {}  {:>12}  {:>12}  {:>16}{}{}",
+        l.position,
+        pad(&l.description, 24),
+        pad(&l.spec, 16),
+        pad(&l.unit, 4),
+        l.quantity.to_string(),
+        format_yuan(l.unit_price_fen),
+        format_yuan(l.line_total_fen),
+        if l.below_policy { "  低于政策价 below policy" } else { "" },
+        if l.formula_applied { "" } else { "  手工定价 manual" },
+    );
+    let b = &l.breakdown;
+    println!(
+        "       成本 {} + 利润 {} ({}) + 返点 {} ({}) + 费用 {} = {} → 政策单价 {}{}{}",
+        format_yuan(b.cost_fen),
+        format_yuan_exact(b.profit_per_unit_yuan),
+        format_rate(b.profit_rate),
+        format_yuan_exact(b.rebate_per_unit_yuan),
+        format_rate(b.rebate_rate),
+        format_yuan(b.fees_fen),
+        format_yuan_exact(b.exact_unit_price_yuan),
+        format_yuan(l.policy_unit_price_fen),
+        l.manual_unit_price_fen.map(|m| format!("；手工单价 {}", format_yuan(m))).unwrap_or_default(),
+        if l.discount_rate.is_zero() { String::new() } else { format!("；折扣 {}", format_rate(l.discount_rate)) },
+    );
+    if internal {
+        let e = &l.economics;
+        println!(
+            "       成本合计 {}  费用合计 {}  返点合计 {}  利润合计 {}  实际利润率 {}",
+            format_yuan(e.cost_total_fen),
+            format_yuan(e.fees_total_fen),
+            format_yuan(e.rebate_total_fen),
+            format_yuan(e.profit_total_fen),
+            e.profit_rate_actual.map(format_rate).unwrap_or_else(|| "—".into())
+        );
+    }
+}
+
+fn print_quote(q: &Quote, internal: bool) {
+    println!(
+        "{}  [{} {}]  {}{}",
+        q.display_number,
+        q.status.label_zh(),
+        q.status.as_str(),
+        q.customer_name,
+        q.customer_code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+    );
+    println!(
+        "  报价日期 {}  有效期至 {}  报价政策第 {} 版{}  id {}",
+        q.quote_date,
+        q.valid_until,
+        q.policy_version,
+        if q.dealer_led { "  经销商主导 dealer-led" } else { "" },
+        q.id
+    );
+    if let Some(prev) = &q.revision_of {
+        println!("  修订自 revision of: {prev}");
+    }
+    if let Some(next) = &q.superseded_by {
+        println!("  已有新修订版 superseded by: {next}");
+    }
+    for l in &q.lines {
+        print_line(l, internal);
+    }
+    println!("  合计 total: {}   大写: 人民币{}", yuan(q.totals.total_fen), q.totals.total_uppercase);
+    if internal {
+        println!(
+            "  成本 {}  费用 {}  返点 {}  利润 {}",
+            yuan(q.totals.cost_fen),
+            yuan(q.totals.fees_fen),
+            yuan(q.totals.rebate_fen),
+            yuan(q.totals.profit_fen)
+        );
+    }
+    if !q.notes.is_empty() {
+        println!("  备注 notes: {}", q.notes);
+    }
+    if !q.outstanding_approvals.is_empty() {
+        println!("  待审批 waiting for approval:");
+        for r in &q.outstanding_approvals {
+            println!("    - {}", r.reason_zh);
+        }
+    }
+    if !q.approvals.is_empty() {
+        println!("  审批记录 approvals:");
+        for a in &q.approvals {
+            println!(
+                "    {}  {}  {}  {}（{}）  {}",
+                a.decided_at,
+                a.kind.label_zh(),
+                a.decision.label_zh(),
+                a.approver_name.as_deref().unwrap_or(&a.approver_id),
+                a.approver_role.label_zh(),
+                a.comment
+            );
+        }
+    }
+}
+
+fn show(q: &Quote, json: bool) -> Result<()> {
+    if json {
+        print_json(q)
+    } else {
+        print_quote(q, false);
+        Ok(())
+    }
+}
+
+fn approver(kam: &Kam, key: &str) -> Result<String> {
+    Ok(resolve_user(kam, &Some(key.to_string()))?.expect("some key"))
+}
+
+pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
+    match cmd {
+        QuoteCmd::Price { cost, qty, rebate, fees, json } => {
+            let b = kam.preview_price(&PriceInput {
+                cost_fen: parse_yuan("cost", &cost)?,
+                quantity: parse_quantity(&qty)?,
+                rebate_rate: Some(parse_rate("rebate_rate", &rebate)?),
+                fees_fen: Some(parse_yuan("fees", &fees)?),
+            })?;
+            if json {
+                print_json(&b)?;
+            } else {
+                print_breakdown(&b);
+            }
+        }
+        QuoteCmd::New { customer, dealer_led, valid_until, notes, json } => {
+            let c = kam.resolve_customer(&customer)?;
+            let q =
+                kam.create_quote(&QuoteInput { customer_id: c.id, dealer_led: Some(dealer_led), valid_until, notes })?;
+            if json {
+                print_json(&q)?;
+            } else {
+                println!("已创建报价单 created quote {} for {} ({})", q.display_number, q.customer_name, q.id);
+            }
+        }
+        QuoteCmd::AddLine {
+            quote,
+            product,
+            name,
+            spec,
+            unit,
+            qty,
+            cost,
+            fees,
+            rebate,
+            price,
+            discount,
+            notes,
+            json,
+        } => {
+            let q = kam.resolve_quote(&quote)?;
+            let product_id = match product {
+                Some(p) => Some(kam.resolve_product(&p)?.id),
+                None => None,
+            };
+            let q = kam.add_quote_line(
+                &q.id,
+                &QuoteLineInput {
+                    product_id,
+                    description: name,
+                    spec,
+                    unit,
+                    quantity: parse_quantity(&qty)?,
+                    cost_fen: opt_yuan("cost", &cost)?,
+                    fees_fen: opt_yuan("fees", &fees)?,
+                    rebate_rate: opt_rate("rebate_rate", &rebate)?,
+                    manual_unit_price_fen: opt_yuan("manual_unit_price", &price)?,
+                    discount_rate: opt_rate("discount_rate", &discount)?,
+                    notes,
+                },
+            )?;
+            if json {
+                print_json(&q)?;
+            } else {
+                let l = q.lines.last().expect("just added");
+                print_line(l, false);
+                println!("合计 total: {}", yuan(q.totals.total_fen));
+            }
+        }
+        QuoteCmd::RemoveLine { quote, line, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            let Some(l) = q.lines.iter().find(|l| l.position == line) else {
+                bail!("quote {} has no line {line}: see `kam quote show {}`", q.display_number, q.display_number)
+            };
+            let q = kam.remove_quote_line(&l.id)?;
+            show(&q, json)?;
+        }
+        QuoteCmd::Submit { quote, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            let q = kam.submit_quote(&q.id)?;
+            if json {
+                return print_json(&q);
+            }
+            println!("{} → {}", q.display_number, q.status.label_zh());
+            for r in &q.outstanding_approvals {
+                println!("  需要审批 needs: {}", r.reason_zh);
+            }
+        }
+        QuoteCmd::Approve { quote, approver: who, comment, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            let q = kam.approve_quote(&q.id, &approver(kam, &who)?, &comment)?;
+            if json {
+                return print_json(&q);
+            }
+            println!("{} → {}", q.display_number, q.status.label_zh());
+            for r in &q.outstanding_approvals {
+                println!("  仍需审批 still needs: {}", r.reason_zh);
+            }
+        }
+        QuoteCmd::Reject { quote, approver: who, comment, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            let q = kam.reject_quote(&q.id, &approver(kam, &who)?, &comment)?;
+            if json {
+                return print_json(&q);
+            }
+            println!("{} → {}（已驳回 rejected）", q.display_number, q.status.label_zh());
+        }
+        QuoteCmd::Send { quote, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            let q = kam.send_quote(&q.id)?;
+            if json {
+                return print_json(&q);
+            }
+            println!("{} → {}", q.display_number, q.status.label_zh());
+        }
+        QuoteCmd::Close { quote, outcome, json } => {
+            let outcome = match outcome.trim() {
+                "won" | "已成交" | "成交" => QuoteOutcome::Won,
+                "lost" | "未成交" => QuoteOutcome::Lost,
+                "expired" | "已过期" | "过期" => QuoteOutcome::Expired,
+                other => bail!("unknown outcome '{other}': use won, lost or expired"),
+            };
+            let q = kam.resolve_quote(&quote)?;
+            let q = kam.close_quote(&q.id, outcome)?;
+            if json {
+                return print_json(&q);
+            }
+            println!("{} → {}", q.display_number, q.status.label_zh());
+        }
+        QuoteCmd::Revise { quote, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            let r = kam.revise_quote(&q.id)?;
+            if json {
+                return print_json(&r);
+            }
+            println!("已创建修订版 created revision {} (draft) of {} ({})", r.display_number, q.display_number, r.id);
+        }
+        QuoteCmd::Show { quote, internal, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            if json {
+                return print_json(&q);
+            }
+            print_quote(&q, internal);
+        }
+        QuoteCmd::Export { quote, out, internal, json } => {
+            let q = kam.resolve_quote(&quote)?;
+            let e = kam.export_quote(&q.id, &out, internal)?;
+            if json {
+                return print_json(&e);
+            }
+            println!(
+                "已导出 exported {} ({}, {} bytes) → {}",
+                q.display_number,
+                if internal { "内部版 internal" } else { "客户版 customer" },
+                e.bytes,
+                e.path
+            );
+            if matches!(q.status, QuoteStatus::Draft | QuoteStatus::PendingApproval) {
+                eprintln!(
+                    "注意 warning: 报价单尚未审批，文件已标注“未审批”，不得发给客户 (not approved yet: marked as such)"
+                );
+            }
+        }
+        QuoteCmd::List { customer, status, latest, limit, json } => {
+            let customer_id = match customer {
+                Some(c) => Some(kam.resolve_customer(&c)?.id),
+                None => None,
+            };
+            let status = match status {
+                Some(s) => Some(QuoteStatus::parse(&s).with_context(|| {
+                    format!(
+                        "'{s}' is not one of: {}",
+                        QuoteStatus::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+                    )
+                })?),
+                None => None,
+            };
+            let rows = kam.list_quotes(&QuoteQuery {
+                customer_id,
+                status,
+                latest_only: Some(latest),
+                limit: Some(limit),
+                offset: None,
+            })?;
+            if json {
+                return print_json(&rows);
+            }
+            for r in rows {
+                println!(
+                    "{}  {}  {}  {}  {:>16}  {}  {}",
+                    pad(&r.display_number, 18),
+                    pad(r.status.label_zh(), 8),
+                    r.quote_date,
+                    pad(&r.customer_name, 36),
+                    yuan(r.total_fen),
+                    r.line_count,
+                    r.id
+                );
+            }
+        }
+        QuoteCmd::Policy { json } => {
+            let current = kam.pricing_policy()?;
+            let all = kam.pricing_policies()?;
+            if json {
+                #[derive(serde::Serialize)]
+                struct Out<'a> {
+                    current: &'a PricingPolicy,
+                    versions: &'a [PricingPolicy],
+                }
+                return print_json(&Out { current: &current, versions: &all });
+            }
+            print_policy(&current);
+            for p in all.iter().filter(|p| p.id != current.id) {
+                println!("  其他版本 other version: 第 {} 版，{} 起生效", p.version, p.effective_from);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_policy(p: &PricingPolicy) {
+    println!(
+        "报价政策第 {} 版 pricing policy v{}，{} 起生效 effective from  {}",
+        p.version, p.version, p.effective_from, p.notes
+    );
+    let tiers = |t: &[kam_core::RateTier]| {
+        t.iter()
+            .enumerate()
+            .map(|(i, x)| match t.get(i + 1) {
+                Some(n) => {
+                    format!("[{}, {}) → {}", format_yuan(x.from_fen), format_yuan(n.from_fen), format_rate(x.rate))
+                }
+                None => format!("≥ {} → {}", format_yuan(x.from_fen), format_rate(x.rate)),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    println!("  利润率 profit:   {}", tiers(&p.profit_tiers));
+    println!("  返点参考 rebate: {}", tiers(&p.rebate_tiers));
+    println!("  折扣标准 discount standard: {}（以内部门审批，超出总经理审批）", format_rate(p.discount_standard));
+    let roles = |r: &[kam_core::Role]| r.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ");
+    println!(
+        "  审批角色 roles: 部门级 department = {}; 总经理 general manager = {}",
+        roles(&p.department_roles),
+        roles(&p.general_manager_roles)
+    );
+    println!("  默认有效期 validity: {} 天 days", p.validity_days);
+}
+
+pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
+    match cmd {
+        ProductCmd::Add { code, name, spec, unit, cost, effective_from, notes, json } => {
+            let p = kam.add_product(&ProductInput {
+                code,
+                name,
+                spec,
+                unit,
+                cost_fen: parse_yuan("cost", &cost)?,
+                effective_from,
+                notes,
+            })?;
+            if json {
+                print_json(&p)?;
+            } else {
+                println!("已添加产品 added product {} {} ({})", p.code, p.name, p.id);
+            }
+        }
+        ProductCmd::List { json } => {
+            let ps = kam.products()?;
+            if json {
+                return print_json(&ps);
+            }
+            for p in ps {
+                println!(
+                    "{}  {}  {}  {}  {:>14}  {}",
+                    pad(&p.code, 14),
+                    pad(&p.name, 24),
+                    pad(&p.spec, 18),
+                    pad(&p.unit, 4),
+                    format_yuan(p.cost_fen),
+                    p.effective_from
+                );
+            }
+        }
+        ProductCmd::Update { key, code, name, spec, unit, cost, effective_from, json } => {
+            let p = kam.resolve_product(&key)?;
+            let input = ProductInput {
+                code: code.unwrap_or(p.code),
+                name: name.unwrap_or(p.name),
+                spec: Some(spec.unwrap_or(p.spec)),
+                unit: unit.unwrap_or(p.unit),
+                cost_fen: match cost {
+                    Some(c) => parse_yuan("cost", &c)?,
+                    None => p.cost_fen,
+                },
+                effective_from: Some(effective_from.unwrap_or(p.effective_from)),
+                notes: Some(p.notes),
+            };
+            let p = kam.update_product(&p.id, &input)?;
+            if json {
+                print_json(&p)?;
+            } else {
+                println!("已保存 saved: {} {} 成本 {}", p.code, p.name, format_yuan(p.cost_fen));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `kam bench quote` / `kam quote bench`: time pricing, storing, loading, submitting and
+/// exporting a quote of `lines` lines, in a temporary database (the user's is not touched).
+pub fn bench(lines: usize) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("kam-bench-quote-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = bench_in(&dir, lines);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn bench_in(dir: &Path, n: usize) -> Result<()> {
+    let mut kam = Kam::open(&dir.join("bench.sqlite3"))?;
+    let customer = kam
+        .create_customer(&kam_core::CustomerInput {
+            name: "基准测试客户有限公司".into(), ..Default::default()
+        })?
+        .customer;
+    let inputs: Vec<QuoteLineInput> = (0..n)
+        .map(|i| QuoteLineInput {
+            description: Some(format!("基准产品 {i:04}")),
+            spec: Some("标准规格".into()),
+            unit: Some(["㎡", "套", "吨"][i % 3].into()),
+            quantity: rust_decimal::Decimal::new(100 + (i as i64 * 37) % 20_000, if i % 5 == 0 { 1 } else { 0 }),
+            cost_fen: Some(1_000 + (i as i64 * 7_919) % 900_000),
+            fees_fen: Some((i as i64 % 4) * 50),
+            rebate_rate: (i % 7 == 0).then(|| rust_decimal::Decimal::new(8, 2)),
+            discount_rate: (i % 11 == 0).then(|| rust_decimal::Decimal::new(3, 2)),
+            ..Default::default()
+        })
+        .collect();
+    let policy = kam.pricing_policy()?;
+    let t = Instant::now();
+    let mut total = 0i64;
+    for l in &inputs {
+        let b = price_line(
+            &policy,
+            l.cost_fen.unwrap_or(0),
+            l.quantity,
+            l.rebate_rate.unwrap_or_default(),
+            l.fees_fen.unwrap_or(0),
+        )?;
+        total += b.line_total_fen;
+    }
+    let price_ms = ms(t);
+    let q = kam.create_quote(&QuoteInput { customer_id: customer.id, ..Default::default() })?;
+    let t = Instant::now();
+    kam.add_quote_lines(&q.id, &inputs)?;
+    let store_ms = ms(t);
+    let t = Instant::now();
+    let loaded = kam.quote(&q.id)?;
+    let load_ms = ms(t);
+    let t = Instant::now();
+    let submitted = kam.submit_quote(&q.id)?;
+    let submit_ms = ms(t);
+    let t = Instant::now();
+    let e1 = kam.export_quote(&q.id, &dir.join("quote.xlsx"), false)?;
+    let export_ms = ms(t);
+    let t = Instant::now();
+    let e2 = kam.export_quote(&q.id, &dir.join("quote-internal.xlsx"), true)?;
+    let export_internal_ms = ms(t);
+    println!(
+        "quote of {n} lines (total {}; {} approvals needed)",
+        yuan(loaded.totals.total_fen),
+        submitted.required_approvals.len()
+    );
+    println!("{:<40} {:>10.3} ms", "price (pure price_line × lines)", price_ms);
+    println!("{:<40} {:>10.3} ms", "price + store (add_quote_lines, 1 tx)", store_ms);
+    println!("{:<40} {:>10.3} ms", "load (quote with lines, totals)", load_ms);
+    println!("{:<40} {:>10.3} ms", "submit (approvals computed)", submit_ms);
+    println!("{:<40} {:>10.3} ms  ({} KiB)", "export customer workbook", export_ms, e1.bytes / 1024);
+    println!("{:<40} {:>10.3} ms  ({} KiB)", "export internal workbook", export_internal_ms, e2.bytes / 1024);
+    let _ = total;
+    Ok(())
+}

@@ -1,0 +1,775 @@
+//! Quotes: the policy formula and its tiers, rounding, approvals, the workflow, revisions,
+//! policy versions, the Excel export read back, and bad input.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
+use chrono::{TimeZone, Utc};
+use kam_core::*;
+use rust_decimal::Decimal;
+
+/// A database whose clock the test can move: starts at 2026-11-23 10:00 in Shanghai.
+struct Env {
+    dir: tempfile::TempDir,
+    secs: Arc<AtomicI64>,
+}
+
+impl Env {
+    fn new() -> Env {
+        let secs = Arc::new(AtomicI64::new(Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap().timestamp()));
+        Env { dir: tempfile::tempdir().unwrap(), secs }
+    }
+
+    fn open(&self) -> Kam {
+        let s = self.secs.clone();
+        let clock: Clock = Arc::new(move || Utc.timestamp_opt(s.load(Ordering::SeqCst), 0).unwrap());
+        Kam::open_with_clock(&self.dir.path().join("kam.sqlite3"), clock).unwrap()
+    }
+
+    fn advance_days(&self, days: i64) {
+        self.secs.fetch_add(days * 86_400, Ordering::SeqCst);
+    }
+
+    fn raw(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.path().join("kam.sqlite3")).unwrap()
+    }
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn field(e: KamError) -> String {
+    match e {
+        KamError::Validation { field, .. } => field,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+fn count(env: &Env, table: &str) -> i64 {
+    env.raw().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+fn customer(kam: &mut Kam, name: &str) -> String {
+    kam.create_customer(&CustomerInput { name: name.into(), ..Default::default() }).unwrap().customer.id
+}
+
+fn line(cost_fen: i64, qty: &str) -> QuoteLineInput {
+    QuoteLineInput {
+        description: Some("环氧地坪涂料".into()),
+        unit: Some("㎡".into()),
+        quantity: d(qty),
+        cost_fen: Some(cost_fen),
+        ..Default::default()
+    }
+}
+
+fn new_quote(kam: &mut Kam, customer_id: &str) -> Quote {
+    kam.create_quote(&QuoteInput { customer_id: customer_id.into(), ..Default::default() }).unwrap()
+}
+
+#[test]
+fn the_seeds_worked_example_prices_85_40() {
+    let env = Env::new();
+    let mut kam = env.open();
+    assert_eq!(
+        kam.pricing_policy().unwrap(),
+        PricingPolicy::default_policy(),
+        "the migration seeds DOMAIN.md's defaults"
+    );
+    let c = customer(&mut kam, "华东电力设备有限公司");
+    let p = kam
+        .add_product(&ProductInput {
+            code: "fl-ep-200".into(),
+            name: "环氧地坪涂料".into(),
+            spec: Some("2mm 自流平".into()),
+            unit: "㎡".into(),
+            cost_fen: 7000,
+            effective_from: None,
+            notes: None,
+        })
+        .unwrap();
+    assert_eq!(p.code, "FL-EP-200");
+    assert_eq!(p.effective_from, "2026-11-23");
+    let q = new_quote(&mut kam, &c);
+    assert_eq!(q.status, QuoteStatus::Draft);
+    assert_eq!(q.valid_until, "2026-12-23", "30 days by default");
+    assert!(q.number.starts_with("Q26-"), "{}", q.number);
+    let q = kam
+        .add_quote_line(
+            &q.id,
+            &QuoteLineInput {
+                product_id: Some(p.id.clone()),
+                quantity: d("10000"),
+                rebate_rate: Some(d("0.08")),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let l = &q.lines[0];
+    assert_eq!((l.description.as_str(), l.unit.as_str(), l.cost_fen), ("环氧地坪涂料", "㎡", 7000));
+    assert_eq!(l.product_code.as_deref(), Some("FL-EP-200"));
+    assert_eq!(l.breakdown.estimated_sales_yuan, d("700000"));
+    assert_eq!(l.breakdown.profit_rate, d("0.14"));
+    assert_eq!(l.breakdown.rebate_reference_tier.rate, d("0.08"));
+    assert_eq!(l.breakdown.profit_per_unit_yuan, d("9.8"));
+    assert_eq!(l.breakdown.rebate_per_unit_yuan, d("5.6"));
+    assert_eq!(l.unit_price_fen, 8540);
+    assert_eq!(l.line_total_fen, 85_400_000);
+    assert!(l.formula_applied && !l.below_policy);
+    assert_eq!(q.totals.total_fen, 85_400_000);
+    assert_eq!(q.totals.total_uppercase, "捌拾伍万肆仟元整");
+    assert_eq!(q.totals.cost_fen, 70_000_000);
+    assert_eq!(q.totals.rebate_fen, 5_600_000);
+    assert_eq!(q.totals.profit_fen, 9_800_000);
+    let b = kam
+        .preview_price(&PriceInput {
+            cost_fen: 7000,
+            quantity: d("10000"),
+            rebate_rate: Some(d("0.08")),
+            fees_fen: None,
+        })
+        .unwrap();
+    assert_eq!(b.unit_price_fen, 8540);
+}
+
+#[test]
+fn every_tier_boundary() {
+    let policy = PricingPolicy::default_policy();
+    // (estimated sales in fen with quantity 1, profit rate, rebate reference rate)
+    let cases = [
+        (19_999_999, "0.20", "0.05"),
+        (20_000_000, "0.17", "0.08"),
+        (49_999_999, "0.17", "0.08"),
+        (50_000_000, "0.14", "0.08"),
+        (99_999_999, "0.14", "0.08"),
+        (100_000_000, "0.10", "0.10"),
+    ];
+    for (fen, profit, rebate) in cases {
+        let b = price_line(&policy, fen, d("1"), Decimal::ZERO, 0).unwrap();
+        assert_eq!(b.profit_rate, d(profit), "profit at {fen}");
+        assert_eq!(b.rebate_reference_tier.rate, d(rebate), "rebate reference at {fen}");
+    }
+    // The amount that picks the tier is quantity × cost, exactly, with decimal quantities too.
+    assert_eq!(price_line(&policy, 2000, d("10000"), Decimal::ZERO, 0).unwrap().profit_rate, d("0.17"));
+    assert_eq!(price_line(&policy, 1000, d("19999.9999"), Decimal::ZERO, 0).unwrap().profit_rate, d("0.20"));
+    assert_eq!(price_line(&policy, 40_000_000, d("0.5"), Decimal::ZERO, 0).unwrap().profit_rate, d("0.17"));
+    let top = price_line(&policy, 100_000_000, d("1"), Decimal::ZERO, 0).unwrap();
+    assert_eq!(top.profit_tier.to_fen, None);
+    assert_eq!(top.profit_tier.label, "≥ 1,000,000.00 → 10%");
+}
+
+#[test]
+fn rounding_is_half_up_once_at_the_unit_price() {
+    let policy = PricingPolicy::default_policy();
+    // 10.02 × (1 + 20% + 5%) = 12.525 → 12.53 (half-even would give 12.52).
+    let b = price_line(&policy, 1002, d("1"), d("0.05"), 0).unwrap();
+    assert_eq!(b.exact_unit_price_yuan, d("12.525"));
+    assert_eq!(b.unit_price_fen, 1253);
+    // 10.01 × 1.25 = 12.5125 → 12.51.
+    assert_eq!(price_line(&policy, 1001, d("1"), d("0.05"), 0).unwrap().unit_price_fen, 1251);
+    // Fees are added before the one rounding: 10.02 × 1.2 + 0.005… cannot happen (fees are whole
+    // fen), so 10.02 × 1.25 + 0.50 = 13.025 → 13.03.
+    assert_eq!(price_line(&policy, 1002, d("1"), d("0.05"), 50).unwrap().unit_price_fen, 1303);
+    // A fractional quantity: 12.53 × 0.5 = 6.265 → 6.27.
+    assert_eq!(price_line(&policy, 1002, d("0.5"), d("0.05"), 0).unwrap().line_total_fen, 627);
+    // A discount is applied to the exact price, then rounded once: 85.40 × 0.97 = 82.838 → 82.84.
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "杭州海天建材有限公司");
+    let q = new_quote(&mut kam, &c);
+    let q = kam
+        .add_quote_line(
+            &q.id,
+            &QuoteLineInput { rebate_rate: Some(d("0.08")), discount_rate: Some(d("0.03")), ..line(7000, "10000") },
+        )
+        .unwrap();
+    assert_eq!(q.lines[0].policy_unit_price_fen, 8540);
+    assert_eq!(q.lines[0].unit_price_fen, 8284);
+    assert_eq!(q.lines[0].line_total_fen, 82_840_000);
+}
+
+fn users(kam: &mut Kam) -> (User, User, User) {
+    let rep = kam.add_user("张伟", Role::Rep, "大客户一部").unwrap();
+    let manager = kam.add_user("李经理", Role::Manager, "大客户一部").unwrap();
+    let gm = kam.add_user("王总", Role::Executive, "公司领导").unwrap();
+    (rep, manager, gm)
+}
+
+#[test]
+fn approvals_are_required_enforced_by_role_and_immutable() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let (rep, manager, gm) = users(&mut kam);
+    let c = customer(&mut kam, "宝山钢铁股份有限公司");
+
+    // Nothing to approve: straight to approved on submit.
+    let plain = new_quote(&mut kam, &c);
+    kam.add_quote_line(&plain.id, &line(7000, "100")).unwrap();
+    let plain = kam.submit_quote(&plain.id).unwrap();
+    assert_eq!(plain.status, QuoteStatus::Approved);
+    assert!(plain.required_approvals.is_empty());
+
+    let q = new_quote(&mut kam, &c);
+    let below = QuoteLineInput { manual_unit_price_fen: Some(8000), ..line(7000, "100") }; // policy 84.00
+    let rebate = QuoteLineInput { rebate_rate: Some(d("0.05")), ..line(7000, "100") };
+    let small_discount = QuoteLineInput { discount_rate: Some(d("0.05")), ..line(7000, "100") };
+    let big_discount = QuoteLineInput { discount_rate: Some(d("0.10")), ..line(7000, "100") };
+    let q = kam.add_quote_lines(&q.id, &[below, rebate, small_discount, big_discount]).unwrap();
+    assert!(q.lines[0].below_policy);
+    assert_eq!(q.lines[0].policy_unit_price_fen, 8400);
+    assert_eq!(q.lines[0].unit_price_fen, 8000);
+    let q = kam.submit_quote(&q.id).unwrap();
+    assert_eq!(q.status, QuoteStatus::PendingApproval);
+    let needs: Vec<(ApprovalKind, ApprovalLevel, Vec<u32>)> =
+        q.required_approvals.iter().map(|r| (r.kind, r.level, r.lines.clone())).collect();
+    assert_eq!(
+        needs,
+        vec![
+            (ApprovalKind::BelowPolicy, ApprovalLevel::GeneralManager, vec![1]),
+            (ApprovalKind::Rebate, ApprovalLevel::Department, vec![2]),
+            (ApprovalKind::Discount, ApprovalLevel::Department, vec![3]),
+            (ApprovalKind::Discount, ApprovalLevel::GeneralManager, vec![4]),
+        ]
+    );
+    assert!(q.required_approvals[0].reason_zh.contains("总经理特批"), "{}", q.required_approvals[0].reason_zh);
+    assert_eq!(q.outstanding_approvals.len(), 4);
+
+    // Not yet approved: it cannot be sent, but it can be shown and exported (marked).
+    assert_eq!(field(kam.send_quote(&q.id).unwrap_err()), "status");
+    // A rep may not approve: refused, nothing written.
+    let err = kam.approve_quote(&q.id, &rep.id, "同意").unwrap_err();
+    assert!(err.to_string().contains("无权审批"), "{err}");
+    assert_eq!(field(err), "approver");
+    assert_eq!(count(&env, "quote_approvals"), 0);
+
+    // The manager signs the department-level ones; the general manager's remain.
+    let q = kam.approve_quote(&q.id, &manager.id, "返点与折扣同意").unwrap();
+    assert_eq!(q.status, QuoteStatus::PendingApproval);
+    assert_eq!(q.approvals.len(), 2);
+    assert!(q.outstanding_approvals.iter().all(|r| r.level == ApprovalLevel::GeneralManager));
+    assert_eq!(field(kam.approve_quote(&q.id, &manager.id, "").unwrap_err()), "approver", "nothing left for a manager");
+
+    let q = kam.approve_quote(&q.id, &gm.id, "特批：战略客户首单").unwrap();
+    assert_eq!(q.status, QuoteStatus::Approved);
+    assert!(q.outstanding_approvals.is_empty());
+    assert_eq!(q.approvals.len(), 4);
+    let a = q.approvals.iter().find(|a| a.kind == ApprovalKind::BelowPolicy).unwrap();
+    assert_eq!(
+        (a.approver_name.as_deref(), a.approver_role, a.decision),
+        (Some("王总"), Role::Executive, ApprovalDecision::Approved)
+    );
+    assert_eq!(a.comment, "特批：战略客户首单");
+    assert_eq!(a.decided_at, "2026-11-23T02:00:00.000Z");
+
+    // Approvals are append-only, even for a direct write to the database.
+    let raw = env.raw();
+    assert!(raw.execute("UPDATE quote_approvals SET comment = 'changed'", []).is_err());
+    assert!(raw.execute("UPDATE quote_approvals SET deleted_at = 'x'", []).is_err());
+    assert!(raw.execute("DELETE FROM quote_approvals", []).is_err());
+    assert_eq!(count(&env, "quote_approvals"), 4);
+
+    // Editing an approved quote sends it back to draft; the old approvals stay but no longer count.
+    let q = kam.add_quote_line(&q.id, &line(7000, "1")).unwrap();
+    assert_eq!(q.status, QuoteStatus::Draft);
+    let q = kam.submit_quote(&q.id).unwrap();
+    assert_eq!((q.status, q.submission), (QuoteStatus::PendingApproval, 2));
+    assert_eq!(q.outstanding_approvals.len(), 4);
+    assert_eq!(q.approvals.len(), 4, "history kept");
+
+    // Rejecting needs a reason and returns the quote to draft.
+    assert_eq!(field(kam.reject_quote(&q.id, &gm.id, " ").unwrap_err()), "comment");
+    let q = kam.reject_quote(&q.id, &gm.id, "价格过低，请重新核算").unwrap();
+    assert_eq!(q.status, QuoteStatus::Draft);
+    assert_eq!(q.approvals.last().unwrap().decision, ApprovalDecision::Rejected);
+}
+
+#[test]
+fn a_sent_quote_refuses_edits_and_revisions_link_to_it() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "上海华东电力工程有限公司");
+    let q = new_quote(&mut kam, &c);
+    let q = kam.add_quote_lines(&q.id, &[line(7000, "10000"), line(12_345, "3")]).unwrap();
+    kam.submit_quote(&q.id).unwrap();
+    let sent = kam.send_quote(&q.id).unwrap();
+    assert_eq!(sent.status, QuoteStatus::Sent);
+    assert_eq!(sent.sent_at.as_deref(), Some("2026-11-23T02:00:00.000Z"));
+    assert!(!sent.editable && sent.can_revise);
+
+    let line_id = sent.lines[0].id.clone();
+    let errors = [
+        kam.add_quote_line(&q.id, &line(100, "1")).unwrap_err(),
+        kam.update_quote_line(&line_id, &line(100, "1")).unwrap_err(),
+        kam.remove_quote_line(&line_id).unwrap_err(),
+        kam.update_quote(&q.id, &QuoteInput { customer_id: c.clone(), notes: Some("改".into()), ..Default::default() })
+            .unwrap_err(),
+        kam.delete_quote(&q.id).unwrap_err(),
+    ];
+    for e in errors {
+        assert!(e.to_string().contains("修订版"), "{e}");
+        assert_eq!(field(e), "status");
+    }
+    assert_eq!(field(kam.submit_quote(&q.id).unwrap_err()), "status");
+    // Even a direct write cannot change a sent quote or its lines.
+    let raw = env.raw();
+    assert!(raw.execute("UPDATE quote_lines SET unit_price_fen = 1 WHERE id = ?1", [&line_id]).is_err());
+    assert!(raw.execute("UPDATE quotes SET total_fen = 1 WHERE id = ?1", [&q.id]).is_err());
+    let unchanged = kam.quote(&q.id).unwrap();
+    assert_eq!(unchanged.totals.total_fen, sent.totals.total_fen);
+
+    // A revision: new draft, same number, revision 2, linked, same lines and prices.
+    let r = kam.revise_quote(&q.id).unwrap();
+    assert_eq!((r.number.as_str(), r.revision, r.status), (sent.number.as_str(), 2, QuoteStatus::Draft));
+    assert_eq!(r.display_number, format!("{}-R2", sent.number));
+    assert_eq!(r.revision_of.as_deref(), Some(q.id.as_str()));
+    assert_eq!(r.policy_id, sent.policy_id);
+    let prices = |q: &Quote| q.lines.iter().map(|l| (l.unit_price_fen, l.line_total_fen)).collect::<Vec<_>>();
+    assert_eq!(prices(&r), prices(&sent));
+    assert_ne!(r.lines[0].id, sent.lines[0].id);
+    let old = kam.quote(&q.id).unwrap();
+    assert_eq!(old.superseded_by.as_deref(), Some(r.id.as_str()));
+    assert_eq!(old.status, QuoteStatus::Sent, "the original is untouched");
+    assert!(!old.can_revise);
+    assert_eq!(field(kam.revise_quote(&q.id).unwrap_err()), "revision_of", "only the newest is revised");
+    assert_eq!(kam.resolve_quote(&sent.number).unwrap().id, r.id, "a number means its newest revision");
+    assert_eq!(kam.resolve_quote(&format!("{}-r1", sent.number.to_lowercase())).unwrap().id, q.id);
+
+    // The revision is edited and goes through the workflow again.
+    let r = kam.update_quote_line(&r.lines[1].id, &line(12_345, "5")).unwrap();
+    assert_ne!(r.totals.total_fen, sent.totals.total_fen);
+    kam.submit_quote(&r.id).unwrap();
+    kam.send_quote(&r.id).unwrap();
+    let won = kam.close_quote(&r.id, QuoteOutcome::Won).unwrap();
+    assert_eq!(won.status, QuoteStatus::Won);
+    assert_eq!(field(kam.close_quote(&r.id, QuoteOutcome::Lost).unwrap_err()), "status");
+    assert_eq!(field(kam.revise_quote(&r.id).unwrap_err()), "status", "a won quote is not revised");
+    let all = kam.list_quotes(&QuoteQuery::default()).unwrap();
+    assert_eq!(all.len(), 2);
+    let latest = kam.list_quotes(&QuoteQuery { latest_only: Some(true), ..Default::default() }).unwrap();
+    assert_eq!(latest.iter().map(|r| r.revision).collect::<Vec<_>>(), vec![2]);
+}
+
+#[test]
+fn validity_and_expiry() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "苏州园区建设发展有限公司");
+    assert_eq!(
+        field(
+            kam.create_quote(&QuoteInput {
+                customer_id: c.clone(),
+                valid_until: Some("2026-11-01".into()),
+                ..Default::default()
+            })
+            .unwrap_err()
+        ),
+        "valid_until"
+    );
+    let q = kam
+        .create_quote(&QuoteInput {
+            customer_id: c.clone(),
+            valid_until: Some("2026-11-30".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    kam.add_quote_line(&q.id, &line(7000, "1")).unwrap();
+    kam.submit_quote(&q.id).unwrap();
+    kam.send_quote(&q.id).unwrap();
+    assert_eq!(field(kam.close_quote(&q.id, QuoteOutcome::Expired).unwrap_err()), "valid_until", "not yet expired");
+    env.advance_days(10);
+    let mut kam = env.open();
+    let q = kam.close_quote(&q.id, QuoteOutcome::Expired).unwrap();
+    assert_eq!(q.status, QuoteStatus::Expired);
+    // An expired quote is revised with a fresh validity.
+    let r = kam.revise_quote(&q.id).unwrap();
+    assert_eq!(r.quote_date, "2026-12-03");
+    assert_eq!(r.valid_until, "2027-01-02");
+    // A draft past its validity cannot be submitted until the date is changed.
+    let late = kam
+        .create_quote(&QuoteInput {
+            customer_id: c.clone(),
+            valid_until: Some("2026-12-04".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    kam.add_quote_line(&late.id, &line(7000, "1")).unwrap();
+    env.advance_days(5);
+    let mut kam = env.open();
+    assert_eq!(field(kam.submit_quote(&late.id).unwrap_err()), "valid_until");
+}
+
+#[test]
+fn a_new_policy_version_never_reprices_existing_quotes() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "南京江北新材料有限公司");
+    let old = new_quote(&mut kam, &c);
+    let old = kam.add_quote_line(&old.id, &line(7000, "10000")).unwrap();
+    assert_eq!(old.lines[0].unit_price_fen, 7980); // 70 × 1.14
+    let before = kam.pricing_policy().unwrap();
+
+    let bad = PricingPolicyInput {
+        effective_from: "1999-01-01".into(),
+        profit_tiers: vec![RateTier { from_fen: 0, rate: d("0.30") }],
+        rebate_tiers: vec![RateTier { from_fen: 0, rate: d("0.05") }],
+        discount_standard: d("0.05"),
+        department_roles: None,
+        general_manager_roles: None,
+        validity_days: None,
+        notes: None,
+    };
+    assert_eq!(field(kam.set_pricing_policy(&bad).unwrap_err()), "effective_from");
+    let gap = PricingPolicyInput {
+        effective_from: "2026-11-23".into(),
+        profit_tiers: vec![RateTier { from_fen: 5, rate: d("0.3") }],
+        ..bad.clone()
+    };
+    assert_eq!(field(kam.set_pricing_policy(&gap).unwrap_err()), "profit_tiers");
+    let v2 = kam.set_pricing_policy(&PricingPolicyInput { effective_from: "2026-11-23".into(), ..bad }).unwrap();
+    assert_eq!(v2.version, 2);
+    assert_eq!(v2.department_roles, before.department_roles, "roles carried over");
+    assert_eq!(kam.pricing_policy().unwrap().id, v2.id);
+    assert_eq!(kam.pricing_policies().unwrap().len(), 2);
+
+    // The old quote keeps version 1, for its existing lines and for new ones.
+    let old = kam.add_quote_line(&old.id, &line(7000, "10000")).unwrap();
+    assert_eq!(old.policy_version, 1);
+    assert_eq!(old.lines.iter().map(|l| l.unit_price_fen).collect::<Vec<_>>(), vec![7980, 7980]);
+    // A new quote is priced under version 2.
+    let new = new_quote(&mut kam, &c);
+    let new = kam.add_quote_line(&new.id, &line(7000, "10000")).unwrap();
+    assert_eq!((new.policy_version, new.lines[0].unit_price_fen), (2, 9100));
+    // Policy versions themselves are immutable.
+    assert!(env.raw().execute("UPDATE pricing_policies SET profit_tiers = '[]'", []).is_err());
+}
+
+#[test]
+fn dealer_led_quotes_are_priced_by_hand() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "成都天府建材经销有限公司");
+    let q = kam.create_quote(&QuoteInput { customer_id: c, dealer_led: Some(true), ..Default::default() }).unwrap();
+    assert_eq!(field(kam.add_quote_line(&q.id, &line(7000, "100")).unwrap_err()), "manual_unit_price");
+    let q =
+        kam.add_quote_line(&q.id, &QuoteLineInput { manual_unit_price_fen: Some(7500), ..line(7000, "100") }).unwrap();
+    let l = &q.lines[0];
+    assert!(!l.formula_applied && !l.below_policy, "no formula, no 特批 on a dealer-led price");
+    assert_eq!((l.unit_price_fen, l.line_total_fen), (7500, 750_000));
+    assert_eq!(kam.submit_quote(&q.id).unwrap().status, QuoteStatus::Approved);
+}
+
+/// The sheet as a grid of cells (absolute positions).
+fn read_sheet(path: &Path) -> (String, Vec<Vec<Data>>) {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let (rows, cols) = range.end().map(|(r, c)| (r as usize + 1, c as usize + 1)).unwrap();
+    let grid = (0..rows)
+        .map(|r| (0..cols).map(|c| range.get_value((r as u32, c as u32)).cloned().unwrap_or(Data::Empty)).collect())
+        .collect();
+    (name, grid)
+}
+
+fn text(c: &Data) -> String {
+    match c {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn fen(c: &Data) -> i64 {
+    match c {
+        Data::Float(f) => (f * 100.0).round() as i64,
+        Data::Int(i) => i * 100,
+        other => panic!("expected a number, got {other:?}"),
+    }
+}
+
+/// A number cell equal to an exact decimal (Excel keeps binary floating point).
+fn close(c: &Data, expected: Decimal) -> bool {
+    use rust_decimal::prelude::ToPrimitive;
+    (c.as_f64().unwrap() - expected.to_f64().unwrap()).abs() < 1e-9
+}
+
+fn col(header: &[Data], name: &str) -> usize {
+    header.iter().position(|c| text(c) == name).unwrap_or_else(|| panic!("no column {name}"))
+}
+
+#[test]
+fn export_reads_back_with_the_cores_numbers() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "华东电力设备有限公司");
+    let q = new_quote(&mut kam, &c);
+    let q = kam
+        .add_quote_lines(
+            &q.id,
+            &[
+                QuoteLineInput { rebate_rate: Some(d("0.08")), ..line(7000, "10000") },
+                QuoteLineInput { fees_fen: Some(150), ..line(1002, "10000.5") },
+                QuoteLineInput {
+                    description: Some("甲级钢质防火门".into()),
+                    unit: Some("套".into()),
+                    ..line(185_000, "12")
+                },
+            ],
+        )
+        .unwrap();
+    let out = env.dir.path().join("exports");
+    std::fs::create_dir(&out).unwrap();
+
+    let customer_file = out.join("报价单.xlsx");
+    let e = kam.export_quote(&q.id, &customer_file, false).unwrap();
+    assert!(e.bytes > 0 && !e.internal);
+    let (sheet, grid) = read_sheet(&customer_file);
+    assert_eq!(sheet, "报价单");
+    assert_eq!(text(&grid[0][0]), "（公司名称：请在设置中填写）");
+    assert!(text(&grid[3][0]).contains("未审批"), "a draft is marked as not approved");
+    let flat: Vec<String> = grid.iter().flatten().map(text).collect();
+    assert!(flat.contains(&q.display_number));
+    assert!(flat.contains(&"华东电力设备有限公司".to_string()));
+    let h = grid.iter().position(|r| text(&r[0]) == "序号").unwrap();
+    let header = &grid[h];
+    for internal_only in ["成本单价", "利润率", "返点率", "利润合计"] {
+        assert!(!header.iter().any(|c| text(c) == internal_only), "{internal_only} is not for the customer");
+    }
+    let (qty, price, amount) = (col(header, "数量"), col(header, "单价（元）"), col(header, "金额（元）"));
+    for (i, l) in q.lines.iter().enumerate() {
+        let row = &grid[h + 1 + i];
+        assert_eq!(text(&row[1]), l.description);
+        assert_eq!(fen(&row[price]), l.unit_price_fen);
+        assert_eq!(fen(&row[amount]), l.line_total_fen);
+        assert!(close(&row[qty], l.quantity), "{:?} vs {}", row[qty], l.quantity);
+    }
+    let total_row = &grid[h + 1 + q.lines.len()];
+    assert_eq!(text(&total_row[0]), "合计");
+    assert_eq!(fen(&total_row[amount]), q.totals.total_fen);
+    let upper = &grid[h + 2 + q.lines.len()];
+    assert_eq!(text(&upper[0]), "大写金额");
+    assert_eq!(text(&upper[1]), format!("人民币{}", q.totals.total_uppercase));
+    assert!(flat.iter().any(|s| s.contains("本报价有效期至 2026-12-23")));
+    assert!(flat.iter().any(|s| s.starts_with("客户确认（签字盖章）")));
+    assert!(flat.iter().any(|s| s.starts_with("报价单位（盖章）")));
+
+    let internal_file = out.join("内部报价单.xlsx");
+    kam.export_quote(&q.id, &internal_file, true).unwrap();
+    let (sheet, grid) = read_sheet(&internal_file);
+    assert_eq!(sheet, "内部报价单");
+    let h = grid.iter().position(|r| text(&r[0]) == "序号").unwrap();
+    let header = &grid[h];
+    let cols = [
+        "成本单价",
+        "利润/单位",
+        "返点/单位",
+        "政策单价",
+        "单价（元）",
+        "金额（元）",
+        "成本合计",
+        "返点合计",
+        "利润合计",
+    ];
+    let [cost, profit, rebate, policy, price, amount, cost_total, rebate_total, profit_total] =
+        cols.map(|n| col(header, n));
+    for (i, l) in q.lines.iter().enumerate() {
+        let row = &grid[h + 1 + i];
+        assert_eq!(fen(&row[cost]), l.cost_fen);
+        assert_eq!(fen(&row[policy]), l.policy_unit_price_fen);
+        assert_eq!(fen(&row[price]), l.unit_price_fen);
+        assert_eq!(fen(&row[amount]), l.line_total_fen);
+        assert_eq!(fen(&row[cost_total]), l.economics.cost_total_fen);
+        assert_eq!(fen(&row[rebate_total]), l.economics.rebate_total_fen);
+        assert_eq!(fen(&row[profit_total]), l.economics.profit_total_fen);
+        assert!(close(&row[profit], l.breakdown.profit_per_unit_yuan));
+        assert!(close(&row[rebate], l.breakdown.rebate_per_unit_yuan));
+    }
+    let totals = &grid[h + 1 + q.lines.len()];
+    assert_eq!(fen(&totals[amount]), q.totals.total_fen);
+    assert_eq!(fen(&totals[profit_total]), q.totals.profit_fen);
+
+    // Exports go through a temporary file and a rename: nothing else is left in the folder.
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    names.sort();
+    assert_eq!(names, vec!["内部报价单.xlsx", "报价单.xlsx"]);
+}
+
+#[test]
+fn a_failed_export_leaves_nothing() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "华东电力设备有限公司");
+    let q = new_quote(&mut kam, &c);
+    kam.add_quote_line(&q.id, &line(7000, "10")).unwrap();
+    let base = env.dir.path().join("out");
+    std::fs::create_dir(&base).unwrap();
+    let listing = |p: &Path| -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(p).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        v.sort();
+        v
+    };
+
+    // The folder is a file.
+    std::fs::write(base.join("not-a-dir"), b"x").unwrap();
+    let e = kam.export_quote(&q.id, &base.join("not-a-dir").join("q.xlsx"), false).unwrap_err();
+    assert!(e.to_string().contains("不存在"), "{e}");
+    assert_eq!(field(e), "out");
+    // The folder does not exist.
+    assert_eq!(field(kam.export_quote(&q.id, &base.join("missing").join("q.xlsx"), false).unwrap_err()), "out");
+    // The target is a folder: the rename fails after the temporary file was written; it is removed.
+    std::fs::create_dir(base.join("taken.xlsx")).unwrap();
+    let e = kam.export_quote(&q.id, &base.join("taken.xlsx"), false).unwrap_err();
+    assert!(e.to_string().contains("没有留下不完整的文件"), "{e}");
+    assert_eq!(listing(&base), vec!["not-a-dir", "taken.xlsx"]);
+    assert!(listing(&base.join("taken.xlsx")).is_empty());
+    // Not an .xlsx name.
+    assert_eq!(field(kam.export_quote(&q.id, &base.join("q.pdf"), false).unwrap_err()), "out");
+    // An unknown quote.
+    assert!(matches!(kam.export_quote("nope", &base.join("q.xlsx"), false), Err(KamError::NotFound { .. })));
+
+    // A read-only folder (skipped when running as root, who can write anywhere).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = base.join("readonly");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let root = std::fs::write(ro.join("probe"), b"").is_ok();
+        if !root {
+            let e = kam.export_quote(&q.id, &ro.join("q.xlsx"), false).unwrap_err();
+            assert!(e.to_string().contains("无法写入"), "{e}");
+            assert!(listing(&ro).is_empty());
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert_eq!(listing(&base).iter().filter(|n| n.ends_with(".tmp") || n.ends_with("q.xlsx")).count(), 0);
+}
+
+#[test]
+fn bad_input_is_a_clear_error_never_a_panic_and_writes_nothing() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let c = customer(&mut kam, "华东电力设备有限公司");
+    let q = new_quote(&mut kam, &c);
+    kam.add_quote_line(&q.id, &line(7000, "10")).unwrap();
+    let before = (count(&env, "quote_lines"), count(&env, "quotes"));
+
+    let cases: Vec<(QuoteLineInput, &str)> = vec![
+        (line(-1, "10"), "cost"),
+        (line(7000, "-10"), "quantity"),
+        (line(7000, "0"), "quantity"),
+        (line(7000, "1.00001"), "quantity"),
+        (line(7000, "1000000001"), "quantity"),
+        (line(i64::MAX, "1"), "cost"),
+        // Within each bound, but quantity × price is over 1000 亿元.
+        (line(MAX_FEN, "1000000"), "cost"),
+        (line(MAX_FEN / 100, "1000"), "quantity"),
+        (QuoteLineInput { fees_fen: Some(-5), ..line(7000, "1") }, "fees"),
+        (QuoteLineInput { rebate_rate: Some(d("1")), ..line(7000, "1") }, "rebate_rate"),
+        (QuoteLineInput { rebate_rate: Some(d("-0.01")), ..line(7000, "1") }, "rebate_rate"),
+        (QuoteLineInput { discount_rate: Some(d("1.5")), ..line(7000, "1") }, "discount_rate"),
+        (QuoteLineInput { manual_unit_price_fen: Some(-1), ..line(7000, "1") }, "manual_unit_price"),
+        (QuoteLineInput { description: None, ..line(7000, "1") }, "description"),
+        (QuoteLineInput { unit: None, ..line(7000, "1") }, "unit"),
+        (QuoteLineInput { cost_fen: None, ..line(7000, "1") }, "cost"),
+        (QuoteLineInput { product_id: Some("no-such-product".into()), ..line(7000, "1") }, "product_id"),
+    ];
+    for (input, expected) in cases {
+        let e = kam.add_quote_line(&q.id, &input).unwrap_err();
+        assert_eq!(field(e), expected, "{input:?}");
+    }
+    // The whole batch is refused when one line is bad, and says which.
+    let e = kam.add_quote_lines(&q.id, &[line(7000, "1"), line(7000, "-1")]).unwrap_err();
+    assert!(e.to_string().starts_with("第 2 行："), "{e}");
+    // Quote totals are bounded too: each line fits, the sum does not.
+    let big = line(MAX_FEN / 200, "100");
+    let e = kam.add_quote_lines(&q.id, &[big.clone(), big.clone(), big.clone()]).unwrap_err();
+    assert!(e.to_string().contains("1000 亿元"), "{e}");
+    assert_eq!((count(&env, "quote_lines"), count(&env, "quotes")), before, "nothing written by any failed call");
+
+    // Unknown or deleted customer.
+    let unknown = QuoteInput { customer_id: "no-such-customer".into(), ..Default::default() };
+    assert_eq!(field(kam.create_quote(&unknown).unwrap_err()), "customer_id");
+    let gone = customer(&mut kam, "已注销建材有限公司");
+    kam.delete_customer(&gone).unwrap();
+    assert_eq!(
+        field(kam.create_quote(&QuoteInput { customer_id: gone, ..Default::default() }).unwrap_err()),
+        "customer_id"
+    );
+    assert!(matches!(kam.submit_quote("no-such-quote"), Err(KamError::NotFound { .. })));
+    // Submitting an empty quote.
+    let empty = new_quote(&mut kam, &c);
+    assert_eq!(field(kam.submit_quote(&empty.id).unwrap_err()), "lines");
+    // The pure function refuses the same way.
+    let p = PricingPolicy::default_policy();
+    assert_eq!(field(price_line(&p, -1, d("1"), Decimal::ZERO, 0).unwrap_err()), "cost");
+    assert_eq!(field(price_line(&p, MAX_FEN, d("1000000000"), Decimal::ZERO, 0).unwrap_err()), "cost");
+    assert_eq!(field(price_line(&p, 100_000, d("1000000000"), Decimal::ZERO, 0).unwrap_err()), "quantity");
+    assert_eq!(field(price_line(&p, MAX_FEN, d("1"), Decimal::ZERO, MAX_FEN).unwrap_err()), "cost");
+}
+
+#[test]
+fn the_product_catalog() {
+    let env = Env::new();
+    let mut kam = env.open();
+    let input = ProductInput {
+        code: "WP-SBS-4".into(),
+        name: "SBS 改性沥青防水卷材".into(),
+        spec: Some("4mm PY 类".into()),
+        unit: "㎡".into(),
+        cost_fen: 3200,
+        effective_from: Some("2026-11-01".into()),
+        notes: None,
+    };
+    let p = kam.add_product(&input).unwrap();
+    match kam.add_product(&input).unwrap_err() {
+        KamError::Duplicate { existing_id, field, .. } => {
+            assert_eq!((existing_id, field.as_str()), (p.id.clone(), "code"))
+        }
+        other => panic!("expected Duplicate, got {other:?}"),
+    }
+    assert_eq!(field(kam.add_product(&ProductInput { code: "X 1".into(), ..input.clone() }).unwrap_err()), "code");
+    assert_eq!(
+        field(kam.add_product(&ProductInput { code: "X1".into(), cost_fen: -1, ..input.clone() }).unwrap_err()),
+        "cost"
+    );
+    assert_eq!(
+        field(kam.add_product(&ProductInput { code: "X1".into(), unit: " ".into(), ..input.clone() }).unwrap_err()),
+        "unit"
+    );
+
+    let c = customer(&mut kam, "华东电力设备有限公司");
+    let q = new_quote(&mut kam, &c);
+    let q = kam
+        .add_quote_line(
+            &q.id,
+            &QuoteLineInput { product_id: Some(p.id.clone()), quantity: d("100"), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(q.lines[0].unit_price_fen, 3840);
+
+    let p2 = kam
+        .update_product(
+            &p.id,
+            &ProductInput { cost_fen: 3500, effective_from: Some("2026-12-01".into()), ..input.clone() },
+        )
+        .unwrap();
+    assert_eq!((p2.cost_fen, p2.effective_from.as_str()), (3500, "2026-12-01"));
+    assert_eq!(kam.quote(&q.id).unwrap().lines[0].unit_price_fen, 3840, "a new cost does not reprice a quote");
+    assert_eq!(kam.resolve_product("wp-sbs-4").unwrap().id, p.id);
+    assert_eq!(kam.products().unwrap().len(), 1);
+    kam.delete_product(&p.id).unwrap();
+    assert!(kam.products().unwrap().is_empty());
+    assert_eq!(kam.quote(&q.id).unwrap().lines[0].description, "SBS 改性沥青防水卷材", "lines keep their copy");
+}
+
+#[test]
+fn rmb_uppercase_examples() {
+    assert_eq!(rmb_uppercase(8540), "捌拾伍元肆角整");
+    assert_eq!(rmb_uppercase(100_000_000), "壹佰万元整");
+    assert_eq!(rmb_uppercase(10_005), "壹佰元零伍分");
+}
