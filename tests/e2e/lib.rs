@@ -657,7 +657,15 @@ impl Driver {
     /// Replace the text of a field the way a user does: click, Ctrl+A, Backspace, type.
     /// (`WebElement::clear()` does not reach Vue's v-model.) Returns the field's value.
     pub async fn type_raw(&self, el: &WebElement, text: &str) -> Step<String> {
-        el.click().await?;
+        // A closing popper (date picker, select) may still cover the field for its fade-out.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            match el.click().await {
+                Ok(()) => break,
+                Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(150)).await,
+                Err(e) => return Err(e.into()),
+            }
+        }
         el.send_keys(Key::Control + "a").await?;
         el.send_keys(Key::Backspace).await?;
         if !text.is_empty() {

@@ -120,6 +120,8 @@ async fn first_run(d: &Driver) -> Step {
     tokio::time::sleep(Duration::from_millis(500)).await;
     d.fill("contact-name", CONTACT, SHORT).await?;
     d.fill("contact-mobile", MOBILE, SHORT).await?;
+    d.ensure_checked("contact-decision", SHORT).await?;
+    d.fill("contact-decision-role", ROLE, SHORT).await?;
     let birthday = d.wait_for(&tid_input("contact-birthday"), SHORT).await?;
     d.type_raw(&birthday, "").await?;
     // The date picker re-parses on every input event: type it a key at a time, like a person.
@@ -130,8 +132,8 @@ async fn first_run(d: &Driver) -> Step {
     d.press(Key::Enter).await?;
     let held = birthday.prop("value").await?.unwrap_or_default();
     ensure(held.contains("1972"), || format!("birthday field holds {held:?} after typing {BIRTHDAY:?} + Enter"))?;
-    d.ensure_checked("contact-decision", SHORT).await?;
-    d.fill("contact-decision-role", ROLE, SHORT).await?;
+    // Let the date picker's popper finish fading out before the next click.
+    tokio::time::sleep(Duration::from_millis(400)).await;
     d.click(&tid("save-contact"), SHORT).await?;
     d.wait_for_text(&tid("contact-row"), CONTACT, LONG)
         .await

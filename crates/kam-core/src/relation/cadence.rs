@@ -262,11 +262,16 @@ impl Kam {
                 });
             }
         }
-        // Stable: equally late items stay in filing order, then rule order.
-        out.sort_by_key(|d| std::cmp::Reverse(d.days_overdue));
+        // Most overdue first; equally late items stay in filing order, then rule order. Sort
+        // small keys, then move each item once (items are large; sorting them moves them often).
+        let mut order: Vec<(std::cmp::Reverse<i32>, u32)> =
+            out.iter().enumerate().map(|(i, d)| (std::cmp::Reverse(d.days_overdue), i as u32)).collect();
+        order.sort_unstable();
         if let Some(n) = q.limit {
-            out.truncate(n as usize);
+            order.truncate(n as usize);
         }
+        let mut slots: Vec<Option<DueItem>> = out.into_iter().map(Some).collect();
+        let out: Vec<DueItem> = order.iter().filter_map(|&(_, i)| slots[i as usize].take()).collect();
         Ok(out)
     }
 }
