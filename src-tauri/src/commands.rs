@@ -144,3 +144,219 @@ pub async fn record_add(state: State<'_, AppState>, customer_id: String, input: 
 pub async fn item_delete(state: State<'_, AppState>, kind: String, id: String) -> Res<()> {
     with(&state, |k| k.delete_item(&kind, &id))
 }
+
+// --- Relationship maintenance: visits, cadence, reminders, complaints, surveys, Today ---------
+
+#[tauri::command]
+pub async fn today_page(state: State<'_, AppState>, owner_id: Option<String>) -> Res<TodayPage> {
+    with(&state, |k| k.today_page(owner_id.as_deref()))
+}
+
+#[tauri::command]
+pub async fn visit_log(state: State<'_, AppState>, customer_id: String, input: VisitInput) -> Res<Visit> {
+    with(&state, |k| k.log_visit(&customer_id, &input))
+}
+
+#[tauri::command]
+pub async fn visit_update(state: State<'_, AppState>, visit_id: String, input: VisitInput) -> Res<Visit> {
+    with(&state, |k| k.update_visit(&visit_id, &input))
+}
+
+#[tauri::command]
+pub async fn visit_delete(state: State<'_, AppState>, visit_id: String) -> Res<()> {
+    with(&state, |k| k.delete_visit(&visit_id))
+}
+
+#[tauri::command]
+pub async fn visits_list(state: State<'_, AppState>, query: VisitQuery) -> Res<Vec<Visit>> {
+    with(&state, |k| k.visits(&query))
+}
+
+#[tauri::command]
+pub async fn follow_up_done(state: State<'_, AppState>, visit_id: String) -> Res<Visit> {
+    with(&state, |k| k.complete_follow_up(&visit_id))
+}
+
+#[tauri::command]
+pub async fn visit_plan_add(state: State<'_, AppState>, customer_id: String, input: VisitPlanInput) -> Res<VisitPlan> {
+    with(&state, |k| k.plan_visit(&customer_id, &input))
+}
+
+#[tauri::command]
+pub async fn visit_plan_cancel(state: State<'_, AppState>, plan_id: String) -> Res<VisitPlan> {
+    with(&state, |k| k.cancel_visit_plan(&plan_id))
+}
+
+#[tauri::command]
+pub async fn visit_plans_list(state: State<'_, AppState>, query: VisitQuery) -> Res<Vec<VisitPlan>> {
+    with(&state, |k| k.visit_plans(&query))
+}
+
+#[tauri::command]
+pub async fn due_list(state: State<'_, AppState>, query: DueQuery) -> Res<Vec<DueItem>> {
+    with(&state, |k| k.due(&query))
+}
+
+#[tauri::command]
+pub async fn cadence_rules(state: State<'_, AppState>) -> Res<Vec<CadenceRule>> {
+    with(&state, |k| k.cadence_rules())
+}
+
+#[tauri::command]
+pub async fn reminders_list(state: State<'_, AppState>, owner_id: Option<String>, days: u32) -> Res<Vec<Reminder>> {
+    with(&state, |k| k.reminders(owner_id.as_deref(), days))
+}
+
+#[tauri::command]
+pub async fn complaint_open(state: State<'_, AppState>, customer_id: String, input: ComplaintInput) -> Res<Complaint> {
+    with(&state, |k| k.open_complaint(&customer_id, &input))
+}
+
+#[tauri::command]
+pub async fn complaint_handle(
+    state: State<'_, AppState>,
+    complaint_id: String,
+    input: ComplaintActionInput,
+) -> Res<ComplaintDetail> {
+    with(&state, |k| k.handle_complaint(&complaint_id, &input))
+}
+
+#[tauri::command]
+pub async fn complaint_close(
+    state: State<'_, AppState>,
+    complaint_id: String,
+    feedback: Option<String>,
+) -> Res<ComplaintDetail> {
+    with(&state, |k| k.close_complaint(&complaint_id, feedback.as_deref()))
+}
+
+#[tauri::command]
+pub async fn complaint_get(state: State<'_, AppState>, complaint_id: String) -> Res<ComplaintDetail> {
+    with(&state, |k| k.complaint(&complaint_id))
+}
+
+#[tauri::command]
+pub async fn complaints_list(state: State<'_, AppState>, query: ComplaintQuery) -> Res<Vec<Complaint>> {
+    with(&state, |k| k.complaints(&query))
+}
+
+#[tauri::command]
+pub async fn complaint_summary(state: State<'_, AppState>, month: String) -> Res<ComplaintSummary> {
+    with(&state, |k| k.complaint_summary(&month))
+}
+
+#[tauri::command]
+pub async fn survey_add(state: State<'_, AppState>, customer_id: String, input: SurveyInput) -> Res<Survey> {
+    with(&state, |k| k.add_survey(&customer_id, &input))
+}
+
+#[tauri::command]
+pub async fn survey_trend(state: State<'_, AppState>, customer_id: String) -> Res<SurveyTrend> {
+    with(&state, |k| k.survey_trend(&customer_id))
+}
+
+#[tauri::command]
+pub async fn survey_dimensions(state: State<'_, AppState>) -> Res<Vec<SurveyDimension>> {
+    with(&state, |k| k.survey_dimensions())
+}
+
+// --- Quotes ------------------------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn pricing_policy(state: State<'_, AppState>) -> Res<PricingPolicy> {
+    with(&state, |k| k.pricing_policy())
+}
+
+#[tauri::command]
+pub async fn quote_line_preview(
+    state: State<'_, AppState>,
+    quote_id: Option<String>,
+    input: QuoteLineInput,
+) -> Res<QuoteLine> {
+    with(&state, |k| k.preview_quote_line(quote_id.as_deref(), &input))
+}
+
+#[tauri::command]
+pub async fn products_list(state: State<'_, AppState>) -> Res<Vec<Product>> {
+    with(&state, |k| k.products())
+}
+
+#[tauri::command]
+pub async fn product_add(state: State<'_, AppState>, input: ProductInput) -> Res<Product> {
+    with(&state, |k| k.add_product(&input))
+}
+
+#[tauri::command]
+pub async fn quotes_list(state: State<'_, AppState>, query: QuoteQuery) -> Res<Vec<QuoteRow>> {
+    with(&state, |k| k.list_quotes(&query))
+}
+
+#[tauri::command]
+pub async fn quote_get(state: State<'_, AppState>, id: String) -> Res<Quote> {
+    with(&state, |k| k.quote(&id))
+}
+
+#[tauri::command]
+pub async fn quote_create(state: State<'_, AppState>, input: QuoteInput) -> Res<Quote> {
+    with(&state, |k| k.create_quote(&input))
+}
+
+#[tauri::command]
+pub async fn quote_update(state: State<'_, AppState>, id: String, input: QuoteInput) -> Res<Quote> {
+    with(&state, |k| k.update_quote(&id, &input))
+}
+
+#[tauri::command]
+pub async fn quote_line_add(state: State<'_, AppState>, quote_id: String, input: QuoteLineInput) -> Res<Quote> {
+    with(&state, |k| k.add_quote_line(&quote_id, &input))
+}
+
+#[tauri::command]
+pub async fn quote_line_update(state: State<'_, AppState>, line_id: String, input: QuoteLineInput) -> Res<Quote> {
+    with(&state, |k| k.update_quote_line(&line_id, &input))
+}
+
+#[tauri::command]
+pub async fn quote_line_remove(state: State<'_, AppState>, line_id: String) -> Res<Quote> {
+    with(&state, |k| k.remove_quote_line(&line_id))
+}
+
+#[tauri::command]
+pub async fn quote_delete(state: State<'_, AppState>, id: String) -> Res<()> {
+    with(&state, |k| k.delete_quote(&id))
+}
+
+#[tauri::command]
+pub async fn quote_submit(state: State<'_, AppState>, id: String) -> Res<Quote> {
+    with(&state, |k| k.submit_quote(&id))
+}
+
+#[tauri::command]
+pub async fn quote_approve(state: State<'_, AppState>, id: String, approver_id: String, comment: String) -> Res<Quote> {
+    with(&state, |k| k.approve_quote(&id, &approver_id, &comment))
+}
+
+#[tauri::command]
+pub async fn quote_reject(state: State<'_, AppState>, id: String, approver_id: String, comment: String) -> Res<Quote> {
+    with(&state, |k| k.reject_quote(&id, &approver_id, &comment))
+}
+
+#[tauri::command]
+pub async fn quote_send(state: State<'_, AppState>, id: String) -> Res<Quote> {
+    with(&state, |k| k.send_quote(&id))
+}
+
+#[tauri::command]
+pub async fn quote_close(state: State<'_, AppState>, id: String, outcome: QuoteOutcome) -> Res<Quote> {
+    with(&state, |k| k.close_quote(&id, outcome))
+}
+
+#[tauri::command]
+pub async fn quote_revise(state: State<'_, AppState>, id: String) -> Res<Quote> {
+    with(&state, |k| k.revise_quote(&id))
+}
+
+#[tauri::command]
+pub async fn quote_export(state: State<'_, AppState>, id: String, internal: bool) -> Res<QuoteExport> {
+    with(&state, |k| k.export_quote_default(&id, internal))
+}

@@ -28,7 +28,74 @@ pub fn run() {
             commands::project_update,
             commands::record_add,
             commands::item_delete,
+            commands::today_page,
+            commands::visit_log,
+            commands::visit_update,
+            commands::visit_delete,
+            commands::visits_list,
+            commands::follow_up_done,
+            commands::visit_plan_add,
+            commands::visit_plan_cancel,
+            commands::visit_plans_list,
+            commands::due_list,
+            commands::cadence_rules,
+            commands::reminders_list,
+            commands::complaint_open,
+            commands::complaint_handle,
+            commands::complaint_close,
+            commands::complaint_get,
+            commands::complaints_list,
+            commands::complaint_summary,
+            commands::survey_add,
+            commands::survey_trend,
+            commands::survey_dimensions,
+            commands::pricing_policy,
+            commands::quote_line_preview,
+            commands::products_list,
+            commands::product_add,
+            commands::quotes_list,
+            commands::quote_get,
+            commands::quote_create,
+            commands::quote_update,
+            commands::quote_line_add,
+            commands::quote_line_update,
+            commands::quote_line_remove,
+            commands::quote_delete,
+            commands::quote_submit,
+            commands::quote_approve,
+            commands::quote_reject,
+            commands::quote_send,
+            commands::quote_close,
+            commands::quote_revise,
+            commands::quote_export,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the KAM desktop app");
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command in commands.rs is registered, listed for tauri-build, and granted by the
+    /// capability — and nothing else is granted.
+    #[test]
+    fn command_lists_agree() {
+        let source = include_str!("commands.rs");
+        let commands: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub async fn "))
+            .map(|l| l.split('(').next().unwrap())
+            .collect();
+        assert!(commands.len() > 10);
+        let build = include_str!("../build.rs");
+        let handlers = include_str!("lib.rs");
+        let capability: serde_json::Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let granted: Vec<String> =
+            capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+        for c in &commands {
+            assert!(build.contains(&format!("\"{c}\"")), "{c} missing from build.rs COMMANDS");
+            assert!(handlers.contains(&format!("commands::{c},")), "{c} missing from generate_handler!");
+            assert!(granted.contains(&format!("allow-{}", c.replace('_', "-"))), "{c} not granted");
+        }
+        assert_eq!(granted.len(), commands.len(), "the capability grants only the app's own commands");
+    }
 }

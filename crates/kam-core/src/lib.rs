@@ -54,6 +54,17 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("kam.sqlite3"))
 }
 
+/// Where exports go unless the user says otherwise: `$KAM_EXPORT_DIR`, else `KAM` in the
+/// user's documents folder, else the current directory.
+pub fn default_export_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("KAM_EXPORT_DIR").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    directories::UserDirs::new()
+        .and_then(|u| u.document_dir().map(|d| d.join("KAM")))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 /// Per-write context: the time and the author stamped on every row.
 pub(crate) struct Ctx {
     pub now: String,

@@ -415,6 +415,7 @@ pub struct CustomerCreated {
 pub struct AppInfo {
     pub version: String,
     pub db_path: String,
+    #[ts(type = "number")]
     pub schema_version: i64,
     pub device_id: String,
     pub device_tag: String,
@@ -423,6 +424,7 @@ pub struct AppInfo {
     /// UTC timestamp of the last exchange with head office, if any.
     pub last_exchange_at: Option<String>,
     /// Whole days since then, counted in the company's time zone.
+    #[ts(type = "number | null")]
     pub days_since_exchange: Option<i64>,
     pub time_zone: String,
 }

@@ -4,7 +4,7 @@ import type { User } from "./User";
 /**
  * What the app shows in its status bar and settings.
  */
-export type AppInfo = { version: string, db_path: string, schema_version: bigint, device_id: string, device_tag: string, current_user: User, customer_count: number, 
+export type AppInfo = { version: string, db_path: string, schema_version: number, device_id: string, device_tag: string, current_user: User, customer_count: number, 
 /**
  * UTC timestamp of the last exchange with head office, if any.
  */
@@ -12,4 +12,4 @@ last_exchange_at: string | null,
 /**
  * Whole days since then, counted in the company's time zone.
  */
-days_since_exchange: bigint | null, time_zone: string, };
+days_since_exchange: number | null, time_zone: string, };

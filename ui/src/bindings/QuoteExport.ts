@@ -3,7 +3,7 @@
 /**
  * What an export wrote.
  */
-export type QuoteExport = { path: string, bytes: bigint, 
+export type QuoteExport = { path: string, bytes: number, 
 /**
  * The internal version, with cost, profit and rebate columns.
  */

@@ -1440,6 +1440,16 @@ impl Kam {
         export::write_atomically(path, &bytes)?;
         Ok(QuoteExport { path: path.display().to_string(), bytes: bytes.len() as u64, internal })
     }
+
+    /// Export into [`crate::default_export_dir`] as `报价单-<number>.xlsx` (or `…-内部.xlsx`),
+    /// creating the folder if needed: what the app's export button does.
+    pub fn export_quote_default(&self, id: &str, internal: bool) -> Result<QuoteExport> {
+        let q = self.quote(id)?;
+        let dir = crate::default_export_dir();
+        std::fs::create_dir_all(&dir)?;
+        let suffix = if internal { "-内部" } else { "" };
+        self.export_quote(id, &dir.join(format!("报价单-{}{suffix}.xlsx", q.number)), internal)
+    }
 }
 
 /// Demo data for `kam demo`: a small catalog and a few quotes in every state, for the first

@@ -370,6 +370,7 @@ pub enum QuoteOutcome {
 #[ts(export)]
 pub struct QuoteExport {
     pub path: String,
+    #[ts(type = "number")]
     pub bytes: u64,
     /// The internal version, with cost, profit and rebate columns.
     pub internal: bool,
