@@ -44,7 +44,7 @@ pub async fn users_list(state: State<'_, AppState>) -> Res<Vec<User>> {
 
 #[tauri::command]
 pub async fn demo_load(state: State<'_, AppState>, customers: u32) -> Res<DemoReport> {
-    with(&state, |k| k.load_demo(customers, 1))
+    with(&state, |k| k.load_full_demo(customers, 1))
 }
 
 #[tauri::command]

@@ -29,6 +29,17 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 7)]
         runs: usize,
     },
+    /// The monthly key-account report of last month: wall time and peak memory (VmHWM).
+    /// Builds customers, visits and a year of sales first if there are fewer than asked.
+    Report {
+        #[arg(long, default_value_t = 100_000)]
+        customers: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        visits: u32,
+        /// Timed runs.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Price, store, submit and export a quote of N lines (temporary database).
     Quote {
         #[arg(long, default_value_t = 500)]
@@ -40,6 +51,7 @@ pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
     match cmd {
         BenchCmd::Search { customers, queries } => search(path, customers, queries),
         BenchCmd::Quote { lines } => crate::quote::bench(lines),
+        BenchCmd::Report { customers, visits, runs } => crate::report::bench_report(path, customers, visits, runs),
         BenchCmd::Due { customers, visits, runs } => crate::relation::bench_due(path, customers, visits, runs),
     }
 }

@@ -4,6 +4,7 @@
 mod bench;
 mod quote;
 mod relation;
+mod report;
 
 use std::path::PathBuf;
 
@@ -74,6 +75,24 @@ enum Cmd {
     /// The product catalog (cost prices for quotes).
     #[command(subcommand)]
     Product(quote::ProductCmd),
+    /// The monthly key-account report (大客户月报) in Excel.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
+    /// Sales targets by rep and department and month; quarter/year roll-ups; the quota.
+    #[command(subcommand)]
+    Target(report::TargetCmd),
+    /// Sales and returns per customer.
+    #[command(subcommand)]
+    Sale(report::SaleCmd),
+    /// Collections (回款) per customer.
+    #[command(subcommand)]
+    Collection(report::CollectionCmd),
+    /// Receivables (应收) with due dates.
+    #[command(subcommand)]
+    Receivable(report::ReceivableCmd),
+    /// Performance scores (ability, attitude, pay) and leaving dates.
+    #[command(subcommand)]
+    Score(report::ScoreCmd),
 }
 
 #[derive(Args, Default)]
@@ -416,6 +435,12 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Survey(c) => relation::survey(&mut kam, c)?,
         Cmd::Quote(c) => quote::run(&mut kam, c)?,
         Cmd::Product(c) => quote::product(&mut kam, c)?,
+        Cmd::Report(c) => report::report(&mut kam, c)?,
+        Cmd::Target(c) => report::target(&mut kam, c)?,
+        Cmd::Sale(c) => report::sale(&mut kam, c)?,
+        Cmd::Collection(c) => report::collection(&mut kam, c)?,
+        Cmd::Receivable(c) => report::receivable(&mut kam, c)?,
+        Cmd::Score(c) => report::score(&mut kam, c)?,
         Cmd::Bench(_) => unreachable!("handled above"),
     }
     Ok(())

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_dossier.sql"),
     include_str!("migrations/0002_quotes.sql"),
     include_str!("migrations/0003_relationship.sql"),
+    include_str!("migrations/0004_targets_sales.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).

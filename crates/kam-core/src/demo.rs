@@ -189,12 +189,14 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
         Ok(())
     })?;
     let (products, quotes) = crate::quote::demo_quotes(kam, seed)?;
+    crate::report::demo_sales(kam, seed)?;
     Ok(DemoReport {
         users: n_users,
         customers,
         contacts: n_contacts,
         products,
         quotes,
+        relationship: None,
         millis: started.elapsed().as_millis() as u32,
     })
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 mod quote;
 mod relation;
+mod report;
 pub mod search;
 mod util;
 pub mod validate;
@@ -26,6 +27,7 @@ pub use error::{ErrorDto, KamError, Result};
 pub use model::*;
 pub use quote::*;
 pub use relation::*;
+pub use report::*;
 
 /// The company's time zone for "days since", deadlines and local dates.
 pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
@@ -178,6 +180,16 @@ impl Kam {
     /// Fill the database with realistic, deterministic demo data.
     pub fn load_demo(&mut self, customers: u32, seed: u64) -> Result<DemoReport> {
         demo::load(self, customers, seed)
+    }
+
+    /// Demo data with a relationship history too (five visits per customer on average,
+    /// plans, complaints, surveys): what the app's "load demo data" button does.
+    pub fn load_full_demo(&mut self, customers: u32, seed: u64) -> Result<DemoReport> {
+        let mut report = demo::load(self, customers, seed)?;
+        let rel = self.load_demo_relationship(customers.saturating_mul(5), seed)?;
+        report.millis += rel.millis;
+        report.relationship = Some(rel);
+        Ok(report)
     }
 }
 

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal / $zh:literal / $en:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal / $zh:literal / $en:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
         #[serde(rename_all = "snake_case")]
         #[ts(export)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             /// Every value, in display order.
@@ -438,6 +438,8 @@ pub struct DemoReport {
     pub contacts: u32,
     pub products: u32,
     pub quotes: u32,
+    /// Visits, plans, complaints and surveys, when asked for ([`crate::Kam::load_full_demo`]).
+    pub relationship: Option<crate::RelationDemoReport>,
     pub millis: u32,
 }
 

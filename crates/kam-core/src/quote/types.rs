@@ -9,46 +9,7 @@ use ts_rs::TS;
 use super::pricing::PriceBreakdown;
 use crate::model::Role;
 
-macro_rules! quote_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal / $zh:literal / $en:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($(#[$vm])* $variant),+ }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The stored (and serialized) form.
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s),+ } }
-            /// The Chinese label.
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
-            /// The English label.
-            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),+ } }
-            /// Parse the stored form, a Chinese label or an English label.
-            pub fn parse(s: &str) -> Option<Self> {
-                let t = s.trim();
-                $(if t == $s || t == $zh || t.eq_ignore_ascii_case($en) { return Some($name::$variant); })+
-                None
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                $name::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("bad {} value {s:?}", stringify!($name)).into()))
-            }
-        }
-        impl rusqlite::types::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-    };
-}
-
-quote_enum!(
+str_enum!(
 /// Where a quote is in its workflow: draft → pending approval → approved → sent → won / lost /
 /// expired. Draft, pending and approved quotes can be edited (an edit returns them to draft);
 /// a sent quote is immutable and changes only through a revision.
@@ -62,7 +23,7 @@ QuoteStatus {
     Expired = "expired" / "已过期" / "Expired",
 });
 
-quote_enum!(
+str_enum!(
 /// Why an approval is needed.
 ApprovalKind {
     /// A unit price below the policy price (profit below the required rate): 特批.
@@ -73,7 +34,7 @@ ApprovalKind {
     Discount = "discount" / "折扣审批" / "Discount",
 });
 
-quote_enum!(
+str_enum!(
 /// Who must approve. Which user roles may sign each level is part of the pricing policy;
 /// the defaults map the key-account manager / key-account service department to role
 /// `manager` (the general manager may also sign this level) and the general manager to
@@ -83,7 +44,7 @@ ApprovalLevel {
     GeneralManager = "general_manager" / "总经理" / "General manager",
 });
 
-quote_enum!(
+str_enum!(
 /// An approver's decision.
 ApprovalDecision {
     Approved = "approved" / "同意" / "Approved",

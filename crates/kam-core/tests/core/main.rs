@@ -3,3 +3,4 @@
 mod dossier;
 mod quotes;
 mod relation;
+mod report;

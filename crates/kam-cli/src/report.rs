@@ -1,0 +1,459 @@
+//! `kam report monthly`, `kam target …`, `kam sale add`, `kam collection add`,
+//! `kam receivable add`, `kam score set` and `kam bench report`: the monthly key-account
+//! report and its inputs. A thin client of `kam_core::Kam`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use kam_core::{parse_yuan, CollectionInput, Kam, ReceivableInput, SaleInput, ScoreInput, TargetInput};
+
+use crate::{pad, print_json, resolve_user, yuan};
+
+#[derive(Subcommand)]
+pub enum ReportCmd {
+    /// The monthly key-account report (大客户月报) as an Excel workbook; prints the key figures.
+    Monthly {
+        /// YYYY-MM (this month or earlier).
+        #[arg(long)]
+        month: String,
+        /// Only this department (default: the whole company).
+        #[arg(long)]
+        department: Option<String>,
+        /// Output .xlsx (default: 大客户月报-YYYY-MM.xlsx in the export folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the figures as JSON (totals, per rep, departments) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Only print the figures; write no workbook.
+        #[arg(long)]
+        preview: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TargetCmd {
+    /// Set a rep's or a department's sales target for a month (replaces that month's).
+    Set {
+        #[arg(long)]
+        month: String,
+        /// Rep: user id or name.
+        #[arg(long, conflicts_with = "department")]
+        rep: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        /// Sales target in 元.
+        #[arg(long)]
+        sales: String,
+        /// Collection target in 元.
+        #[arg(long)]
+        collection: Option<String>,
+        /// Department stretch target (冲刺目标) in 元.
+        #[arg(long)]
+        stretch: Option<String>,
+    },
+    /// Targets summed over a period: 2026, 2026-Q4 or 2026-10.
+    List {
+        period: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The new-customer quota per rep and month (default 3).
+    Quota { quota: Option<u32> },
+}
+
+#[derive(Subcommand)]
+pub enum SaleCmd {
+    /// Record a sale (or a return with --return) for a customer (id, customer code or credit code).
+    Add {
+        customer: String,
+        /// YYYY-MM-DD (not in the future).
+        #[arg(long)]
+        on: String,
+        /// Amount in 元 (positive; --return deducts it).
+        #[arg(long)]
+        amount: String,
+        #[arg(long = "return")]
+        is_return: bool,
+        /// Rep credited (default: the customer's owner).
+        #[arg(long)]
+        rep: Option<String>,
+        #[arg(long)]
+        reference: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CollectionCmd {
+    /// Record a collection (回款) from a customer.
+    Add {
+        customer: String,
+        #[arg(long)]
+        on: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        rep: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReceivableCmd {
+    /// Record a receivable (应收) with its due date.
+    Add {
+        customer: String,
+        #[arg(long)]
+        invoiced: String,
+        #[arg(long)]
+        due: String,
+        #[arg(long)]
+        amount: String,
+        /// Already paid, in 元.
+        #[arg(long)]
+        paid: Option<String>,
+        #[arg(long)]
+        rep: Option<String>,
+        #[arg(long)]
+        reference: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ScoreCmd {
+    /// The manager's scores for a rep and month: ability and attitude (0–20 each) and the
+    /// performance pay; the results score (0–60) is computed from the sales target.
+    Set {
+        #[arg(long)]
+        rep: String,
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        ability: u32,
+        #[arg(long)]
+        attitude: u32,
+        /// Performance pay (绩效工资) in 元.
+        #[arg(long)]
+        pay: String,
+    },
+    /// Record that a user left on a date (still in that month's report).
+    Left {
+        user: String,
+        #[arg(long)]
+        on: String,
+    },
+}
+
+fn user_id(kam: &Kam, key: &Option<String>) -> Result<Option<String>> {
+    resolve_user(kam, key)
+}
+
+fn customer_id(kam: &Kam, key: &str) -> Result<String> {
+    Ok(kam.resolve_customer(key)?.id)
+}
+
+fn money(field: &str, s: &Option<String>) -> Result<Option<i64>> {
+    Ok(match s {
+        Some(v) => Some(parse_yuan(field, v)?),
+        None => None,
+    })
+}
+
+pub fn report(kam: &mut Kam, cmd: ReportCmd) -> Result<()> {
+    match cmd {
+        ReportCmd::Monthly { month, department, out, json, preview } => {
+            let dept = department.as_deref();
+            let r = if preview {
+                kam.monthly_report(&month, dept)?
+            } else {
+                let out = out.unwrap_or_else(|| {
+                    kam_core::default_export_dir().join(format!("大客户月报-{}.xlsx", month.trim()))
+                });
+                if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+                    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                }
+                let e = kam.export_monthly_report(&month, dept, &out, &mut |_| {})?;
+                if !json {
+                    println!("已导出 exported {} ({} bytes, {} ms)", e.path, e.bytes, e.millis);
+                }
+                e.report
+            };
+            if json {
+                print_json(&serde_json::json!({
+                    "month": r.month, "department": r.department, "as_of": r.as_of, "empty": r.empty,
+                    "totals": r.totals, "reps": r.reps, "departments": r.departments, "tiers": r.tiers,
+                    "performance": r.performance, "commissions": r.commissions, "new_customers": r.new_customers,
+                }))?;
+                return Ok(());
+            }
+            let t = &r.totals;
+            println!("大客户月报 {}（{}）截至 {}", r.month, r.department.as_deref().unwrap_or("全部部门"), r.as_of);
+            if r.empty {
+                println!("  本月无数据 no activity this month");
+            }
+            println!("  业务员 reps {}  客户 customers {}", t.reps, t.customers);
+            println!(
+                "  拜访 visits {} / 计划 planned {}  逾期 overdue {}",
+                t.visits_done, t.visits_planned, t.visits_overdue
+            );
+            println!(
+                "  新客户 new customers {} / 指标 quota {}  奖罚 {}  新客户奖金 {}",
+                t.new_customers,
+                t.quota,
+                yuan(t.quota_incentive_fen),
+                yuan(t.new_customer_bonus_fen)
+            );
+            println!("  报价 quotes {} 发出 / {} 成交  {}", t.quotes_issued, t.quotes_won, yuan(t.quotes_won_fen));
+            println!("  销售额 net sales {} / 目标 {}", yuan(t.net_sales_fen), yuan(t.sales_target_fen));
+            println!("  回款 collections {} / 目标 {}", yuan(t.collections_fen), yuan(t.collection_target_fen));
+            println!(
+                "  投诉 complaints {} 新增 / {} 已结 / {} 按期响应; 未结 open {}",
+                t.complaints_opened, t.complaints_closed, t.complaints_within_deadline, t.open_complaints
+            );
+            println!("  逾期应收 overdue receivables {} 笔 {}", t.overdue_receivables, yuan(t.overdue_receivable_fen));
+            println!(
+                "  绩效奖金 performance bonus {}  提成 commission {}",
+                yuan(t.performance_bonus_fen),
+                yuan(t.commission_fen)
+            );
+            for p in r.performance.iter().take(20) {
+                println!(
+                    "    {} {} 得分 {} 奖金 {} {}",
+                    pad(&p.name, 10),
+                    pad(&p.department, 12),
+                    p.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+                    p.bonus.map(|b| yuan(b.total_fen)).unwrap_or_else(|| "-".into()),
+                    p.note
+                );
+            }
+            if r.performance.len() > 20 {
+                println!("    … {} more in the workbook", r.performance.len() - 20);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn target(kam: &mut Kam, cmd: TargetCmd) -> Result<()> {
+    match cmd {
+        TargetCmd::Set { month, rep, department, sales, collection, stretch } => {
+            if rep.is_none() && department.is_none() {
+                bail!("give --rep or --department");
+            }
+            let t = kam.set_target(&TargetInput {
+                month,
+                user_id: user_id(kam, &rep)?,
+                department,
+                sales_fen: parse_yuan("sales", &sales)?,
+                collection_fen: money("collection", &collection)?,
+                stretch_fen: money("stretch", &stretch)?,
+            })?;
+            println!("已设置目标 target set: {} {} {} 销售 {}", t.month, t.scope, t.subject, yuan(t.sales_fen));
+        }
+        TargetCmd::List { period, json } => {
+            let rows = kam.targets(&period)?;
+            if json {
+                return print_json(&rows);
+            }
+            let users = kam.users()?;
+            for r in rows {
+                let name =
+                    users.iter().find(|u| u.id == r.subject).map(|u| u.name.clone()).unwrap_or(r.subject.clone());
+                println!(
+                    "{} {} {} 个月 销售 {} 回款 {} 冲刺 {}",
+                    pad(&r.scope, 11),
+                    pad(&name, 14),
+                    r.months,
+                    yuan(r.sales_fen),
+                    yuan(r.collection_fen),
+                    yuan(r.stretch_fen)
+                );
+            }
+        }
+        TargetCmd::Quota { quota } => {
+            if let Some(q) = quota {
+                kam.set_new_customer_quota(q)?;
+            }
+            println!("开发指标 new-customer quota: {} per rep and month", kam.new_customer_quota()?);
+        }
+    }
+    Ok(())
+}
+
+pub fn sale(kam: &mut Kam, cmd: SaleCmd) -> Result<()> {
+    let SaleCmd::Add { customer, on, amount, is_return, rep, reference } = cmd;
+    let id = kam.add_sale(&SaleInput {
+        customer_id: customer_id(kam, &customer)?,
+        sold_on: on,
+        amount_fen: parse_yuan("amount", &amount)?,
+        is_return: Some(is_return),
+        rep_id: user_id(kam, &rep)?,
+        reference,
+    })?;
+    println!("已登记{} recorded {id}", if is_return { "退货" } else { "销售" });
+    Ok(())
+}
+
+pub fn collection(kam: &mut Kam, cmd: CollectionCmd) -> Result<()> {
+    let CollectionCmd::Add { customer, on, amount, rep, notes } = cmd;
+    let id = kam.add_collection(&CollectionInput {
+        customer_id: customer_id(kam, &customer)?,
+        collected_on: on,
+        amount_fen: parse_yuan("amount", &amount)?,
+        rep_id: user_id(kam, &rep)?,
+        notes,
+    })?;
+    println!("已登记回款 recorded collection {id}");
+    Ok(())
+}
+
+pub fn receivable(kam: &mut Kam, cmd: ReceivableCmd) -> Result<()> {
+    let ReceivableCmd::Add { customer, invoiced, due, amount, paid, rep, reference } = cmd;
+    let id = kam.add_receivable(&ReceivableInput {
+        customer_id: customer_id(kam, &customer)?,
+        invoiced_on: invoiced,
+        due_on: due,
+        amount_fen: parse_yuan("amount", &amount)?,
+        paid_fen: money("paid", &paid)?,
+        rep_id: user_id(kam, &rep)?,
+        reference,
+    })?;
+    println!("已登记应收 recorded receivable {id}");
+    Ok(())
+}
+
+pub fn score(kam: &mut Kam, cmd: ScoreCmd) -> Result<()> {
+    match cmd {
+        ScoreCmd::Set { rep, month, ability, attitude, pay } => {
+            let id = user_id(kam, &Some(rep))?.unwrap_or_default();
+            kam.set_score(&ScoreInput {
+                user_id: id,
+                month,
+                ability,
+                attitude,
+                performance_pay_fen: parse_yuan("pay", &pay)?,
+            })?;
+            println!("已录入考核 scores recorded");
+        }
+        ScoreCmd::Left { user, on } => {
+            let id = user_id(kam, &Some(user))?.unwrap_or_default();
+            let u = kam.set_user_left(&id, &on)?;
+            println!("已登记离职 {} left on {on}", u.name);
+        }
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process (VmHWM), in MiB; 0 where /proc is missing.
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// `kam bench report`: build the demo database if needed (customers, visits, a year of sales),
+/// then time the month's report and its workbook and print the peak memory.
+pub fn bench_report(path: &Path, customers: u32, visits: u32, runs: usize) -> Result<()> {
+    let mut kam = Kam::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let have = kam.app_info()?.customer_count;
+    if have < customers {
+        let t = Instant::now();
+        let r = kam.load_demo(customers - have, 42)?;
+        println!(
+            "generated {} customers, {} reps+users, a year of sales in {:.1} s",
+            r.customers,
+            r.users,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let have = kam.visit_count()?;
+    if have < visits as u64 {
+        let t = Instant::now();
+        let r = kam.load_demo_relationship(visits - have as u32, 43)?;
+        println!(
+            "generated {} visits, {} complaints, {} surveys in {:.1} s",
+            r.visits,
+            r.complaints,
+            r.surveys,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    drop(kam);
+    let before = peak_mib();
+    // Reset the peak (Linux: writing 5 to clear_refs resets VmHWM) so generating the data
+    // above does not count.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let kam = Kam::open(path)?;
+    let month = kam.previous_month();
+    let users = kam.users()?.iter().filter(|u| u.role == kam_core::Role::Rep).count();
+    println!(
+        "database: {} customers, {} reps, {} visits ({})",
+        kam.app_info()?.customer_count,
+        users,
+        kam.visit_count()?,
+        path.display()
+    );
+    let dir = tempfile_dir()?;
+    let mut preview = Vec::new();
+    let mut export = Vec::new();
+    let mut last = None;
+    for i in 0..runs.max(1) {
+        let t = Instant::now();
+        let r = kam.monthly_report(&month, None)?;
+        preview.push(t.elapsed().as_secs_f64());
+        let out = dir.join(format!("大客户月报-{month}-{i}.xlsx"));
+        let t = Instant::now();
+        let mut stages: Vec<(u32, f64)> = Vec::new();
+        let e = kam.export_monthly_report(&month, None, &out, &mut |p| stages.push((p, t.elapsed().as_secs_f64())))?;
+        export.push(t.elapsed().as_secs_f64());
+        if i == 0 {
+            let s: Vec<String> = stages.iter().map(|(p, s)| format!("{p}%@{:.0}ms", s * 1000.0)).collect();
+            println!("stages of one export (progress%@time): {}", s.join(" "));
+        }
+        let _ = std::fs::remove_file(&out);
+        last = Some((r, e.bytes));
+    }
+    let _ = std::fs::remove_dir(&dir);
+    let (r, bytes) = last.context("no run")?;
+    preview.sort_by(f64::total_cmp);
+    export.sort_by(f64::total_cmp);
+    println!(
+        "month {month}: {} reps, net sales {}, {} visits, {} new customers, {} overdue visits, {} overdue receivables",
+        r.reps.len(),
+        yuan(r.totals.net_sales_fen),
+        r.totals.visits_done,
+        r.totals.new_customers,
+        r.totals.visits_overdue,
+        r.totals.overdue_receivables
+    );
+    println!(
+        "report figures (preview): median {:.3} s, max {:.3} s over {} runs",
+        preview[preview.len() / 2],
+        preview[preview.len() - 1],
+        preview.len()
+    );
+    println!(
+        "report + workbook export: median {:.3} s, max {:.3} s; workbook {:.1} MiB",
+        export[export.len() / 2],
+        export[export.len() - 1],
+        bytes as f64 / 1048576.0
+    );
+    println!("peak memory (VmHWM): {:.0} MiB (before the report: {:.0} MiB)", peak_mib(), before);
+    Ok(())
+}
+
+fn tempfile_dir() -> Result<PathBuf> {
+    let d = std::env::temp_dir().join(format!("kam-bench-report-{}", std::process::id()));
+    std::fs::create_dir_all(&d)?;
+    Ok(d)
+}
