@@ -65,6 +65,10 @@ const COMMANDS: &[&str] = &[
     "quote_close",
     "quote_revise",
     "quote_export",
+    "departments_list",
+    "report_default_month",
+    "report_monthly",
+    "report_export",
 ];
 
 fn main() {

@@ -360,3 +360,39 @@ pub async fn quote_revise(state: State<'_, AppState>, id: String) -> Res<Quote> 
 pub async fn quote_export(state: State<'_, AppState>, id: String, internal: bool) -> Res<QuoteExport> {
     with(&state, |k| k.export_quote_default(&id, internal))
 }
+
+// --- Monthly key-account report ----------------------------------------------------------------
+
+#[tauri::command]
+pub async fn departments_list(state: State<'_, AppState>) -> Res<Vec<String>> {
+    with(&state, |k| k.departments())
+}
+
+#[tauri::command]
+pub async fn report_default_month(state: State<'_, AppState>) -> Res<String> {
+    with(&state, |k| Ok(k.previous_month()))
+}
+
+#[tauri::command]
+pub async fn report_monthly(
+    state: State<'_, AppState>,
+    month: String,
+    department: Option<String>,
+) -> Res<MonthlyReport> {
+    with(&state, |k| k.monthly_report(&month, department.as_deref()))
+}
+
+/// Runs off the main thread; progress (0–100) streams to the UI through `on_progress`.
+#[tauri::command]
+pub async fn report_export(
+    state: State<'_, AppState>,
+    month: String,
+    department: Option<String>,
+    on_progress: tauri::ipc::Channel<u32>,
+) -> Res<ReportExport> {
+    with(&state, |k| {
+        k.export_monthly_report_default(&month, department.as_deref(), &mut |p| {
+            let _ = on_progress.send(p);
+        })
+    })
+}

@@ -68,6 +68,10 @@ pub fn run() {
             commands::quote_close,
             commands::quote_revise,
             commands::quote_export,
+            commands::departments_list,
+            commands::report_default_month,
+            commands::report_monthly,
+            commands::report_export,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the KAM desktop app");

@@ -443,6 +443,32 @@ impl Kam {
         })
     }
 
+    /// Export into [`crate::default_export_dir`] as `大客户月报-YYYY-MM.xlsx` (with the
+    /// department appended when one is chosen): what the app's "生成月报" button does.
+    pub fn export_monthly_report_default(
+        &self,
+        month: &str,
+        department: Option<&str>,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<ReportExport> {
+        let dir = crate::default_export_dir();
+        std::fs::create_dir_all(&dir)?;
+        let name = match department {
+            Some(d) => format!("大客户月报-{month}-{d}.xlsx"),
+            None => format!("大客户月报-{month}.xlsx"),
+        };
+        self.export_monthly_report(month, department, &dir.join(name), progress)
+    }
+
+    /// The departments users belong to, for the report's department picker.
+    pub fn departments(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT department FROM users WHERE deleted_at IS NULL AND department <> '' ORDER BY department",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
     fn build_report(
         &self,
         month: &str,

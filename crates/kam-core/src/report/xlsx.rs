@@ -6,9 +6,6 @@
 //! still see it), landscape A4 fitted to the page width, a header with the month and the
 //! department and page numbers in the footer. Money is written as fen ÷ 100, exact to the fen.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
 use rust_xlsxwriter::{
     utility::row_col_to_cell, Chart, ChartType, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
     Workbook, Worksheet, XlsxError,
@@ -16,7 +13,6 @@ use rust_xlsxwriter::{
 
 use super::model::MonthlyReport;
 use crate::error::{KamError, Result};
-use crate::util::new_id;
 
 pub(crate) const SHEETS: [&str; 9] =
     ["汇总", "业绩", "客户分级", "逾期拜访", "未结投诉", "逾期应收", "新客户开发", "绩效奖金", "提成"];
@@ -690,50 +686,4 @@ fn write_plain(ws: &mut Worksheet, top: u32, tb: &Table, f: &Formats) -> std::re
     Ok(())
 }
 
-/// Write to a temporary file beside `path`, then rename: no partial file on failure.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display().to_string();
-    let is_xlsx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    let name = match (path.file_name(), is_xlsx) {
-        (Some(n), true) => n.to_string_lossy().to_string(),
-        _ => {
-            return Err(KamError::invalid(
-                "out",
-                format!("导出文件「{shown}」应以 .xlsx 结尾，例如 大客户月报-2026-10.xlsx。"),
-                format!("The export file '{shown}' must end in .xlsx, e.g. 大客户月报-2026-10.xlsx."),
-            ));
-        }
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(KamError::invalid(
-            "out",
-            format!("文件夹「{}」不存在。请先创建它，或选择其他保存位置。", dir.display()),
-            format!("The folder '{}' does not exist. Create it first or choose another location.", dir.display()),
-        ));
-    }
-    let tmp = dir.join(format!(".{name}.{}.tmp", new_id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create_new(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(KamError::invalid(
-            "out",
-            format!(
-                "无法写入「{shown}」：{e}。请选择有写入权限的文件夹，或先关闭在 Excel/WPS 中打开的同名文件，然后重试。没有留下不完整的文件。"
-            ),
-            format!(
-                "Cannot write '{shown}': {e}. Choose a folder you can write to, or close the file if it is open in Excel/WPS, then try again. No partial file was left."
-            ),
-        ));
-    }
-    Ok(())
-}
+pub(crate) use crate::util::write_atomically;
