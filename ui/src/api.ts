@@ -4,7 +4,7 @@
 // Errors from Rust arrive as the generated ErrorDto {code, message, message_en, field,
 // existing_id} and are rethrown as KamError. Types of command arguments and results are
 // generated from Rust by ts-rs into ./bindings/ (never edited by hand).
-import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Contact } from "./bindings/Contact";
 import type { ContactChange } from "./bindings/ContactChange";
@@ -26,6 +26,41 @@ import type { RecordInput } from "./bindings/RecordInput";
 import type { SearchResult } from "./bindings/SearchResult";
 import type { Tier } from "./bindings/Tier";
 import type { User } from "./bindings/User";
+// Relationship maintenance (visits, cadence, reminders, complaints, surveys, Today)
+import type { CadenceRule } from "./bindings/CadenceRule";
+import type { Complaint } from "./bindings/Complaint";
+import type { ComplaintActionInput } from "./bindings/ComplaintActionInput";
+import type { ComplaintDetail } from "./bindings/ComplaintDetail";
+import type { ComplaintInput } from "./bindings/ComplaintInput";
+import type { ComplaintQuery } from "./bindings/ComplaintQuery";
+import type { ComplaintSummary } from "./bindings/ComplaintSummary";
+import type { DueItem } from "./bindings/DueItem";
+import type { DueQuery } from "./bindings/DueQuery";
+import type { Reminder } from "./bindings/Reminder";
+import type { Survey } from "./bindings/Survey";
+import type { SurveyDimension } from "./bindings/SurveyDimension";
+import type { SurveyInput } from "./bindings/SurveyInput";
+import type { SurveyTrend } from "./bindings/SurveyTrend";
+import type { TodayPage } from "./bindings/TodayPage";
+import type { Visit } from "./bindings/Visit";
+import type { VisitInput } from "./bindings/VisitInput";
+import type { VisitPlan } from "./bindings/VisitPlan";
+import type { VisitPlanInput } from "./bindings/VisitPlanInput";
+import type { VisitQuery } from "./bindings/VisitQuery";
+// Quotes (pricing policy, catalog, quotes, approvals, export)
+import type { PricingPolicy } from "./bindings/PricingPolicy";
+import type { Product } from "./bindings/Product";
+import type { Quote } from "./bindings/Quote";
+import type { QuoteExport } from "./bindings/QuoteExport";
+import type { QuoteInput } from "./bindings/QuoteInput";
+import type { QuoteLine } from "./bindings/QuoteLine";
+import type { QuoteLineInput } from "./bindings/QuoteLineInput";
+import type { QuoteOutcome } from "./bindings/QuoteOutcome";
+import type { QuoteQuery } from "./bindings/QuoteQuery";
+import type { QuoteRow } from "./bindings/QuoteRow";
+// Monthly key-account report
+import type { MonthlyReport } from "./bindings/MonthlyReport";
+import type { ReportExport } from "./bindings/ReportExport";
 
 /** An error reported by the core (or by this wrapper when the IPC itself failed). */
 export class KamError extends Error {
@@ -209,4 +244,223 @@ export type ItemKind = "project" | "record" | "contact_change";
 /** Delete a project, record or key-person change (kept as a tombstone for sync). */
 export function itemDelete(kind: ItemKind, id: string): Promise<void> {
   return call<void>("item_delete", { kind, id });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relationship maintenance: Today, visits and plans, cadence, reminders, complaints, surveys
+
+/** The Today page for one rep's customers (`ownerId`), or the whole company (`null`). */
+export function todayPage(ownerId: string | null): Promise<TodayPage> {
+  return call<TodayPage>("today_page", { ownerId });
+}
+
+export function visitLog(customerId: string, input: VisitInput): Promise<Visit> {
+  return call<Visit>("visit_log", { customerId, input });
+}
+
+export function visitUpdate(visitId: string, input: VisitInput): Promise<Visit> {
+  return call<Visit>("visit_update", { visitId, input });
+}
+
+export function visitDelete(visitId: string): Promise<void> {
+  return call<void>("visit_delete", { visitId });
+}
+
+/** Visit logs, newest first. */
+export function visitsList(query: VisitQuery): Promise<Visit[]> {
+  return call<Visit[]>("visits_list", { query });
+}
+
+/** Mark a visit's follow-up as done today. */
+export function followUpDone(visitId: string): Promise<Visit> {
+  return call<Visit>("follow_up_done", { visitId });
+}
+
+export function visitPlanAdd(customerId: string, input: VisitPlanInput): Promise<VisitPlan> {
+  return call<VisitPlan>("visit_plan_add", { customerId, input });
+}
+
+export function visitPlanCancel(planId: string): Promise<VisitPlan> {
+  return call<VisitPlan>("visit_plan_cancel", { planId });
+}
+
+/** Visit plans (open ones unless `include_closed`), newest first. */
+export function visitPlansList(query: VisitQuery): Promise<VisitPlan[]> {
+  return call<VisitPlan[]>("visit_plans_list", { query });
+}
+
+/** What is due per customer and cadence rule, most overdue first. */
+export function dueList(query: DueQuery): Promise<DueItem[]> {
+  return call<DueItem[]>("due_list", { query });
+}
+
+export function cadenceRules(): Promise<CadenceRule[]> {
+  return call<CadenceRule[]>("cadence_rules");
+}
+
+export function remindersList(ownerId: string | null, days: number): Promise<Reminder[]> {
+  return call<Reminder[]>("reminders_list", { ownerId, days });
+}
+
+/** Open a complaint now; its response deadline comes from the customer's tier. */
+export function complaintOpen(customerId: string, input: ComplaintInput): Promise<Complaint> {
+  return call<Complaint>("complaint_open", { customerId, input });
+}
+
+/** Add a handling record, feedback to the customer, or the resolution. */
+export function complaintHandle(complaintId: string, input: ComplaintActionInput): Promise<ComplaintDetail> {
+  return call<ComplaintDetail>("complaint_handle", { complaintId, input });
+}
+
+/** Close a complaint (refused without a handling record, or without feedback to the customer). */
+export function complaintClose(complaintId: string, feedback: string | null): Promise<ComplaintDetail> {
+  return call<ComplaintDetail>("complaint_close", { complaintId, feedback });
+}
+
+export function complaintGet(complaintId: string): Promise<ComplaintDetail> {
+  return call<ComplaintDetail>("complaint_get", { complaintId });
+}
+
+export function complaintsList(query: ComplaintQuery): Promise<Complaint[]> {
+  return call<Complaint[]>("complaints_list", { query });
+}
+
+/** The monthly summary for `month` (`YYYY-MM`, company time zone). */
+export function complaintSummary(month: string): Promise<ComplaintSummary> {
+  return call<ComplaintSummary>("complaint_summary", { month });
+}
+
+export function surveyAdd(customerId: string, input: SurveyInput): Promise<Survey> {
+  return call<Survey>("survey_add", { customerId, input });
+}
+
+export function surveyTrend(customerId: string): Promise<SurveyTrend> {
+  return call<SurveyTrend>("survey_trend", { customerId });
+}
+
+export function surveyDimensions(): Promise<SurveyDimension[]> {
+  return call<SurveyDimension[]>("survey_dimensions");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quotes: pricing policy, product catalog, quotes and their lines, approvals, export
+
+/** The pricing policy in effect today. */
+export function pricingPolicy(): Promise<PricingPolicy> {
+  return call<PricingPolicy>("pricing_policy");
+}
+
+/**
+ * Price a line as it would be on quote `quoteId` (its policy and dealer-led flag) without
+ * saving it: the live breakdown. With no quote, today's policy for a direct project.
+ */
+export function quoteLinePreview(quoteId: string | null, input: QuoteLineInput): Promise<QuoteLine> {
+  return call<QuoteLine>("quote_line_preview", { quoteId, input });
+}
+
+/** The product catalog, by code. */
+export function productsList(): Promise<Product[]> {
+  return call<Product[]>("products_list");
+}
+
+/** Quotes, newest first. */
+export function quotesList(query: QuoteQuery): Promise<QuoteRow[]> {
+  return call<QuoteRow[]>("quotes_list", { query });
+}
+
+export function quoteGet(id: string): Promise<Quote> {
+  return call<Quote>("quote_get", { id });
+}
+
+/** A draft quote for a customer, priced under today's pricing policy. */
+export function quoteCreate(input: QuoteInput): Promise<Quote> {
+  return call<Quote>("quote_create", { input });
+}
+
+/** Edit the header (a pending or approved quote returns to draft). */
+export function quoteUpdate(id: string, input: QuoteInput): Promise<Quote> {
+  return call<Quote>("quote_update", { id, input });
+}
+
+export function quoteLineAdd(quoteId: string, input: QuoteLineInput): Promise<Quote> {
+  return call<Quote>("quote_line_add", { quoteId, input });
+}
+
+export function quoteLineUpdate(lineId: string, input: QuoteLineInput): Promise<Quote> {
+  return call<Quote>("quote_line_update", { lineId, input });
+}
+
+export function quoteLineRemove(lineId: string): Promise<Quote> {
+  return call<Quote>("quote_line_remove", { lineId });
+}
+
+/** Delete a quote that was never sent. */
+export function quoteDelete(id: string): Promise<void> {
+  return call<void>("quote_delete", { id });
+}
+
+/** Submit a draft: approved at once, or pending approval with the approvals it needs. */
+export function quoteSubmit(id: string): Promise<Quote> {
+  return call<Quote>("quote_submit", { id });
+}
+
+/** Approve as `approverId`; refused when the approver's role may sign none of what is outstanding. */
+export function quoteApprove(id: string, approverId: string, comment: string): Promise<Quote> {
+  return call<Quote>("quote_approve", { id, approverId, comment });
+}
+
+/** Reject as `approverId` (a comment is required): the quote returns to draft. */
+export function quoteReject(id: string, approverId: string, comment: string): Promise<Quote> {
+  return call<Quote>("quote_reject", { id, approverId, comment });
+}
+
+/** Mark an approved quote as sent: immutable from now on. */
+export function quoteSend(id: string): Promise<Quote> {
+  return call<Quote>("quote_send", { id });
+}
+
+export function quoteClose(id: string, outcome: QuoteOutcome): Promise<Quote> {
+  return call<Quote>("quote_close", { id, outcome });
+}
+
+/** A new draft revision of a sent, lost or expired quote. */
+export function quoteRevise(id: string): Promise<Quote> {
+  return call<Quote>("quote_revise", { id });
+}
+
+/** Write the quote workbook (or the internal version) to the documents folder. */
+export function quoteExport(id: string, internal: boolean): Promise<QuoteExport> {
+  return call<QuoteExport>("quote_export", { id, internal });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monthly key-account report
+
+/** The departments users belong to, for the report's department picker. */
+export function departmentsList(): Promise<string[]> {
+  return call<string[]>("departments_list");
+}
+
+/** The report's usual month: last month, `YYYY-MM`. */
+export function reportDefaultMonth(): Promise<string> {
+  return call<string>("report_default_month");
+}
+
+/** The month's figures (`YYYY-MM`) for the company (`department` null) or one department. */
+export function reportMonthly(month: string, department: string | null): Promise<MonthlyReport> {
+  return call<MonthlyReport>("report_monthly", { month, department });
+}
+
+/**
+ * Write the monthly workbook to the documents folder; `onProgress` gets 0–100 while the core
+ * works (off the window's thread).
+ */
+export function reportExport(
+  month: string,
+  department: string | null,
+  onProgress: (percent: number) => void,
+): Promise<ReportExport> {
+  const channel = new Channel<number>();
+  channel.onmessage = onProgress;
+  return call<ReportExport>("report_export", { month, department, onProgress: channel });
 }

@@ -41,6 +41,18 @@ const routes: RouteRecordRaw[] = [
     component: () => import("./views/ComplaintsView.vue"),
   },
   { path: "/quotes", name: "quotes", component: () => import("./views/QuotesView.vue") },
+  {
+    path: "/quotes/:id",
+    name: "quote",
+    component: () => import("./views/QuoteEditorView.vue"),
+    props: true,
+  },
+  {
+    path: "/quotes/:id/print",
+    name: "quote-print",
+    component: () => import("./views/QuotePrintView.vue"),
+    props: true,
+  },
   { path: "/reports", name: "reports", component: () => import("./views/ReportsView.vue") },
   { path: "/sync", name: "sync", component: () => import("./views/SyncView.vue") },
   { path: "/settings", name: "settings", component: () => import("./views/SettingsView.vue") },

@@ -14,6 +14,11 @@ use std::time::Duration;
 
 use kam_e2e::{ensure, tid, tid_input, Driver, Failure, Key, Profile, Step};
 
+#[path = "window/quotes.rs"]
+mod quotes;
+#[path = "window/visits.rs"]
+mod visits;
+
 const CUSTOMER: &str = "华东电力设备有限公司";
 const CREDIT_CODE: &str = "914403001922038216";
 const CONTACT: &str = "王建国";

@@ -1,7 +1,11 @@
+import quoteEn from "./quote.en";
+import reportEn from "./report.en";
 import type zhCN from "./zh-CN";
+import { relationEn } from "./relation";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
 const en: typeof zhCN = {
+  ...relationEn,
   app: {
     title: "KAM Key Account Management",
   },
@@ -300,6 +304,9 @@ const en: typeof zhCN = {
   error: {
     generic: "Something went wrong: {message}",
   },
+  // Quotes: strings in ./quote.en.ts
+  quote: quoteEn,
+  report: reportEn,
 };
 
 export default en;

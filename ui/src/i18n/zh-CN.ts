@@ -1,6 +1,11 @@
 // Chinese (default) UI strings. Names follow the glossary in DOMAIN.md. vue-i18n syntax:
 // `{x}` is a parameter, `|` separates plural forms; avoid a literal "@" or "|".
+import quoteZh from "./quote.zh-CN";
+import reportZh from "./report.zh-CN";
+import { relationZh } from "./relation";
+
 const zhCN = {
+  ...relationZh,
   app: {
     title: "KAM 大客户管理",
   },
@@ -299,6 +304,10 @@ const zhCN = {
   error: {
     generic: "出错了：{message}",
   },
+  // Quotes: strings in ./quote.zh-CN.ts
+  quote: quoteZh,
+  // Reports (monthly key-account report): strings in ./report.zh-CN.ts
+  report: reportZh,
 };
 
 export default zhCN;
