@@ -6,6 +6,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "users_list",
+    "current_user_set",
     "demo_load",
     "customer_list",
     "customer_search",

@@ -43,6 +43,11 @@ pub async fn users_list(state: State<'_, AppState>) -> Res<Vec<User>> {
 }
 
 #[tauri::command]
+pub async fn current_user_set(state: State<'_, AppState>, user_id: String) -> Res<User> {
+    with(&state, |k| k.set_current_user(&user_id))
+}
+
+#[tauri::command]
 pub async fn demo_load(state: State<'_, AppState>, customers: u32) -> Res<DemoReport> {
     with(&state, |k| k.load_full_demo(customers, 1))
 }

@@ -9,6 +9,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::users_list,
+            commands::current_user_set,
             commands::demo_load,
             commands::customer_list,
             commands::customer_search,

@@ -153,6 +153,11 @@ export function usersList(): Promise<User[]> {
   return call<User[]>("users_list");
 }
 
+/** Switch who uses this installation (the author of new rows; roles decide approvals). */
+export function currentUserSet(userId: string): Promise<User> {
+  return call<User>("current_user_set", { userId });
+}
+
 /** Load demo data: users and `customers` customers with contacts, projects and records. */
 export function demoLoad(customers: number): Promise<DemoReport> {
   return call<DemoReport>("demo_load", { customers });

@@ -170,6 +170,22 @@ impl Kam {
         })
     }
 
+    /// Who is using this installation: every row written from now on carries this user as its
+    /// author, and role checks (e.g. who may approve a quote) use this user's role.
+    pub fn set_current_user(&mut self, user_id: &str) -> Result<User> {
+        let user = self.user(user_id)?;
+        if !user.active {
+            return Err(KamError::invalid(
+                "user_id",
+                format!("{} 已停用，不能作为当前用户。请选择在职人员。", user.name),
+                format!("{} is inactive and cannot be the current user. Choose an active person.", user.name),
+            ));
+        }
+        self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('current_user_id', ?1)", [&user.id])?;
+        self.user_id = user.id.clone();
+        Ok(user)
+    }
+
     /// Record that an exchange with head office happened now (used by sync).
     pub fn mark_exchanged(&mut self) -> Result<()> {
         let now = util::ts(self.now());

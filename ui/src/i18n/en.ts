@@ -293,6 +293,8 @@ const en: typeof zhCN = {
     schemaVersion: "Schema version",
     deviceTag: "Device tag",
     currentUser: "Current user",
+    userHint: "New records carry the current user as author; approvals check their role.",
+    userSwitched: "Current user is now {name}",
     version: "Version",
     timeZone: "Time zone",
     customerCount: "Customers",

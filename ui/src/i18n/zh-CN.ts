@@ -293,6 +293,8 @@ const zhCN = {
     schemaVersion: "数据库结构版本",
     deviceTag: "设备标识",
     currentUser: "当前用户",
+    userHint: "新记录以当前用户为作者；审批报价等操作按其角色检查。",
+    userSwitched: "当前用户已切换为 {name}",
     version: "程序版本",
     timeZone: "时区",
     customerCount: "客户数量",

@@ -288,3 +288,19 @@ fn the_app_info_reports_the_last_exchange() {
     kam.mark_exchanged().unwrap();
     assert_eq!(kam.app_info().unwrap().days_since_exchange, Some(0));
 }
+
+#[test]
+fn switching_the_current_user_changes_the_author_of_new_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kam = open(&dir);
+    let manager = kam.add_user("李经理", Role::Manager, "大客户一部").unwrap();
+    kam.set_current_user(&manager.id).unwrap();
+    let c = kam.create_customer(&customer("宁波港务物流有限公司")).unwrap().customer;
+    let d = kam.dossier(&c.id).unwrap();
+    assert_eq!(d.tier_history[0].decided_by_name.as_deref(), Some("李经理"));
+    drop(kam);
+    let kam = open(&dir);
+    assert_eq!(kam.app_info().unwrap().current_user.id, manager.id, "kept across restarts");
+    let mut kam = kam;
+    assert!(matches!(kam.set_current_user("nobody"), Err(KamError::NotFound { .. })));
+}
