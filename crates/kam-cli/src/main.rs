@@ -234,6 +234,8 @@ enum UserCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Make a user the current user of this database (author of new rows; role for approvals).
+    Use { user: String },
     /// Add a user.
     Add {
         #[arg(long)]
@@ -389,6 +391,11 @@ fn run(cli: Cli) -> Result<()> {
                     println!("{}  {}  {}  {}", u.id, pad(&u.name, 10), pad(u.role.label_zh(), 14), u.department);
                 }
             }
+        }
+        Cmd::User(UserCmd::Use { user }) => {
+            let id = resolve_user(&kam, &Some(user))?.expect("given");
+            let u = kam.set_current_user(&id)?;
+            println!("当前用户 current user: {} ({})", u.name, u.role.label_zh());
         }
         Cmd::User(UserCmd::Add { name, role, department }) => {
             let u = kam.add_user(&name, role, &department)?;
