@@ -69,6 +69,7 @@ const COMMANDS: &[&str] = &[
     "departments_list",
     "report_default_month",
     "report_monthly",
+    "report_default_path",
     "report_export",
 ];
 

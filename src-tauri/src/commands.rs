@@ -387,16 +387,22 @@ pub async fn report_monthly(
     with(&state, |k| k.monthly_report(&month, department.as_deref()))
 }
 
+#[tauri::command]
+pub async fn report_default_path(state: State<'_, AppState>, month: String, department: Option<String>) -> Res<String> {
+    with(&state, |k| Ok(k.monthly_report_default_path(&month, department.as_deref())))
+}
+
 /// Runs off the main thread; progress (0–100) streams to the UI through `on_progress`.
 #[tauri::command]
 pub async fn report_export(
     state: State<'_, AppState>,
     month: String,
     department: Option<String>,
+    path: Option<String>,
     on_progress: tauri::ipc::Channel<u32>,
 ) -> Res<ReportExport> {
     with(&state, |k| {
-        k.export_monthly_report_default(&month, department.as_deref(), &mut |p| {
+        k.export_monthly_report_to(&month, department.as_deref(), path.as_deref(), &mut |p| {
             let _ = on_progress.send(p);
         })
     })

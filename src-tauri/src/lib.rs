@@ -72,6 +72,7 @@ pub fn run() {
             commands::departments_list,
             commands::report_default_month,
             commands::report_monthly,
+            commands::report_default_path,
             commands::report_export,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))

@@ -463,9 +463,15 @@ export function reportMonthly(month: string, department: string | null): Promise
 export function reportExport(
   month: string,
   department: string | null,
+  path: string | null,
   onProgress: (percent: number) => void,
 ): Promise<ReportExport> {
   const channel = new Channel<number>();
   channel.onmessage = onProgress;
-  return call<ReportExport>("report_export", { month, department, onProgress: channel });
+  return call<ReportExport>("report_export", { month, department, path, onProgress: channel });
+}
+
+/** Where the report is saved unless the user types another path (the documents folder). */
+export function reportDefaultPath(month: string, department: string | null): Promise<string> {
+  return call<string>("report_default_path", { month, department });
 }

@@ -443,21 +443,33 @@ impl Kam {
         })
     }
 
-    /// Export into [`crate::default_export_dir`] as `大客户月报-YYYY-MM.xlsx` (with the
-    /// department appended when one is chosen): what the app's "生成月报" button does.
-    pub fn export_monthly_report_default(
-        &self,
-        month: &str,
-        department: Option<&str>,
-        progress: &mut dyn FnMut(u32),
-    ) -> Result<ReportExport> {
-        let dir = crate::default_export_dir();
-        std::fs::create_dir_all(&dir)?;
+    /// Where the report is saved unless the user picks another place:
+    /// [`crate::default_export_dir`]/`大客户月报-YYYY-MM.xlsx` (department appended when chosen).
+    pub fn monthly_report_default_path(&self, month: &str, department: Option<&str>) -> String {
         let name = match department {
             Some(d) => format!("大客户月报-{month}-{d}.xlsx"),
             None => format!("大客户月报-{month}.xlsx"),
         };
-        self.export_monthly_report(month, department, &dir.join(name), progress)
+        crate::default_export_dir().join(name).display().to_string()
+    }
+
+    /// Export to `path`, or to [`Kam::monthly_report_default_path`] (creating the documents
+    /// folder) when none is given: what the app's "生成月报" button does.
+    pub fn export_monthly_report_to(
+        &self,
+        month: &str,
+        department: Option<&str>,
+        path: Option<&str>,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<ReportExport> {
+        let path = match path.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => std::path::PathBuf::from(p),
+            None => {
+                std::fs::create_dir_all(crate::default_export_dir())?;
+                std::path::PathBuf::from(self.monthly_report_default_path(month, department))
+            }
+        };
+        self.export_monthly_report(month, department, &path, progress)
     }
 
     /// The departments users belong to, for the report's department picker.
