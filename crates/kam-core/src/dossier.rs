@@ -690,7 +690,24 @@ impl Kam {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Dossier { customer, contacts, contact_changes, tier_history, projects, records })
+        let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive().to_string();
+        let receivables = self.conn.query_row(
+            "SELECT COALESCE(SUM(amount_fen - paid_fen), 0),
+                    COALESCE(SUM(CASE WHEN due_on < ?2 THEN amount_fen - paid_fen END), 0),
+                    COUNT(CASE WHEN due_on < ?2 THEN 1 END),
+                    MIN(CASE WHEN due_on < ?2 THEN due_on END)
+             FROM receivables WHERE customer_id = ?1 AND deleted_at IS NULL AND paid_fen < amount_fen",
+            params![id, today],
+            |r| {
+                Ok(ReceivableStatus {
+                    open_fen: r.get(0)?,
+                    overdue_fen: r.get(1)?,
+                    overdue_count: r.get(2)?,
+                    oldest_overdue_due_on: r.get(3)?,
+                })
+            },
+        )?;
+        Ok(Dossier { customer, receivables, contacts, contact_changes, tier_history, projects, records })
     }
 
     /// The customer list: filters, sort, a window, and the total.

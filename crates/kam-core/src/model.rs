@@ -376,11 +376,28 @@ pub struct RecordInput {
     pub content: Option<String>,
 }
 
+/// Open receivables of a customer from the receivables records (欠费预警), as of today in the
+/// company's time zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReceivableStatus {
+    /// Not yet collected, due or not.
+    #[ts(type = "number")]
+    pub open_fen: i64,
+    /// Not yet collected and past its due date.
+    #[ts(type = "number")]
+    pub overdue_fen: i64,
+    pub overdue_count: u32,
+    /// The earliest due date among the overdue ones.
+    pub oldest_overdue_due_on: Option<String>,
+}
+
 /// The customer with everything attached.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Dossier {
     pub customer: Customer,
+    pub receivables: ReceivableStatus,
     pub contacts: Vec<Contact>,
     pub contact_changes: Vec<ContactChange>,
     pub tier_history: Vec<TierChange>,

@@ -3,10 +3,11 @@ import type { Contact } from "./Contact";
 import type { ContactChange } from "./ContactChange";
 import type { Customer } from "./Customer";
 import type { Project } from "./Project";
+import type { ReceivableStatus } from "./ReceivableStatus";
 import type { Record } from "./Record";
 import type { TierChange } from "./TierChange";
 
 /**
  * The customer with everything attached.
  */
-export type Dossier = { customer: Customer, contacts: Array<Contact>, contact_changes: Array<ContactChange>, tier_history: Array<TierChange>, projects: Array<Project>, records: Array<Record>, };
+export type Dossier = { customer: Customer, receivables: ReceivableStatus, contacts: Array<Contact>, contact_changes: Array<ContactChange>, tier_history: Array<TierChange>, projects: Array<Project>, records: Array<Record>, };

@@ -191,6 +191,7 @@ const en: typeof zhCN = {
     restored: "Customer “{name}” restored",
     overdueWarning: "Overdue warning",
     overdueText: "Overdue receivable {amount}: follow up on the payment.",
+    overdueRecords: "{count} receivable(s) past due, {amount} in all (the oldest due {since}): follow up on the payment.",
     notFound: "Dossier not found",
     keys: "Alt+E edit · Alt+T change tier · Alt+C add contact",
     creditLimit: "Credit limit",

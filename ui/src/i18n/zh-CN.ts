@@ -191,6 +191,7 @@ const zhCN = {
     restored: "已恢复客户「{name}」",
     overdueWarning: "欠费预警",
     overdueText: "逾期应收 {amount}，请跟进回款。",
+    overdueRecords: "{count} 笔应收已过到期日，共 {amount}（最早 {since} 到期），请跟进回款。",
     notFound: "找不到该客户档案",
     keys: "Alt+E 编辑 · Alt+T 调整等级 · Alt+C 新增联系人",
     creditLimit: "信用额度",

@@ -591,3 +591,30 @@ fn libreoffice_converts_a_full_demo_report() {
     assert_eq!((num(perf.get_value((total, 11))) * 100.0).round() as i64, r.totals.net_sales_fen);
     soffice_converts(&out);
 }
+
+#[test]
+fn overdue_receivables_are_warned_about_on_the_dossier() {
+    let mut k = TestKam::at("2026-11-10");
+    let rep = k.rep("张伟", "大客户一部");
+    let c = k.customer("苏州恒信建材有限公司", &rep);
+    assert_eq!(k.kam.dossier(&c).unwrap().receivables.overdue_fen, 0);
+    let base = ReceivableInput {
+        customer_id: c.clone(),
+        invoiced_on: "2026-09-01".into(),
+        due_on: "2026-10-01".into(),
+        amount_fen: 1_000_000,
+        paid_fen: Some(250_000),
+        rep_id: None,
+        reference: None,
+    };
+    k.kam.add_receivable(&base).unwrap();
+    k.kam.add_receivable(&ReceivableInput { due_on: "2026-11-10".into(), ..base.clone() }).unwrap(); // due today
+    k.kam.add_receivable(&ReceivableInput { paid_fen: Some(1_000_000), ..base.clone() }).unwrap(); // paid
+    let r = k.kam.dossier(&c).unwrap().receivables;
+    assert_eq!(r.open_fen, 1_500_000);
+    assert_eq!(r.overdue_fen, 750_000, "only the one past its due date, net of what was paid");
+    assert_eq!(r.overdue_count, 1);
+    assert_eq!(r.oldest_overdue_due_on.as_deref(), Some("2026-10-01"));
+    k.day("2026-11-11");
+    assert_eq!(k.kam.dossier(&c).unwrap().receivables.overdue_fen, 1_500_000, "a day later both are overdue");
+}
