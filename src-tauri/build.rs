@@ -71,6 +71,12 @@ const COMMANDS: &[&str] = &[
     "report_monthly",
     "report_default_path",
     "report_export",
+    "target_set",
+    "targets_list",
+    "sale_add",
+    "collection_add",
+    "receivable_add",
+    "score_set",
 ];
 
 fn main() {

@@ -407,3 +407,33 @@ pub async fn report_export(
         })
     })
 }
+
+#[tauri::command]
+pub async fn target_set(state: State<'_, AppState>, input: TargetInput) -> Res<SalesTarget> {
+    with(&state, |k| k.set_target(&input))
+}
+
+#[tauri::command]
+pub async fn targets_list(state: State<'_, AppState>, period: String) -> Res<Vec<TargetRollup>> {
+    with(&state, |k| k.targets(&period))
+}
+
+#[tauri::command]
+pub async fn sale_add(state: State<'_, AppState>, input: SaleInput) -> Res<String> {
+    with(&state, |k| k.add_sale(&input))
+}
+
+#[tauri::command]
+pub async fn collection_add(state: State<'_, AppState>, input: CollectionInput) -> Res<String> {
+    with(&state, |k| k.add_collection(&input))
+}
+
+#[tauri::command]
+pub async fn receivable_add(state: State<'_, AppState>, input: ReceivableInput) -> Res<String> {
+    with(&state, |k| k.add_receivable(&input))
+}
+
+#[tauri::command]
+pub async fn score_set(state: State<'_, AppState>, input: ScoreInput) -> Res<()> {
+    with(&state, |k| k.set_score(&input))
+}

@@ -74,6 +74,12 @@ pub fn run() {
             commands::report_monthly,
             commands::report_default_path,
             commands::report_export,
+            commands::target_set,
+            commands::targets_list,
+            commands::sale_add,
+            commands::collection_add,
+            commands::receivable_add,
+            commands::score_set,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the KAM desktop app");
