@@ -61,6 +61,13 @@ import type { QuoteRow } from "./bindings/QuoteRow";
 // Monthly key-account report
 import type { MonthlyReport } from "./bindings/MonthlyReport";
 import type { ReportExport } from "./bindings/ReportExport";
+import type { CollectionInput } from "./bindings/CollectionInput";
+import type { ReceivableInput } from "./bindings/ReceivableInput";
+import type { SaleInput } from "./bindings/SaleInput";
+import type { SalesTarget } from "./bindings/SalesTarget";
+import type { ScoreInput } from "./bindings/ScoreInput";
+import type { TargetInput } from "./bindings/TargetInput";
+import type { TargetRollup } from "./bindings/TargetRollup";
 
 /** An error reported by the core (or by this wrapper when the IPC itself failed). */
 export class KamError extends Error {
@@ -474,4 +481,37 @@ export function reportExport(
 /** Where the report is saved unless the user types another path (the documents folder). */
 export function reportDefaultPath(month: string, department: string | null): Promise<string> {
   return call<string>("report_default_path", { month, department });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report inputs (targets, sales, collections, receivables, scores)
+
+/** Set a rep's or a department's target for a month (replaces that month's target). */
+export function targetSet(input: TargetInput): Promise<SalesTarget> {
+  return call<SalesTarget>("target_set", { input });
+}
+
+/** Targets rolled up over a period: `2026`, `2026-Q4` or `2026-10`. */
+export function targetsList(period: string): Promise<TargetRollup[]> {
+  return call<TargetRollup[]>("targets_list", { period });
+}
+
+/** Record a sale (or a return); returns the new id. */
+export function saleAdd(input: SaleInput): Promise<string> {
+  return call<string>("sale_add", { input });
+}
+
+/** Record a collection (回款); returns the new id. */
+export function collectionAdd(input: CollectionInput): Promise<string> {
+  return call<string>("collection_add", { input });
+}
+
+/** Record a receivable (应收) with its due date; returns the new id. */
+export function receivableAdd(input: ReceivableInput): Promise<string> {
+  return call<string>("receivable_add", { input });
+}
+
+/** Set the manager's performance inputs (ability, attitude, performance pay) for a rep's month. */
+export function scoreSet(input: ScoreInput): Promise<void> {
+  return call<void>("score_set", { input });
 }
