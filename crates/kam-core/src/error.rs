@@ -28,6 +28,10 @@ pub enum KamError {
     /// A file could not be read or written.
     #[error("文件读写失败：{0}。请检查路径、权限和磁盘空间。")]
     Io(#[from] std::io::Error),
+    /// A `.kamsync` file was refused. `kind` says which check failed (each way a file can be bad
+    /// has its own kind); the messages say what it means and what to do. Nothing was applied.
+    #[error("{zh}")]
+    SyncFile { kind: crate::sync::SyncFileErrorKind, zh: String, en: String },
 }
 
 impl KamError {
@@ -41,13 +45,16 @@ impl KamError {
             KamError::Open { .. } => "open_failed",
             KamError::Storage(_) => "storage",
             KamError::Io(_) => "io",
+            KamError::SyncFile { .. } => "sync_file",
         }
     }
 
     /// The English message (the UI shows it when switched to English).
     pub fn message_en(&self) -> String {
         match self {
-            KamError::Validation { en, .. } | KamError::Duplicate { en, .. } => en.clone(),
+            KamError::Validation { en, .. } | KamError::Duplicate { en, .. } | KamError::SyncFile { en, .. } => {
+                en.clone()
+            }
             KamError::NotFound { entity, id } => {
                 format!("{} {id} not found: it may have been deleted. Refresh the list and try again.", entity_en(entity))
             }

@@ -13,6 +13,7 @@ mod quote;
 mod relation;
 mod report;
 pub mod search;
+pub mod sync;
 mod util;
 pub mod validate;
 

@@ -4,3 +4,4 @@ mod dossier;
 mod quotes;
 mod relation;
 mod report;
+mod sync_file;
