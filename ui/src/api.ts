@@ -138,22 +138,9 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
 // ---------------------------------------------------------------------------------------------
 // App
 
-/**
- * AppInfo with its 64-bit counters as plain numbers: ts-rs types them as bigint, but they
- * arrive as JSON numbers (and stay far below 2^53).
- */
-export type AppInfoView = Omit<AppInfo, "schema_version" | "days_since_exchange"> & {
-  schema_version: number;
-  days_since_exchange: number | null;
-};
-
-export async function appInfo(): Promise<AppInfoView> {
-  const info = await call<AppInfo>("app_info");
-  return {
-    ...info,
-    schema_version: Number(info.schema_version),
-    days_since_exchange: info.days_since_exchange === null ? null : Number(info.days_since_exchange),
-  };
+/** Version, database, device, current user and the last exchange with head office. */
+export function appInfo(): Promise<AppInfo> {
+  return call<AppInfo>("app_info");
 }
 
 export function usersList(): Promise<User[]> {

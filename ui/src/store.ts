@@ -1,11 +1,12 @@
 // Small shared state: what app_info says, the users, and a counter that views watch to
 // reload after data changed elsewhere (demo data loaded, customer restored…).
 import { ref } from "vue";
+import type { AppInfo } from "./bindings/AppInfo";
 import type { User } from "./bindings/User";
 import type { DemoReport } from "./bindings/DemoReport";
-import { appInfo as fetchAppInfo, demoLoad, usersList, type AppInfoView, KamError } from "./api";
+import { appInfo as fetchAppInfo, demoLoad, usersList, KamError } from "./api";
 
-export const appInfo = ref<AppInfoView | null>(null);
+export const appInfo = ref<AppInfo | null>(null);
 /** Set when app_info itself fails (database too new, cannot open): the shell shows it full page. */
 export const fatalError = ref<KamError | null>(null);
 export const users = ref<User[]>([]);
