@@ -281,14 +281,11 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
+/// The id of the user named or identified by `key`, if one was given.
 fn resolve_user(kam: &Kam, key: &Option<String>) -> Result<Option<String>> {
     let Some(key) = key else { return Ok(None) };
-    let users = kam.users()?;
-    users
-        .iter()
-        .find(|u| u.id == *key || u.name == *key)
-        .map(|u| Some(u.id.clone()))
-        .with_context(|| format!("no user '{key}': see `kam user list`"))
+    let user = kam.resolve_user(key).with_context(|| format!("no user '{key}': see `kam user list`"))?;
+    Ok(Some(user.id))
 }
 
 impl CustomerFields {

@@ -147,10 +147,6 @@ pub enum ScoreCmd {
     },
 }
 
-fn user_id(kam: &Kam, key: &Option<String>) -> Result<Option<String>> {
-    resolve_user(kam, key)
-}
-
 fn customer_id(kam: &Kam, key: &str) -> Result<String> {
     Ok(kam.resolve_customer(key)?.id)
 }
@@ -245,7 +241,7 @@ pub fn target(kam: &mut Kam, cmd: TargetCmd) -> Result<()> {
             }
             let t = kam.set_target(&TargetInput {
                 month,
-                user_id: user_id(kam, &rep)?,
+                user_id: resolve_user(kam, &rep)?,
                 department,
                 sales_fen: parse_yuan("sales", &sales)?,
                 collection_fen: money("collection", &collection)?,
@@ -290,7 +286,7 @@ pub fn sale(kam: &mut Kam, cmd: SaleCmd) -> Result<()> {
         sold_on: on,
         amount_fen: parse_yuan("amount", &amount)?,
         is_return: Some(is_return),
-        rep_id: user_id(kam, &rep)?,
+        rep_id: resolve_user(kam, &rep)?,
         reference,
     })?;
     println!("已登记{} recorded {id}", if is_return { "退货" } else { "销售" });
@@ -303,7 +299,7 @@ pub fn collection(kam: &mut Kam, cmd: CollectionCmd) -> Result<()> {
         customer_id: customer_id(kam, &customer)?,
         collected_on: on,
         amount_fen: parse_yuan("amount", &amount)?,
-        rep_id: user_id(kam, &rep)?,
+        rep_id: resolve_user(kam, &rep)?,
         notes,
     })?;
     println!("已登记回款 recorded collection {id}");
@@ -318,7 +314,7 @@ pub fn receivable(kam: &mut Kam, cmd: ReceivableCmd) -> Result<()> {
         due_on: due,
         amount_fen: parse_yuan("amount", &amount)?,
         paid_fen: money("paid", &paid)?,
-        rep_id: user_id(kam, &rep)?,
+        rep_id: resolve_user(kam, &rep)?,
         reference,
     })?;
     println!("已登记应收 recorded receivable {id}");
@@ -328,7 +324,7 @@ pub fn receivable(kam: &mut Kam, cmd: ReceivableCmd) -> Result<()> {
 pub fn score(kam: &mut Kam, cmd: ScoreCmd) -> Result<()> {
     match cmd {
         ScoreCmd::Set { rep, month, ability, attitude, pay } => {
-            let id = user_id(kam, &Some(rep))?.unwrap_or_default();
+            let id = resolve_user(kam, &Some(rep))?.unwrap_or_default();
             kam.set_score(&ScoreInput {
                 user_id: id,
                 month,
@@ -339,7 +335,7 @@ pub fn score(kam: &mut Kam, cmd: ScoreCmd) -> Result<()> {
             println!("已录入考核 scores recorded");
         }
         ScoreCmd::Left { user, on } => {
-            let id = user_id(kam, &Some(user))?.unwrap_or_default();
+            let id = resolve_user(kam, &Some(user))?.unwrap_or_default();
             let u = kam.set_user_left(&id, &on)?;
             println!("已登记离职 {} left on {on}", u.name);
         }

@@ -333,6 +333,20 @@ impl Kam {
             .ok_or_else(|| KamError::NotFound { entity: "用户", id: id.to_string() })
     }
 
+    /// Find a user by id or by name (for the CLI and scripts).
+    pub fn resolve_user(&self, key: &str) -> Result<User> {
+        let key = key.trim();
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM users WHERE deleted_at IS NULL AND (id = ?1 OR name = ?1) ORDER BY id = ?1 DESC LIMIT 1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        self.user(id.as_deref().unwrap_or(key))
+    }
+
     /// Add a user (rep, manager, liaison executive…).
     pub fn add_user(&mut self, name: &str, role: Role, department: &str) -> Result<User> {
         let name = v::required("name", "姓名", "Name", name, 50)?;

@@ -304,3 +304,13 @@ fn switching_the_current_user_changes_the_author_of_new_rows() {
     let mut kam = kam;
     assert!(matches!(kam.set_current_user("nobody"), Err(KamError::NotFound { .. })));
 }
+
+#[test]
+fn users_resolve_by_id_or_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kam = open(&dir);
+    let u = kam.add_user("张伟", Role::Rep, "大客户一部").unwrap();
+    assert_eq!(kam.resolve_user("张伟").unwrap().id, u.id);
+    assert_eq!(kam.resolve_user(&u.id).unwrap().name, "张伟");
+    assert!(matches!(kam.resolve_user("李四"), Err(KamError::NotFound { .. })));
+}
