@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_quotes.sql"),
     include_str!("migrations/0003_relationship.sql"),
     include_str!("migrations/0004_targets_sales.sql"),
+    include_str!("migrations/0005_sync.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).
@@ -34,6 +35,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     })?;
     let mut conn = conn;
     migrate(&mut conn)?;
+    crate::sync::capture::install(&mut conn)?;
     Ok(conn)
 }
 

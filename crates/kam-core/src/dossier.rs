@@ -175,7 +175,7 @@ fn refuse_duplicate_credit_code(conn: &Connection, code: &Option<String>, except
 }
 
 /// The name with common legal-form suffixes removed, for "可能已存在" matching.
-fn name_stem(name: &str) -> String {
+pub(crate) fn name_stem(name: &str) -> String {
     let mut s: String = name.chars().filter(|c| !c.is_whitespace() && !"()（）".contains(*c)).collect();
     for suffix in ["股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团"] {
         if let Some(stripped) = s.strip_suffix(suffix) {
@@ -193,7 +193,7 @@ fn customer_seq(conn: &Connection, id: &str) -> Result<i64> {
 }
 
 /// Rebuild the search entry of one customer from its current name, codes and contacts.
-fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
+pub(crate) fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
     let (seq, name, code, credit, deleted): (i64, String, Option<String>, Option<String>, Option<String>) = conn
         .query_row(
             "SELECT seq, name, customer_code, credit_code, deleted_at FROM customers WHERE id = ?1",
@@ -423,6 +423,15 @@ impl Kam {
     /// Create a customer. An identical credit code is refused; similar names or phones come
     /// back as warnings ("可能已存在").
     pub fn create_customer(&mut self, input: &CustomerInput) -> Result<CustomerCreated> {
+        // On a field device a new customer is the rep's own unless someone else is named.
+        let mut owned;
+        let input = if input.owner_id.is_none() && crate::sync::is_field_device(&self.conn)? {
+            owned = input.clone();
+            owned.owner_id = Some(self.user_id.clone());
+            &owned
+        } else {
+            input
+        };
         let c = check_customer(&self.conn, input)?;
         refuse_duplicate_credit_code(&self.conn, &c.credit_code, None)?;
         let warnings = self.check_duplicates(input, &[])?;

@@ -105,7 +105,7 @@ fn entity_en(zh: &str) -> &'static str {
 
 /// What the UI receives when a command fails: `{code, message}` plus the English text and,
 /// for validation errors, the field to highlight.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct ErrorDto {
     pub code: String,

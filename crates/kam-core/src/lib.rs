@@ -123,7 +123,9 @@ impl Kam {
         let device_id = util::new_id();
         let tag = device_tag_from(uuid::Uuid::new_v4().as_bytes());
         let user_id = util::new_id();
+        let now_ms = self.now().timestamp_millis();
         let tx = self.conn.transaction()?;
+        sync::capture::tick(&tx, now_ms)?;
         tx.execute(
             "INSERT INTO users (id, name, role, department, created_at, created_by, updated_at, updated_by)
              VALUES (?1, '本机用户', 'rep', '', ?2, ?1, ?2, ?1)",
@@ -141,8 +143,10 @@ impl Kam {
 
     /// Run `f` in one transaction: all of it is written, or nothing.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction, &Ctx) -> Result<T>) -> Result<T> {
-        let ctx = Ctx { now: util::ts(self.now()), user: self.user_id.clone() };
+        let now = self.now();
+        let ctx = Ctx { now: util::ts(now), user: self.user_id.clone() };
         let tx = self.conn.transaction()?;
+        sync::capture::tick(&tx, now.timestamp_millis())?;
         let out = f(&tx, &ctx)?;
         tx.commit()?;
         Ok(out)

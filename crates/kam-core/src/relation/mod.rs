@@ -46,7 +46,7 @@ mod demo;
 mod model;
 mod survey;
 mod today;
-mod visit;
+pub(crate) mod visit;
 
 pub use care::festivals;
 pub use model::*;

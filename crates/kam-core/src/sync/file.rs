@@ -84,7 +84,7 @@ impl std::fmt::Display for SyncFileErrorKind {
     }
 }
 
-fn bad(kind: SyncFileErrorKind, zh: impl Into<String>, en: impl Into<String>) -> KamError {
+pub(crate) fn bad(kind: SyncFileErrorKind, zh: impl Into<String>, en: impl Into<String>) -> KamError {
     KamError::SyncFile { kind, zh: zh.into(), en: en.into() }
 }
 
@@ -211,6 +211,21 @@ impl<'a> Cursor<'a> {
         let b = self.take(4)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
     }
+}
+
+/// The header of a sync file without checking anything but its framing: lets head office see
+/// which device sent a file before it knows the device (first contact after enrollment). Trust
+/// nothing in it; [`read_sync_file`] does the checks.
+pub fn peek_header(bytes: &[u8]) -> Option<SyncHeader> {
+    let mut c = Cursor { bytes, pos: 0 };
+    if c.take(MAGIC.len()).ok()? != MAGIC || c.take(2).ok()? != FORMAT_VERSION.to_be_bytes() {
+        return None;
+    }
+    let len = c.u32().ok()?;
+    if len > MAX_HEADER {
+        return None;
+    }
+    serde_json::from_slice(c.take(len).ok()?).ok()
 }
 
 /// Read a sync file addressed to `me` in organisation `expected_org`. `trusted` gives the public

@@ -7,8 +7,15 @@
 //! importer that applies a file in one transaction, so the database stays byte-for-byte
 //! unchanged when a file is refused.
 
+pub mod capture;
+mod exchange;
 mod file;
 mod keys;
+mod model;
 
+pub(crate) use exchange::is_field_device;
+pub use exchange::Addressee;
+pub use file::peek_header;
 pub use file::{read_sync_file, write_sync_file, SyncFileErrorKind, SyncHeader, FORMAT_VERSION, MAGIC};
 pub use keys::{AgeRecipient, DeviceKeys, DevicePublicKeys, StoredDeviceKeys};
+pub use model::*;

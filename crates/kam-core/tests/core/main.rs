@@ -4,4 +4,5 @@ mod dossier;
 mod quotes;
 mod relation;
 mod report;
+mod sync_exchange;
 mod sync_file;

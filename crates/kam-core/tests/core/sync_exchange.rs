@@ -1,0 +1,243 @@
+//! Head-office exchange end to end on real database files: enrollment, export, preview, apply,
+//! acknowledgement, conflicts, authorization, duplicate claims, merging and reassignment.
+
+use std::path::{Path, PathBuf};
+
+use kam_core::sync::{DeviceRole, DuplicateReason};
+use kam_core::{CustomerInput, Kam, ProductInput, Role, VisitInput, VisitQuery};
+
+pub struct Org {
+    pub dir: tempfile::TempDir,
+    pub hq: Kam,
+    pub reps: Vec<Kam>,
+    pub rep_users: Vec<String>,
+}
+
+fn customer(name: &str, credit: Option<&str>) -> CustomerInput {
+    CustomerInput { name: name.into(), credit_code: credit.map(str::to_string), ..Default::default() }
+}
+
+/// Head office and `n` enrolled field devices, each in its own data file.
+pub fn org(n: usize) -> Org {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hq = Kam::open(&dir.path().join("hq.kam")).unwrap();
+    hq.enroll_head_office("华东电力销售公司").unwrap();
+    let names = ["张三", "李四", "王五", "赵六"];
+    let mut reps = Vec::new();
+    let mut rep_users = Vec::new();
+    for (i, name) in names.iter().take(n).enumerate() {
+        let u = hq.add_user(name, Role::Rep, "大客户部").unwrap();
+        let file = dir.path().join(format!("rep{i}.kamenroll"));
+        let e = hq.enroll_export(&u.id, Some(&file)).unwrap();
+        assert_eq!(e.role, DeviceRole::Rep);
+        let mut rep = Kam::open(&dir.path().join(format!("rep{i}.kam"))).unwrap();
+        let st = rep.enroll_import(&file).unwrap();
+        assert_eq!(st.role, Some(DeviceRole::Rep));
+        assert_eq!(rep.app_info().unwrap().current_user.id, u.id);
+        reps.push(rep);
+        rep_users.push(u.id);
+    }
+    Org { dir, hq, reps, rep_users }
+}
+
+fn visits(k: &Kam, customer_id: &str) -> usize {
+    k.visits(&VisitQuery { customer_id: Some(customer_id.to_string()), ..Default::default() }).unwrap().len()
+}
+
+/// Export from `from` to `to` and import it there; returns the import report.
+pub fn send(from: &mut Kam, to_name: &str, to: &mut Kam, dir: &Path) -> kam_core::sync::SyncFileReport {
+    let out = from.sync_export(to_name, Some(dir)).unwrap();
+    let res = to.sync_import(&[PathBuf::from(&out.path)], false);
+    assert!(res[0].error.is_none(), "{:?}", res[0].error);
+    res[0].report.clone().unwrap()
+}
+
+#[test]
+fn a_reps_customer_and_visit_reach_head_office_and_the_ack_comes_back() {
+    let mut o = org(1);
+    let d = o.dir.path().to_path_buf();
+    let rep = &mut o.reps[0];
+    let c = rep.create_customer(&customer("苏州精密机械有限公司", Some("914403001922038216"))).unwrap();
+    rep.log_visit(&c.customer.id, &VisitInput { purpose: Some("年度合作洽谈".into()), ..Default::default() }).unwrap();
+    assert!(rep.sync_status().unwrap().pending_changes >= 2);
+
+    let out = rep.sync_export("hq", Some(&d)).unwrap();
+    assert!(out.file_name.starts_with("kam-张三-"), "{}", out.file_name);
+    assert!(out.file_name.ends_with(".kamsync"));
+
+    // The preview changes nothing.
+    let before = o.hq.sync_visible_content(None).unwrap();
+    let preview = o.hq.sync_import(&[PathBuf::from(&out.path)], true);
+    let p = preview[0].report.as_ref().unwrap();
+    assert!(!preview[0].applied);
+    assert!(p.new_device);
+    assert_eq!(p.sender_name, "张三");
+    assert!(p.inserted >= 2, "{p:?}");
+    assert!(p.refused.is_empty(), "{:?}", p.refused);
+    assert_eq!(before, o.hq.sync_visible_content(None).unwrap());
+
+    let applied = o.hq.sync_import(&[PathBuf::from(&out.path)], false);
+    assert!(applied[0].applied);
+    let hq_c = o.hq.customer(&c.customer.id).unwrap();
+    assert_eq!(hq_c.name, "苏州精密机械有限公司");
+    assert_eq!(o.hq.search_total("精密机械").unwrap(), 1, "the search index follows an import");
+    assert_eq!(visits(&o.hq, &c.customer.id), 1);
+
+    // The same file again: recognised, nothing changes.
+    let again = o.hq.sync_import(&[PathBuf::from(&out.path)], false);
+    assert!(again[0].report.as_ref().unwrap().already_applied_at.is_some());
+    assert!(!again[0].applied);
+
+    // Head office's return file acknowledges: the rep has nothing pending afterwards.
+    let rep = &mut o.reps[0];
+    send(&mut o.hq, "张三", rep, &d);
+    assert_eq!(rep.sync_status().unwrap().pending_changes, 0);
+    assert_eq!(o.hq.sync_history(10).unwrap().len(), 2);
+    assert!(rep.app_info().unwrap().days_since_exchange == Some(0));
+}
+
+#[test]
+fn a_file_from_an_unenrolled_device_is_refused_and_changes_nothing() {
+    let mut o = org(1);
+    let d = o.dir.path().to_path_buf();
+    // A device that enrolled with a token head office never issued.
+    let mut other_hq = Kam::open(&d.join("other-hq.kam")).unwrap();
+    other_hq.enroll_head_office("华东电力销售公司").unwrap();
+    let u = other_hq.add_user("钱七", Role::Rep, "").unwrap();
+    let f = d.join("x.kamenroll");
+    other_hq.enroll_export(&u.id, Some(&f)).unwrap();
+    let mut stranger = Kam::open(&d.join("stranger.kam")).unwrap();
+    stranger.enroll_import(&f).unwrap();
+    stranger.create_customer(&customer("冒名客户", None)).unwrap();
+    let out = stranger.sync_export("hq", Some(&d)).unwrap();
+    let hq_path = o.hq.path().to_path_buf();
+    drop(std::mem::replace(&mut o.hq, Kam::open(&hq_path).unwrap()));
+    let before = std::fs::read(&hq_path).unwrap();
+    let res = o.hq.sync_import(&[PathBuf::from(&out.path)], false);
+    let err = res[0].error.as_ref().expect("refused");
+    assert_eq!(err.code, "sync_file");
+    assert!(err.message.contains("组织") || err.message.contains("注册"), "{}", err.message);
+    assert_eq!(before, std::fs::read(&hq_path).unwrap(), "the database is byte-for-byte unchanged");
+}
+
+#[test]
+fn concurrent_edits_of_one_field_land_in_the_conflict_inbox_and_can_be_reversed() {
+    let mut o = org(1);
+    let d = o.dir.path().to_path_buf();
+    let c = o.reps[0].create_customer(&customer("无锡新能源科技有限公司", None)).unwrap().customer;
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    send(&mut o.hq, "张三", &mut o.reps[0], &d);
+
+    // Both change the address before they next exchange; head office writes last.
+    let mut a = customer("无锡新能源科技有限公司", None);
+    a.address = Some("无锡市新吴区长江路 1 号".into());
+    a.owner_id = Some(o.rep_users[0].clone());
+    o.reps[0].update_customer(&c.id, &a).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut h = a.clone();
+    h.address = Some("无锡市梁溪区中山路 88 号".into());
+    o.hq.update_customer(&c.id, &h).unwrap();
+
+    let r = send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    assert_eq!(r.conflicts, 1, "{r:?}");
+    assert_eq!(o.hq.customer(&c.id).unwrap().address, "无锡市梁溪区中山路 88 号", "the later change wins");
+    let inbox = o.hq.sync_conflicts(false).unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].column, "address");
+    assert_eq!(inbox[0].loser_value, "无锡市新吴区长江路 1 号");
+    assert_eq!(inbox[0].loser_by, "张三");
+    assert_eq!(inbox[0].label, "无锡新能源科技有限公司");
+
+    // Head office restores the rep's value; it travels back as a new change.
+    o.hq.resolve_conflict(&inbox[0].id, true).unwrap();
+    assert!(o.hq.sync_conflicts(false).unwrap().is_empty());
+    assert_eq!(o.hq.customer(&c.id).unwrap().address, "无锡市新吴区长江路 1 号");
+    send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    assert_eq!(o.reps[0].customer(&c.id).unwrap().address, "无锡市新吴区长江路 1 号");
+    assert_eq!(
+        o.hq.sync_visible_content(Some(&o.rep_users[0])).unwrap(),
+        o.reps[0].sync_visible_content(Some(&o.rep_users[0])).unwrap()
+    );
+}
+
+#[test]
+fn a_rep_cannot_change_what_only_head_office_may_and_is_told_so() {
+    let mut o = org(1);
+    let d = o.dir.path().to_path_buf();
+    o.reps[0]
+        .add_product(&ProductInput {
+            code: "P-1".into(),
+            name: "变压器".into(),
+            unit: "台".into(),
+            cost_fen: 100,
+            ..Default::default()
+        })
+        .unwrap();
+    o.reps[0].create_customer(&customer("常州轨道交通有限公司", None)).unwrap();
+    let r = send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    assert_eq!(r.refused.len(), 1, "{r:?}");
+    assert_eq!(r.refused[0].table, "products");
+    assert!(r.refused[0].reason.contains("只有总部"));
+    assert!(o.hq.products().unwrap().is_empty());
+    assert_eq!(o.hq.search_total("常州轨道").unwrap(), 1, "the allowed changes in the same file are applied");
+}
+
+#[test]
+fn two_reps_registering_one_company_are_flagged_and_merged_with_every_reference() {
+    let mut o = org(2);
+    let d = o.dir.path().to_path_buf();
+    let a = o.reps[0].create_customer(&customer("南京钢铁集团有限公司", Some("91440300708461136T"))).unwrap().customer;
+    o.reps[0].log_visit(&a.id, &VisitInput { purpose: Some("a".into()), ..Default::default() }).unwrap();
+    let b = o.reps[1].create_customer(&customer("南京钢铁集团有限公司", Some("91440300708461136T"))).unwrap().customer;
+    o.reps[1].log_visit(&b.id, &VisitInput { purpose: Some("b".into()), ..Default::default() }).unwrap();
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    let r = send(&mut o.reps[1], "hq", &mut o.hq, &d);
+    assert_eq!(r.duplicates.len(), 1, "{r:?}");
+    assert_eq!(r.duplicates[0].reason, DuplicateReason::CreditCode);
+    let claims = o.hq.duplicate_claims(false).unwrap();
+    assert_eq!(claims.len(), 1);
+
+    let m = o.hq.merge_customers(&a.id, &b.id).unwrap();
+    assert!(m.moved >= 1, "the visit moved");
+    assert!(o.hq.duplicate_claims(false).unwrap().is_empty());
+    assert_eq!(visits(&o.hq, &a.id), 2);
+    assert!(o.hq.customer(&b.id).is_err(), "the merged customer is gone");
+
+    // A visit the second rep logged offline to the merged customer is redirected on arrival.
+    o.reps[1].log_visit(&b.id, &VisitInput { purpose: Some("late".into()), ..Default::default() }).unwrap();
+    send(&mut o.reps[1], "hq", &mut o.hq, &d);
+    assert_eq!(visits(&o.hq, &a.id), 3);
+
+    // The kept customer's owner receives the moved visits.
+    send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    assert_eq!(visits(&o.reps[0], &a.id), 3);
+}
+
+#[test]
+fn reassigning_a_departed_reps_customer_sends_the_whole_dossier_to_the_new_owner() {
+    let mut o = org(2);
+    let d = o.dir.path().to_path_buf();
+    let c = o.reps[0].create_customer(&customer("杭州数据科技有限公司", None)).unwrap().customer;
+    for i in 0..3 {
+        o.reps[0].log_visit(&c.id, &VisitInput { purpose: Some(format!("v{i}")), ..Default::default() }).unwrap();
+    }
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    send(&mut o.reps[1], "hq", &mut o.hq, &d);
+    send(&mut o.hq, "李四", &mut o.reps[1], &d);
+    assert!(o.reps[1].customer(&c.id).is_err(), "李四 does not see 张三's customer");
+
+    let mut input = customer("杭州数据科技有限公司", None);
+    input.owner_id = Some(o.rep_users[1].clone());
+    o.hq.update_customer(&c.id, &input).unwrap();
+    send(&mut o.hq, "李四", &mut o.reps[1], &d);
+    assert_eq!(visits(&o.reps[1], &c.id), 3, "nothing is lost");
+    send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    assert_eq!(o.reps[0].customer(&c.id).unwrap().owner_id.as_deref(), Some(o.rep_users[1].as_str()));
+    for (i, rep) in o.reps.iter().enumerate() {
+        assert_eq!(
+            o.hq.sync_visible_content(Some(&o.rep_users[i])).unwrap(),
+            rep.sync_visible_content(Some(&o.rep_users[i])).unwrap(),
+            "device {i} converged"
+        );
+    }
+}
