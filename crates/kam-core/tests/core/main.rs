@@ -6,3 +6,4 @@ mod relation;
 mod report;
 mod sync_exchange;
 mod sync_file;
+mod sync_props;

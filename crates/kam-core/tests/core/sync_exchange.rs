@@ -241,3 +241,80 @@ fn reassigning_a_departed_reps_customer_sends_the_whole_dossier_to_the_new_owner
         );
     }
 }
+
+fn db_bytes(k: &Kam) -> (Vec<u8>, Vec<u8>) {
+    let p = k.path().to_path_buf();
+    let wal = PathBuf::from(format!("{}-wal", p.display()));
+    (std::fs::read(&p).unwrap(), std::fs::read(&wal).unwrap_or_default())
+}
+
+fn kind(e: &kam_core::KamError) -> &'static str {
+    match e {
+        kam_core::KamError::SyncFile { kind, .. } => kind.as_str(),
+        other => panic!("expected a sync file error, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_way_a_file_can_be_bad_is_refused_with_its_reason_and_the_database_is_unchanged() {
+    let mut o = org(2);
+    o.reps[0].create_customer(&customer("合肥光伏材料有限公司", None)).unwrap();
+    let (_, good, _, _) = o.reps[0].sync_export_bytes("hq").unwrap();
+    let (_, for_hq_from_rep1, _, _) = o.reps[1].sync_export_bytes("hq").unwrap();
+    let before = db_bytes(&o.hq);
+
+    for cut in 0..good.len() {
+        let e = o.hq.sync_import_bytes(&good[..cut], false).unwrap_err();
+        assert_eq!(kind(&e), "truncated", "cut at {cut}");
+    }
+    for i in 0..good.len() {
+        let mut bad = good.clone();
+        bad[i] ^= 1 << (i % 8);
+        let e = o.hq.sync_import_bytes(&bad, false).unwrap_err();
+        let k = kind(&e);
+        assert!(k != "truncated" || i >= 10, "byte {i}: {k}");
+    }
+    let mut old = good.clone();
+    old[8..10].copy_from_slice(&0u16.to_be_bytes());
+    assert_eq!(kind(&o.hq.sync_import_bytes(&old, false).unwrap_err()), "format_too_old");
+    let mut new = good.clone();
+    new[8..10].copy_from_slice(&2u16.to_be_bytes());
+    assert_eq!(kind(&o.hq.sync_import_bytes(&new, false).unwrap_err()), "format_too_new");
+    let mut junk = b"PK\x03\x04 not a sync file".to_vec();
+    junk.extend_from_slice(&good);
+    assert_eq!(kind(&o.hq.sync_import_bytes(&junk, false).unwrap_err()), "not_sync_file");
+    assert_eq!(before, db_bytes(&o.hq), "head office is byte-for-byte unchanged");
+
+    // A file addressed to head office, imported on another rep's laptop.
+    let rep0_before = db_bytes(&o.reps[0]);
+    assert_eq!(kind(&o.reps[0].sync_import_bytes(&for_hq_from_rep1, false).unwrap_err()), "wrong_addressee");
+    assert_eq!(rep0_before, db_bytes(&o.reps[0]));
+
+    // Another organisation's file.
+    let d = o.dir.path().to_path_buf();
+    let mut other = Kam::open(&d.join("other.kam")).unwrap();
+    other.enroll_head_office("另一家公司").unwrap();
+    let u = other.add_user("外人", Role::Rep, "").unwrap();
+    other.enroll_export(&u.id, Some(&d.join("o.kamenroll"))).unwrap();
+    let mut outsider = Kam::open(&d.join("outsider.kam")).unwrap();
+    outsider.enroll_import(&d.join("o.kamenroll")).unwrap();
+    let (_, foreign, _, _) = outsider.sync_export_bytes("hq").unwrap();
+    assert_eq!(kind(&o.hq.sync_import_bytes(&foreign, false).unwrap_err()), "wrong_organisation");
+
+    // Same organisation, but an enrollment head office never issued (forged token): unknown key.
+    let u2 = o.hq.add_user("孙八", Role::Rep, "").unwrap();
+    let f = d.join("forged.kamenroll");
+    o.hq.enroll_export(&u2.id, Some(&f)).unwrap();
+    let text = std::fs::read_to_string(&f).unwrap();
+    let token = text.split("\"token\": \"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    std::fs::write(&f, text.replace(&token, "0123456789abcdef0123456789abcdef")).unwrap();
+    let mut forger = Kam::open(&d.join("forger.kam")).unwrap();
+    forger.enroll_import(&f).unwrap();
+    let (_, forged, _, _) = forger.sync_export_bytes("hq").unwrap();
+    let before = db_bytes(&o.hq);
+    assert_eq!(kind(&o.hq.sync_import_bytes(&forged, false).unwrap_err()), "unknown_key");
+    assert_eq!(before, db_bytes(&o.hq));
+
+    // And the good file still applies.
+    assert_eq!(o.hq.sync_import_bytes(&good, false).unwrap().inserted, 2);
+}
