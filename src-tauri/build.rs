@@ -77,6 +77,22 @@ const COMMANDS: &[&str] = &[
     "collection_add",
     "receivable_add",
     "score_set",
+    "user_add",
+    "export_default_dir",
+    "files_drop_listen",
+    "sync_status",
+    "sync_enroll_head_office",
+    "sync_enroll_export",
+    "sync_enroll_import",
+    "sync_export",
+    "sync_export_all",
+    "sync_import",
+    "sync_conflicts",
+    "sync_conflict_resolve",
+    "duplicate_claims",
+    "duplicate_dismiss",
+    "customers_merge",
+    "sync_history",
 ];
 
 fn main() {

@@ -5,19 +5,32 @@
 //! `generate_handler!` list in lib.rs; capabilities/default.json grants the generated
 //! `allow-<command>` permissions (a test checks the three lists agree).
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
+use kam_core::sync::*;
 use kam_core::*;
+use tauri::ipc::Channel;
 use tauri::State;
 
 /// The open database, or why it could not be opened (shown by the UI on start).
 pub struct AppState {
     kam: Mutex<std::result::Result<Kam, ErrorDto>>,
+    /// Where files dropped on the window go (the page that last asked, see `files_drop_listen`).
+    drops: Mutex<Option<Channel<Vec<String>>>>,
 }
 
 impl AppState {
     pub fn open(path: &std::path::Path) -> Self {
-        AppState { kam: Mutex::new(Kam::open(path).map_err(ErrorDto::from)) }
+        AppState { kam: Mutex::new(Kam::open(path).map_err(ErrorDto::from)), drops: Mutex::new(None) }
+    }
+
+    /// Files were dropped on the window (a Tauri window event): hand their paths to the UI.
+    pub fn files_dropped(&self, paths: &[PathBuf]) {
+        let guard = self.drops.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(channel) = guard.as_ref() {
+            let _ = channel.send(paths.iter().map(|p| p.display().to_string()).collect());
+        }
     }
 }
 
@@ -45,6 +58,24 @@ pub async fn users_list(state: State<'_, AppState>) -> Res<Vec<User>> {
 #[tauri::command]
 pub async fn current_user_set(state: State<'_, AppState>, user_id: String) -> Res<User> {
     with(&state, |k| k.set_current_user(&user_id))
+}
+
+#[tauri::command]
+pub async fn user_add(state: State<'_, AppState>, name: String, role: Role, department: String) -> Res<User> {
+    with(&state, |k| k.add_user(&name, role, &department))
+}
+
+/// Where exports go unless a path is given (Documents/KAM, `$KAM_EXPORT_DIR` overrides).
+#[tauri::command]
+pub async fn export_default_dir(state: State<'_, AppState>) -> Res<String> {
+    with(&state, |_| Ok(default_export_dir().display().to_string()))
+}
+
+/// Paths of files dropped on the window from now on go to `on_drop` (replacing an earlier one).
+#[tauri::command]
+pub async fn files_drop_listen(state: State<'_, AppState>, on_drop: Channel<Vec<String>>) -> Res<()> {
+    *state.drops.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_drop);
+    Ok(())
 }
 
 #[tauri::command]
@@ -436,4 +467,76 @@ pub async fn receivable_add(state: State<'_, AppState>, input: ReceivableInput) 
 #[tauri::command]
 pub async fn score_set(state: State<'_, AppState>, input: ScoreInput) -> Res<()> {
     with(&state, |k| k.set_score(&input))
+}
+
+// --- Head-office exchange ----------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> Res<SyncStatus> {
+    with(&state, |k| k.sync_status())
+}
+
+#[tauri::command]
+pub async fn sync_enroll_head_office(state: State<'_, AppState>, org_name: String) -> Res<SyncStatus> {
+    with(&state, |k| k.enroll_head_office(&org_name))
+}
+
+#[tauri::command]
+pub async fn sync_enroll_export(
+    state: State<'_, AppState>,
+    user: String,
+    path: Option<String>,
+) -> Res<EnrollmentExport> {
+    with(&state, |k| k.enroll_export(&user, path.as_deref().map(std::path::Path::new)))
+}
+
+#[tauri::command]
+pub async fn sync_enroll_import(state: State<'_, AppState>, path: String) -> Res<SyncStatus> {
+    with(&state, |k| k.enroll_import(std::path::Path::new(&path)))
+}
+
+#[tauri::command]
+pub async fn sync_export(state: State<'_, AppState>, to: String, path: Option<String>) -> Res<SyncExportResult> {
+    with(&state, |k| k.sync_export(&to, path.as_deref().map(std::path::Path::new)))
+}
+
+#[tauri::command]
+pub async fn sync_export_all(state: State<'_, AppState>, dir: String) -> Res<Vec<SyncExportResult>> {
+    with(&state, |k| k.sync_export_all(std::path::Path::new(&dir)))
+}
+
+/// Each file on its own: its report, or why it was refused.
+#[tauri::command]
+pub async fn sync_import(state: State<'_, AppState>, paths: Vec<String>, dry_run: bool) -> Res<Vec<SyncImportResult>> {
+    with(&state, |k| Ok(k.sync_import(&paths.iter().map(PathBuf::from).collect::<Vec<_>>(), dry_run)))
+}
+
+#[tauri::command]
+pub async fn sync_conflicts(state: State<'_, AppState>, all: bool) -> Res<Vec<SyncConflict>> {
+    with(&state, |k| k.sync_conflicts(all))
+}
+
+#[tauri::command]
+pub async fn sync_conflict_resolve(state: State<'_, AppState>, id: String, restore_loser: bool) -> Res<SyncConflict> {
+    with(&state, |k| k.resolve_conflict(&id, restore_loser))
+}
+
+#[tauri::command]
+pub async fn duplicate_claims(state: State<'_, AppState>, all: bool) -> Res<Vec<DuplicateClaim>> {
+    with(&state, |k| k.duplicate_claims(all))
+}
+
+#[tauri::command]
+pub async fn duplicate_dismiss(state: State<'_, AppState>, id: String) -> Res<DuplicateClaim> {
+    with(&state, |k| k.dismiss_duplicate(&id))
+}
+
+#[tauri::command]
+pub async fn customers_merge(state: State<'_, AppState>, keep_id: String, merged_id: String) -> Res<MergeResult> {
+    with(&state, |k| k.merge_customers(&keep_id, &merged_id))
+}
+
+#[tauri::command]
+pub async fn sync_history(state: State<'_, AppState>, limit: u32) -> Res<Vec<SyncHistoryEntry>> {
+    with(&state, |k| k.sync_history(limit))
 }

@@ -2,10 +2,19 @@
 
 pub mod commands;
 
+use tauri::Manager;
+
 /// Builds and runs the desktop app; returns when the last window closes.
 pub fn run() {
     tauri::Builder::default()
         .manage(commands::AppState::open(&kam_core::default_db_path()))
+        // Files dropped on the window (Tauri's native drag and drop, which gives paths) go to the
+        // page listening for them; the UI needs no event permission for that.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                window.state::<commands::AppState>().files_dropped(paths);
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::users_list,
@@ -80,6 +89,22 @@ pub fn run() {
             commands::collection_add,
             commands::receivable_add,
             commands::score_set,
+            commands::user_add,
+            commands::export_default_dir,
+            commands::files_drop_listen,
+            commands::sync_status,
+            commands::sync_enroll_head_office,
+            commands::sync_enroll_export,
+            commands::sync_enroll_import,
+            commands::sync_export,
+            commands::sync_export_all,
+            commands::sync_import,
+            commands::sync_conflicts,
+            commands::sync_conflict_resolve,
+            commands::duplicate_claims,
+            commands::duplicate_dismiss,
+            commands::customers_merge,
+            commands::sync_history,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the KAM desktop app");

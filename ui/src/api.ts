@@ -68,6 +68,16 @@ import type { SalesTarget } from "./bindings/SalesTarget";
 import type { ScoreInput } from "./bindings/ScoreInput";
 import type { TargetInput } from "./bindings/TargetInput";
 import type { TargetRollup } from "./bindings/TargetRollup";
+// Head-office exchange (sync files, enrollment, conflict inbox, duplicate claims)
+import type { DuplicateClaim } from "./bindings/DuplicateClaim";
+import type { EnrollmentExport } from "./bindings/EnrollmentExport";
+import type { MergeResult } from "./bindings/MergeResult";
+import type { Role } from "./bindings/Role";
+import type { SyncConflict } from "./bindings/SyncConflict";
+import type { SyncExportResult } from "./bindings/SyncExportResult";
+import type { SyncHistoryEntry } from "./bindings/SyncHistoryEntry";
+import type { SyncImportResult } from "./bindings/SyncImportResult";
+import type { SyncStatus } from "./bindings/SyncStatus";
 
 /** An error reported by the core (or by this wrapper when the IPC itself failed). */
 export class KamError extends Error {
@@ -150,6 +160,26 @@ export function usersList(): Promise<User[]> {
 /** Switch who uses this installation (the author of new rows; roles decide approvals). */
 export function currentUserSet(userId: string): Promise<User> {
   return call<User>("current_user_set", { userId });
+}
+
+/** Add a person (rep, manager, head office…); head office then issues their enrollment file. */
+export function userAdd(name: string, role: Role, department: string): Promise<User> {
+  return call<User>("user_add", { name, role, department });
+}
+
+/** The folder exports go to unless the user types another path (Documents/KAM). */
+export function exportDefaultDir(): Promise<string> {
+  return call<string>("export_default_dir");
+}
+
+/**
+ * Paths of files dropped on the window from now on go to `onDrop` (Tauri's native drag and drop;
+ * the last caller wins).
+ */
+export function filesDropListen(onDrop: (paths: string[]) => void): Promise<void> {
+  const channel = new Channel<string[]>();
+  channel.onmessage = onDrop;
+  return call<void>("files_drop_listen", { onDrop: channel });
 }
 
 /** Load demo data: users and `customers` customers with contacts, projects and records. */
@@ -501,4 +531,76 @@ export function receivableAdd(input: ReceivableInput): Promise<string> {
 /** Set the manager's performance inputs (ability, attitude, performance pay) for a rep's month. */
 export function scoreSet(input: ScoreInput): Promise<void> {
   return call<void>("score_set", { input });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Head-office exchange
+
+/** This installation's place in the exchange: role, organisation, peers, what is pending. */
+export function syncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_status");
+}
+
+/** Make this installation the organisation's head office. */
+export function syncEnrollHeadOffice(orgName: string): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_enroll_head_office", { orgName });
+}
+
+/** Head office: write a person's enrollment file (`path` null: the export folder). */
+export function syncEnrollExport(user: string, path: string | null): Promise<EnrollmentExport> {
+  return call<EnrollmentExport>("sync_enroll_export", { user, path });
+}
+
+/** A field device: import head office's enrollment file. */
+export function syncEnrollImport(path: string): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_enroll_import", { path });
+}
+
+/**
+ * Write the sync file for `to` ("hq" on a field device; a person or device id at head office)
+ * to `path` (a file, or an existing folder where it gets its suggested name; null: the export
+ * folder).
+ */
+export function syncExport(to: string, path: string | null): Promise<SyncExportResult> {
+  return call<SyncExportResult>("sync_export", { to, path });
+}
+
+/** Head office: a return file for every enrolled device, into `dir`. */
+export function syncExportAll(dir: string): Promise<SyncExportResult[]> {
+  return call<SyncExportResult[]>("sync_export_all", { dir });
+}
+
+/** Check (`dryRun`: preview only) or apply sync files, each on its own. */
+export function syncImport(paths: string[], dryRun: boolean): Promise<SyncImportResult[]> {
+  return call<SyncImportResult[]>("sync_import", { paths, dryRun });
+}
+
+/** The conflict inbox, newest first (`all`: also settled entries). */
+export function syncConflicts(all: boolean): Promise<SyncConflict[]> {
+  return call<SyncConflict[]>("sync_conflicts", { all });
+}
+
+/** Confirm the value in force, or (`restoreLoser`) write the losing value back. */
+export function syncConflictResolve(id: string, restoreLoser: boolean): Promise<SyncConflict> {
+  return call<SyncConflict>("sync_conflict_resolve", { id, restoreLoser });
+}
+
+/** The duplicate-claim queue (撞单), newest first (`all`: also settled ones). */
+export function duplicateClaims(all: boolean): Promise<DuplicateClaim[]> {
+  return call<DuplicateClaim[]>("duplicate_claims", { all });
+}
+
+/** Not the same company: close the claim. */
+export function duplicateDismiss(id: string): Promise<DuplicateClaim> {
+  return call<DuplicateClaim>("duplicate_dismiss", { id });
+}
+
+/** Merge customer `mergedId` into `keepId` (everything attached moves to the kept one). */
+export function customersMerge(keepId: string, mergedId: string): Promise<MergeResult> {
+  return call<MergeResult>("customers_merge", { keepId, mergedId });
+}
+
+/** Files exported and applied, newest first. */
+export function syncHistory(limit: number): Promise<SyncHistoryEntry[]> {
+  return call<SyncHistoryEntry[]>("sync_history", { limit });
 }

@@ -16,6 +16,8 @@ use kam_e2e::{ensure, tid, tid_input, Driver, Failure, Key, Profile, Step};
 
 #[path = "window/quotes.rs"]
 mod quotes;
+#[path = "window/sync.rs"]
+mod sync;
 #[path = "window/visits.rs"]
 mod visits;
 

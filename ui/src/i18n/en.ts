@@ -1,5 +1,6 @@
 import quoteEn from "./quote.en";
 import reportEn from "./report.en";
+import syncEn from "./sync.en";
 import type zhCN from "./zh-CN";
 import { relationEn } from "./relation";
 
@@ -286,7 +287,6 @@ const en: typeof zhCN = {
     complaints: "The Complaints module is coming: register customer complaints and track their handling.",
     quotes: "The Quotes module is coming: unit prices from the pricing policy, approved level by level.",
     reports: "The Reports module is coming: the monthly key-account report and Excel export.",
-    sync: "The Sync module is coming: exchange sync files with head office.",
   },
   settings: {
     language: "Language",
@@ -310,6 +310,7 @@ const en: typeof zhCN = {
   // Quotes: strings in ./quote.en.ts
   quote: quoteEn,
   report: reportEn,
+  sync: syncEn,
 };
 
 export default en;

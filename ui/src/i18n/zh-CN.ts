@@ -2,6 +2,7 @@
 // `{x}` is a parameter, `|` separates plural forms; avoid a literal "@" or "|".
 import quoteZh from "./quote.zh-CN";
 import reportZh from "./report.zh-CN";
+import syncZh from "./sync.zh-CN";
 import { relationZh } from "./relation";
 
 const zhCN = {
@@ -286,7 +287,6 @@ const zhCN = {
     complaints: "「投诉」模块即将推出：登记客户投诉并跟踪处理。",
     quotes: "「报价」模块即将推出：按报价政策计算单价并逐级审批。",
     reports: "「报表」模块即将推出：大客户月报及 Excel 导出。",
-    sync: "「同步」模块即将推出：与总部交换同步文件。",
   },
   settings: {
     language: "界面语言",
@@ -311,6 +311,8 @@ const zhCN = {
   quote: quoteZh,
   // Reports (monthly key-account report): strings in ./report.zh-CN.ts
   report: reportZh,
+  // Sync (head-office exchange): strings in ./sync.zh-CN.ts
+  sync: syncZh,
 };
 
 export default zhCN;

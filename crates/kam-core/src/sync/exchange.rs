@@ -432,6 +432,11 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A path naming a file of this kind; anything else is taken as a folder to write into.
+fn has_extension(p: &Path, ext: &str) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
 fn safe_name(s: &str) -> String {
     s.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }
@@ -1011,9 +1016,11 @@ impl Kam {
             token: token.clone(),
             issued_at: now.clone(),
         };
+        let default_name = format!("kam-注册-{}.kamenroll", safe_name(&user.name));
         let path = match out {
+            Some(p) if p.is_dir() || !has_extension(p, "kamenroll") => p.join(default_name),
             Some(p) => p.to_path_buf(),
-            None => crate::default_export_dir().join(format!("kam-注册-{}.kamenroll", safe_name(&user.name))),
+            None => crate::default_export_dir().join(default_name),
         };
         let bytes = serde_json::to_vec_pretty(&file).expect("enrollment serialises");
         let uid = user.id.clone();
@@ -1285,7 +1292,7 @@ impl Kam {
     pub fn sync_export(&mut self, to: &str, out: Option<&Path>) -> Result<SyncExportResult> {
         let (file_name, bytes, changes, peer) = self.sync_export_bytes(to)?;
         let path = match out {
-            Some(p) if p.is_dir() => p.join(&file_name),
+            Some(p) if p.is_dir() || !has_extension(p, "kamsync") => p.join(&file_name),
             Some(p) => p.to_path_buf(),
             None => crate::default_export_dir().join(&file_name),
         };
