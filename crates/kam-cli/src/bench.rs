@@ -45,12 +45,17 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 500)]
         lines: usize,
     },
+    /// Head-office exchange (temporary databases): one rep's weekly export, head office
+    /// importing every rep's weekly file, bytes per change. Builds head office and the enrolled
+    /// reps first, each rep's week written through the normal API.
+    Sync(crate::sync::BenchArgs),
 }
 
 pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
     match cmd {
         BenchCmd::Search { customers, queries } => search(path, customers, queries),
         BenchCmd::Quote { lines } => crate::quote::bench(lines),
+        BenchCmd::Sync(a) => crate::sync::bench(a),
         BenchCmd::Report { customers, visits, runs } => crate::report::bench_report(path, customers, visits, runs),
         BenchCmd::Due { customers, visits, runs } => crate::relation::bench_due(path, customers, visits, runs),
     }

@@ -5,6 +5,7 @@ mod bench;
 mod quote;
 mod relation;
 mod report;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -93,6 +94,13 @@ enum Cmd {
     /// Performance scores (ability, attitude, pay) and leaving dates.
     #[command(subcommand)]
     Score(report::ScoreCmd),
+    /// Enrollment with head office (注册): set up head office, issue and import enrollment files.
+    #[command(subcommand)]
+    Enroll(sync::EnrollCmd),
+    /// Exchange with head office by sync file (同步): status, export, import with preview,
+    /// conflict inbox, duplicate customers (撞单), history.
+    #[command(subcommand)]
+    Sync(sync::SyncCmd),
 }
 
 #[derive(Args, Default)]
@@ -445,6 +453,8 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Collection(c) => report::collection(&mut kam, c)?,
         Cmd::Receivable(c) => report::receivable(&mut kam, c)?,
         Cmd::Score(c) => report::score(&mut kam, c)?,
+        Cmd::Enroll(c) => sync::enroll(&mut kam, c)?,
+        Cmd::Sync(c) => sync::sync(&mut kam, c)?,
         Cmd::Bench(_) => unreachable!("handled above"),
     }
     Ok(())

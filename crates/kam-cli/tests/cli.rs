@@ -30,6 +30,17 @@ impl Kam {
     fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
+
+    /// Run, expect exit code 1, return (stdout, stderr).
+    fn fails(&self, args: &[&str]) -> (String, String) {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(1), "kam {args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    }
+
+    fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("kam.sqlite3")
+    }
 }
 
 #[test]
@@ -129,4 +140,192 @@ fn bump_user_version(db: &std::path::Path) {
     let v = u32::from_be_bytes([bytes[60], bytes[61], bytes[62], bytes[63]]);
     bytes[60..64].copy_from_slice(&(v + 100).to_be_bytes());
     std::fs::write(db, bytes).unwrap();
+}
+
+/// The number of customers `kam customer list` shows.
+fn customer_total(kam: &Kam) -> u64 {
+    kam.json(&["customer", "list", "--json"])["total"].as_u64().unwrap()
+}
+
+/// Head office and two reps, each its own data file, exchanging sync files through the CLI only.
+#[test]
+fn head_office_and_two_reps_exchange_sync_files_through_the_cli() {
+    let hq = Kam::new();
+    let (zhang, li) = (Kam::new(), Kam::new());
+    let st = hq.json(&["sync", "status", "--json"]);
+    assert_eq!(st["enrolled"], false);
+    let st = hq.json(&["enroll", "init", "--org", "华东电力销售公司", "--json"]);
+    assert_eq!(st["role"], "head_office");
+    hq.ok(&["user", "add", "--name", "张三", "--role", "rep", "--department", "大客户部"]);
+    hq.ok(&["user", "add", "--name", "李四", "--role", "rep", "--department", "大客户部"]);
+
+    // Enrollment files: one to the default export folder, one to a chosen path.
+    let e = hq.json(&["enroll", "export", "--user", "张三", "--json"]);
+    let zhang_enroll = e["path"].as_str().unwrap().to_string();
+    assert!(zhang_enroll.ends_with("kam-注册-张三.kamenroll"), "{zhang_enroll}");
+    let li_enroll = li.dir.path().join("li.kamenroll");
+    hq.ok(&["enroll", "export", "--user", "李四", "--out", li_enroll.to_str().unwrap()]);
+    let st = zhang.json(&["enroll", "import", &zhang_enroll, "--json"]);
+    assert_eq!(st["role"], "rep");
+    assert_eq!(st["org_name"], "华东电力销售公司");
+    assert_eq!(zhang.json(&["info", "--json"])["current_user"]["name"], "张三");
+    li.ok(&["enroll", "import", li_enroll.to_str().unwrap()]);
+
+    // 张三's week: a customer with a contact and a visit, and a catalog entry he may not make.
+    zhang.ok(&["customer", "add", "--name", "苏州精密机械有限公司", "--credit-code", "914403001922038216"]);
+    zhang.ok(&["contact", "add", "914403001922038216", "--name", "王建国", "--mobile", "13812345678"]);
+    zhang.ok(&["visit", "log", "914403001922038216", "--purpose", "年度合作洽谈"]);
+    zhang.ok(&["product", "add", "--code", "P-1", "--name", "变压器", "--unit", "台", "--cost", "70"]);
+    assert!(zhang.json(&["sync", "status", "--json"])["pending_changes"].as_u64().unwrap() >= 4);
+    let out = zhang.json(&["sync", "export", "--to", "hq", "--json"]);
+    let file = out["path"].as_str().unwrap().to_string();
+    assert!(out["file_name"].as_str().unwrap().starts_with("kam-张三-"), "{out}");
+    assert!(out["changes"].as_u64().unwrap() >= 4, "{out}");
+
+    // The preview shows what would happen and changes nothing, not even a byte.
+    assert_eq!(customer_total(&hq), 0);
+    let before = std::fs::read(hq.db()).unwrap();
+    let preview = hq.json(&["sync", "import", &file, "--dry-run", "--json"]);
+    let r = &preview[0];
+    assert_eq!(r["applied"], false);
+    assert!(r["error"].is_null(), "{r}");
+    let rep = &r["report"];
+    assert_eq!(rep["sender_name"], "张三");
+    assert_eq!(rep["new_device"], true);
+    let customers = rep["by_table"].as_array().unwrap().iter().find(|t| t["table"] == "customers").unwrap();
+    assert_eq!(customers["inserted"], 1);
+    assert!(rep["inserted"].as_u64().unwrap() >= 3, "{rep}");
+    assert_eq!(rep["refused"][0]["table"], "products");
+    assert!(rep["refused"][0]["reason"].as_str().unwrap().contains("只有总部"), "{rep}");
+    let text = hq.ok(&["sync", "import", &file, "--dry-run"]);
+    assert!(text.contains("张三") && text.contains("客户档案") && text.contains("dry run"), "{text}");
+    assert!(text.contains("只有总部"), "refused changes are listed with their reason: {text}");
+    assert_eq!(customer_total(&hq), 0, "a dry run writes nothing");
+    assert_eq!(before, std::fs::read(hq.db()).unwrap(), "a dry run leaves the file byte-for-byte unchanged");
+
+    // Applying it: the customer is at head office, the catalog entry is not.
+    let text = hq.ok(&["sync", "import", &file]);
+    assert!(text.contains("已导入 applied"), "{text}");
+    let list = hq.json(&["customer", "list", "--json"]);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["rows"][0]["name"], "苏州精密机械有限公司");
+    assert_eq!(list["rows"][0]["owner_name"], "张三");
+    assert_eq!(hq.json(&["customer", "search", "精密", "--json"])["total"], 1);
+    let d = hq.json(&["customer", "show", "914403001922038216", "--json"]);
+    assert_eq!(d["contacts"][0]["name"], "王建国");
+    assert!(hq.json(&["product", "list", "--json"]).as_array().unwrap().is_empty());
+
+    // The same file again is recognised and changes nothing.
+    let text = hq.ok(&["sync", "import", &file]);
+    assert!(text.contains("导入过") && text.contains("already applied"), "{text}");
+    let again = hq.json(&["sync", "import", &file, "--json"]);
+    assert!(again[0]["report"]["already_applied_at"].is_string(), "{again}");
+    assert_eq!(again[0]["applied"], false);
+    assert_eq!(customer_total(&hq), 1);
+
+    // Head office's return file reaches 张三 and acknowledges his changes.
+    let back = hq.json(&["sync", "export", "--to", "张三", "--json"]);
+    assert_eq!(back["addressee"], "张三");
+    let text = zhang.ok(&["sync", "import", back["path"].as_str().unwrap()]);
+    assert!(text.contains("已导入 applied"), "{text}");
+    let st = zhang.json(&["sync", "status", "--json"]);
+    assert_eq!(st["pending_changes"], 0, "{st}");
+    assert!(st["last_exchange_at"].is_string());
+
+    // A tampered file (one byte flipped in the encrypted body) is refused, exit 1, and the head
+    // office database stays byte-for-byte the same.
+    zhang.ok(&["customer", "add", "--name", "无锡新能源科技有限公司"]);
+    let good = zhang.json(&["sync", "export", "--to", "hq", "--json"])["path"].as_str().unwrap().to_string();
+    let mut bytes = std::fs::read(&good).unwrap();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 0x01;
+    let bad = hq.dir.path().join("tampered.kamsync");
+    std::fs::write(&bad, &bytes).unwrap();
+    let before = std::fs::read(hq.db()).unwrap();
+    let (stdout, stderr) = hq.fails(&["sync", "import", bad.to_str().unwrap()]);
+    assert!(stdout.contains("已拒绝"), "{stdout}");
+    assert!(stderr.contains("被拒绝") && stderr.contains("refused"), "{stderr}");
+    assert_eq!(before, std::fs::read(hq.db()).unwrap(), "a refused file changes nothing");
+    assert_eq!(customer_total(&hq), 1);
+    // With a good file in the same run, the good one is still applied, and the exit is still 1.
+    let (stdout, stderr) = hq.fails(&["sync", "import", bad.to_str().unwrap(), &good, "--json"]);
+    let res: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(res[0]["error"]["code"], "sync_file", "{res}");
+    assert_eq!(res[1]["applied"], true, "{res}");
+    assert!(stderr.contains("tampered.kamsync"), "{stderr}");
+    assert_eq!(customer_total(&hq), 2);
+
+    // 李四 registers the same company: head office sees a duplicate claim (撞单) and merges.
+    li.ok(&["customer", "add", "--name", "苏州精密机械有限公司", "--credit-code", "914403001922038216"]);
+    li.ok(&["visit", "log", "914403001922038216", "--purpose", "初次拜访"]);
+    let li_file = li.json(&["sync", "export", "--to", "hq", "--json"])["path"].as_str().unwrap().to_string();
+    let res = hq.json(&["sync", "import", &li_file, "--json"]);
+    assert_eq!(res[0]["report"]["duplicates"].as_array().unwrap().len(), 1, "{res}");
+    let claims = hq.json(&["sync", "duplicates", "--json"]);
+    assert_eq!(claims.as_array().unwrap().len(), 1);
+    assert_eq!(claims[0]["reason"], "credit_code");
+    let text = hq.ok(&["sync", "duplicates"]);
+    assert!(text.contains("kam sync merge --keep"), "{text}");
+    let (new_id, old_id) = (claims[0]["customer_id"].as_str().unwrap(), claims[0]["other_id"].as_str().unwrap());
+    let m = hq.json(&["sync", "merge", "--keep", old_id, "--merge-from", new_id, "--json"]);
+    assert!(m["moved"].as_u64().unwrap() >= 1, "{m}");
+    assert!(hq.json(&["sync", "duplicates", "--json"]).as_array().unwrap().is_empty());
+    assert_eq!(customer_total(&hq), 2, "the duplicate is gone");
+    let visits = hq.json(&["visit", "list", old_id, "--json"]);
+    assert_eq!(visits.as_array().unwrap().len(), 2, "both reps' visits are on the kept customer: {visits}");
+
+    // Both change one field before the next exchange; the later (head office) wins, the
+    // other value waits in the conflict inbox, and can be written back.
+    let k = "914403001922038216";
+    zhang.ok(&["customer", "edit", k, "--address", "苏州市工业园区星湖街 1 号"]);
+    hq.ok(&["customer", "edit", k, "--address", "苏州市姑苏区人民路 88 号"]);
+    let f = zhang.json(&["sync", "export", "--to", "hq", "--json"])["path"].as_str().unwrap().to_string();
+    let res = hq.json(&["sync", "import", &f, "--json"]);
+    assert_eq!(res[0]["report"]["conflicts"], 1, "{res}");
+    let inbox = hq.json(&["sync", "conflicts", "--json"]);
+    assert_eq!(inbox[0]["column"], "address");
+    assert_eq!(inbox[0]["loser_value"], "苏州市工业园区星湖街 1 号");
+    assert_eq!(hq.json(&["sync", "status", "--json"])["open_conflicts"], 1);
+    hq.ok(&["sync", "resolve", inbox[0]["id"].as_str().unwrap(), "--keep", "other"]);
+    assert!(hq.json(&["sync", "conflicts", "--json"]).as_array().unwrap().is_empty());
+    assert_eq!(hq.json(&["sync", "conflicts", "--all", "--json"])[0]["status"], "reversed");
+    assert_eq!(hq.json(&["customer", "show", k, "--json"])["customer"]["address"], "苏州市工业园区星湖街 1 号");
+
+    // Return files for every device at once.
+    let all_dir = hq.dir.path().join("out");
+    std::fs::create_dir(&all_dir).unwrap();
+    let all = hq.json(&["sync", "export", "--to", "all", "--out", all_dir.to_str().unwrap(), "--json"]);
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    for r in all.as_array().unwrap() {
+        let target = if r["addressee"] == "张三" { &zhang } else { &li };
+        target.ok(&["sync", "import", r["path"].as_str().unwrap()]);
+    }
+    let d = zhang.json(&["customer", "show", k, "--json"]);
+    assert_eq!(d["customer"]["address"], "苏州市工业园区星湖街 1 号");
+    assert_eq!(
+        zhang.json(&["visit", "list", k, "--json"]).as_array().unwrap().len(),
+        2,
+        "李四's visit moved to 张三's customer"
+    );
+    assert!(li.run(&["customer", "show", k]).status.code() == Some(1), "李四's duplicate was merged away");
+
+    let history = hq.json(&["sync", "history", "--json"]);
+    let count = |dir: &str| history.as_array().unwrap().iter().filter(|h| h["direction"] == dir).count();
+    assert_eq!((count("import"), count("export")), (4, 3), "refused and repeated files are not applied: {history}");
+    assert!(hq.ok(&["sync", "history"]).contains("导入 import"));
+}
+
+#[test]
+fn sync_commands_say_what_to_do_before_enrollment() {
+    let rep = Kam::new();
+    rep.ok(&["init"]);
+    assert!(rep.ok(&["sync", "status"]).contains("kam enroll"));
+    let (_, err) = rep.fails(&["sync", "export", "--to", "hq"]);
+    assert!(err.contains("注册文件"), "{err}");
+    let (_, err) = rep.fails(&["enroll", "export", "--user", "张三"]);
+    assert!(err.contains("尚未加入"), "{err}");
+    let junk = rep.dir.path().join("junk.kamenroll");
+    std::fs::write(&junk, b"not an enrollment file").unwrap();
+    let (_, err) = rep.fails(&["enroll", "import", junk.to_str().unwrap()]);
+    assert!(err.contains("不是有效的 KAM 注册文件"), "{err}");
 }
