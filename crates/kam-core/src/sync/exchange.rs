@@ -459,6 +459,8 @@ struct Apply<'a> {
     tables: BTreeMap<usize, TableCount>,
     search_dirty: BTreeSet<String>,
     cadence_dirty: BTreeSet<String>,
+    /// Customers the file's rows point at (to redirect rows sent to a merged-away customer).
+    customers_seen: BTreeSet<String>,
     new_customers: Vec<String>,
 }
 
@@ -807,6 +809,9 @@ impl Apply<'_> {
             Some(Value::Text(s)) => Some(s.clone()),
             _ => None,
         };
+        if let Some(c) = text("customer_id") {
+            self.customers_seen.insert(c);
+        }
         match t {
             "customers" => {
                 if let Some(id) = text("id") {
@@ -875,11 +880,24 @@ fn find_duplicates(conn: &Connection, id: &str) -> Result<Vec<(String, Duplicate
     }
     let stem = crate::dossier::name_stem(&name);
     if stem.chars().count() >= 2 {
-        let pat = format!("%{}%", stem.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, name FROM customers WHERE name LIKE ?1 ESCAPE '\\' AND id <> ?2 AND deleted_at IS NULL LIMIT 20",
-        )?;
-        for r in stmt.query_map(params![pat, id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        // Candidates from the search index (the name column), then the same stem exactly.
+        let (sql, arg) = match crate::search::match_expr(&stem) {
+            Some((table, expr)) => (
+                format!(
+                    "SELECT id, name FROM customers WHERE seq IN
+                       (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT 1000)
+                     AND id <> ?2 AND deleted_at IS NULL"
+                ),
+                crate::search::name_only(&expr),
+            ),
+            None => (
+                "SELECT id, name FROM customers WHERE name LIKE ?1 ESCAPE '\\' AND id <> ?2 AND deleted_at IS NULL"
+                    .into(),
+                format!("%{}%", stem.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
+            ),
+        };
+        let mut stmt = conn.prepare_cached(&sql)?;
+        for r in stmt.query_map(params![arg, id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
             let (other, other_name) = r?;
             if crate::dossier::name_stem(&other_name) == stem && !out.iter().any(|(o, _)| *o == other) {
                 out.push((other, DuplicateReason::Name));
@@ -1341,7 +1359,9 @@ impl Kam {
             .iter()
             .map(|p| {
                 let name = p.display().to_string();
-                let res = std::fs::read(p).map_err(KamError::from).and_then(|b| self.sync_import_bytes(&b, dry_run));
+                let file_name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let res =
+                    std::fs::read(p).map_err(KamError::from).and_then(|b| self.import_file(&b, dry_run, &file_name));
                 match res {
                     Ok(report) => SyncImportResult {
                         file: name,
@@ -1357,6 +1377,10 @@ impl Kam {
 
     /// Import one sync file from bytes (see [`Kam::sync_import`]).
     pub fn sync_import_bytes(&mut self, bytes: &[u8], dry_run: bool) -> Result<SyncFileReport> {
+        self.import_file(bytes, dry_run, "")
+    }
+
+    fn import_file(&mut self, bytes: &[u8], dry_run: bool, file_name: &str) -> Result<SyncFileReport> {
         let ident = self.identity()?;
         let peers = load_peers(&self.conn)?;
         let head_office = ident.role == DeviceRole::HeadOffice;
@@ -1482,6 +1506,7 @@ impl Kam {
             tables: BTreeMap::new(),
             search_dirty: BTreeSet::new(),
             cadence_dirty: BTreeSet::new(),
+            customers_seen: BTreeSet::new(),
             new_customers: Vec::new(),
         };
         for d in &body.devices {
@@ -1512,17 +1537,27 @@ impl Kam {
             params![a.max_hlc as i64, now_ms << 16],
         )?;
         if head_office {
-            for t in SYNCED_TABLES {
-                if *t != "customers" && schema[t].iter().any(|c| c == "customer_id") {
-                    tx.execute(
-                        &format!(
-                            "UPDATE {t} SET customer_id = (SELECT c.merged_into FROM customers c WHERE c.id = {t}.customer_id),
-                                 updated_at = ?1, updated_by = ?2
-                             WHERE customer_id IN (SELECT id FROM customers WHERE merged_into IS NOT NULL)"
-                        ),
-                        params![now, me_user],
-                    )?;
+            let mut merged = Vec::new();
+            for c in &a.customers_seen {
+                let into: Option<String> = tx
+                    .prepare_cached("SELECT merged_into FROM customers WHERE id = ?1 AND merged_into IS NOT NULL")?
+                    .query_row([c], |r| r.get(0))
+                    .optional()?;
+                if let Some(into) = into {
+                    merged.push((c.clone(), into));
                 }
+            }
+            for (from, into) in merged {
+                for t in SYNCED_TABLES {
+                    if *t != "customers" && schema[t].iter().any(|c| c == "customer_id") {
+                        tx.execute(
+                            &format!("UPDATE {t} SET customer_id = ?2, updated_at = ?3, updated_by = ?4 WHERE customer_id = ?1"),
+                            params![from, into, now, me_user],
+                        )?;
+                    }
+                }
+                a.cadence_dirty.insert(into.clone());
+                a.search_dirty.insert(into);
             }
         }
         tx.execute("UPDATE sync_state SET applying = 0", [])?;
@@ -1583,7 +1618,7 @@ impl Kam {
         tx.execute(
             "INSERT INTO sync_history (id, direction, peer_device, peer_name, file_name, file_id, changes, refused,
                  conflicts, duplicates, at, by_user)
-             VALUES (?1, 'import', ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             VALUES (?1, 'import', ?2, ?3, ?11, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 util::new_id(),
                 peer.device_id,
@@ -1594,7 +1629,8 @@ impl Kam {
                 report.conflicts,
                 report.duplicates.len() as u32,
                 now,
-                me_user
+                me_user,
+                file_name
             ],
         )?;
         set_setting(&tx, "last_exchange_at", &now)?;

@@ -318,3 +318,21 @@ fn every_way_a_file_can_be_bad_is_refused_with_its_reason_and_the_database_is_un
     // And the good file still applies.
     assert_eq!(o.hq.sync_import_bytes(&good, false).unwrap().inserted, 2);
 }
+
+#[test]
+fn near_identical_names_from_two_reps_are_a_duplicate_claim() {
+    let mut o = org(2);
+    let d = o.dir.path().to_path_buf();
+    o.reps[0].create_customer(&customer("南京钢铁集团有限公司", None)).unwrap();
+    o.reps[1].create_customer(&customer("南京钢铁集团股份有限公司", None)).unwrap();
+    o.reps[1].create_customer(&customer("南京钢铁贸易有限公司", None)).unwrap();
+    assert!(send(&mut o.reps[0], "hq", &mut o.hq, &d).duplicates.is_empty());
+    let r = send(&mut o.reps[1], "hq", &mut o.hq, &d);
+    assert_eq!(r.duplicates.len(), 1, "{:?}", r.duplicates);
+    assert_eq!(r.duplicates[0].reason, DuplicateReason::Name);
+    assert_eq!(r.duplicates[0].customer_name, "南京钢铁集团股份有限公司");
+    assert_eq!(r.duplicates[0].other_name, "南京钢铁集团有限公司");
+    assert_eq!(r.duplicates[0].other_owner.as_deref(), Some("张三"));
+    let h = o.hq.sync_history(1).unwrap();
+    assert!(h[0].file_name.starts_with("kam-李四-"), "{:?}", h[0]);
+}
