@@ -507,8 +507,14 @@ pub async fn sync_export_all(state: State<'_, AppState>, dir: String) -> Res<Vec
 
 /// Each file on its own: its report, or why it was refused.
 #[tauri::command]
-pub async fn sync_import(state: State<'_, AppState>, paths: Vec<String>, dry_run: bool) -> Res<Vec<SyncImportResult>> {
-    with(&state, |k| Ok(k.sync_import(&paths.iter().map(PathBuf::from).collect::<Vec<_>>(), dry_run)))
+pub async fn sync_import(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+    dry_run: bool,
+    on_progress: Channel<u32>,
+) -> Res<Vec<SyncImportResult>> {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    with(&state, |k| Ok(k.sync_import_with_progress(&paths, dry_run, &mut |p| drop(on_progress.send(p)))))
 }
 
 #[tauri::command]

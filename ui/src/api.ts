@@ -571,8 +571,14 @@ export function syncExportAll(dir: string): Promise<SyncExportResult[]> {
 }
 
 /** Check (`dryRun`: preview only) or apply sync files, each on its own. */
-export function syncImport(paths: string[], dryRun: boolean): Promise<SyncImportResult[]> {
-  return call<SyncImportResult[]>("sync_import", { paths, dryRun });
+export function syncImport(
+  paths: string[],
+  dryRun: boolean,
+  onProgress: (percent: number) => void = () => {},
+): Promise<SyncImportResult[]> {
+  const channel = new Channel<number>();
+  channel.onmessage = onProgress;
+  return call<SyncImportResult[]>("sync_import", { paths, dryRun, onProgress: channel });
 }
 
 /** The conflict inbox, newest first (`all`: also settled entries). */

@@ -52,7 +52,9 @@ export const importJob = reactive<{
   phase: ImportPhase;
   results: SyncImportResult[];
   error: unknown;
-}>({ text: "", phase: "idle", results: [], error: null });
+  /** Files done so far, 0–100, while previewing or applying. */
+  percent: number;
+}>({ text: "", phase: "idle", results: [], error: null, percent: 0 });
 
 /** One path per line; blank lines and quotes around a pasted path are dropped. */
 export function parsePaths(text: string): string[] {
@@ -93,7 +95,8 @@ export async function previewImport(): Promise<void> {
   importJob.error = null;
   importJob.results = [];
   try {
-    importJob.results = await syncImport(paths, true);
+    importJob.percent = 0;
+    importJob.results = await syncImport(paths, true, (p) => (importJob.percent = p));
     importJob.phase = "previewed";
   } catch (err: unknown) {
     importJob.error = err;
@@ -108,7 +111,8 @@ export async function applyImport(): Promise<number> {
   importJob.phase = "applying";
   importJob.error = null;
   try {
-    const results = await syncImport(paths, false);
+    importJob.percent = 0;
+    const results = await syncImport(paths, false, (p) => (importJob.percent = p));
     // Files left out of the apply (refused, already applied) keep their preview.
     importJob.results = importJob.results.map((r) => results.find((x) => x.file === r.file) ?? r);
     importJob.phase = "applied";

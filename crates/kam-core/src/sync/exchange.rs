@@ -1355,9 +1355,22 @@ impl Kam {
     /// Import sync files: each is checked, previewed and (unless `dry_run`) applied in its own
     /// transaction. A refused file gets its reason and changes nothing; the others go ahead.
     pub fn sync_import(&mut self, paths: &[PathBuf], dry_run: bool) -> Vec<SyncImportResult> {
-        paths
+        self.sync_import_with_progress(paths, dry_run, &mut |_| {})
+    }
+
+    /// [`Kam::sync_import`], telling `progress` the percentage of files done after each file.
+    pub fn sync_import_with_progress(
+        &mut self,
+        paths: &[PathBuf],
+        dry_run: bool,
+        progress: &mut dyn FnMut(u32),
+    ) -> Vec<SyncImportResult> {
+        let total = paths.len().max(1);
+        let results = paths
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
+                progress((i * 100 / total) as u32);
                 let name = p.display().to_string();
                 let file_name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
                 let res =
@@ -1372,7 +1385,9 @@ impl Kam {
                     Err(e) => SyncImportResult { file: name, applied: false, report: None, error: Some(e.to_dto()) },
                 }
             })
-            .collect()
+            .collect::<Vec<_>>();
+        progress(100);
+        results
     }
 
     /// Import one sync file from bytes (see [`Kam::sync_import`]).

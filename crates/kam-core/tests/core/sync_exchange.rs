@@ -336,3 +336,22 @@ fn near_identical_names_from_two_reps_are_a_duplicate_claim() {
     let h = o.hq.sync_history(1).unwrap();
     assert!(h[0].file_name.starts_with("kam-李四-"), "{:?}", h[0]);
 }
+
+#[test]
+fn importing_several_files_reports_progress_and_a_bad_one_does_not_stop_the_others() {
+    let mut o = org(2);
+    let d = o.dir.path().to_path_buf();
+    o.reps[0].create_customer(&customer("宁波港口物流有限公司", None)).unwrap();
+    o.reps[1].create_customer(&customer("温州电气有限公司", None)).unwrap();
+    let a = o.reps[0].sync_export("hq", Some(&d)).unwrap();
+    let b = o.reps[1].sync_export("hq", Some(&d)).unwrap();
+    let junk = d.join("junk.kamsync");
+    std::fs::write(&junk, b"not a sync file").unwrap();
+    let mut seen = Vec::new();
+    let paths = [PathBuf::from(&a.path), junk, PathBuf::from(&b.path)];
+    let res = o.hq.sync_import_with_progress(&paths, false, &mut |p| seen.push(p));
+    assert_eq!(seen, vec![0, 33, 66, 100]);
+    assert!(res[0].applied && res[2].applied);
+    assert_eq!(res[1].error.as_ref().unwrap().code, "sync_file");
+    assert_eq!(o.hq.search_total("宁波港口").unwrap() + o.hq.search_total("温州电气").unwrap(), 2);
+}
