@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_relationship.sql"),
     include_str!("migrations/0004_targets_sales.sql"),
     include_str!("migrations/0005_sync.sql"),
+    include_str!("migrations/0006_sync_refusals.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).

@@ -66,6 +66,9 @@ struct Body {
     /// Device ids the stamps index into.
     devices: Vec<String>,
     rows: Vec<Patch>,
+    /// Head office to a field device: its changes head office refused since it last confirmed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    refused: Vec<RefusedChange>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -1272,6 +1275,24 @@ impl Kam {
             rows.push(Patch { t: t.to_string(), id: id.clone(), b, c });
         }
         let count = rows.len() as u32;
+        let refused = if head_office {
+            let mut stmt = self.conn.prepare(
+                "SELECT tbl, row_id, label, reason, reason_en FROM sync_refusals
+                 WHERE peer_device = ?1 AND seq > ?2 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![peer.device_id, peer.acked], |r| {
+                Ok(RefusedChange {
+                    table: r.get(0)?,
+                    row_id: r.get(1)?,
+                    label: r.get(2)?,
+                    reason: r.get(3)?,
+                    reason_en: r.get(4)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
         let body = Body {
             v: BODY_VERSION,
             user_id: self.user_id.clone(),
@@ -1281,6 +1302,7 @@ impl Kam {
             },
             devices: dev_list,
             rows,
+            refused,
         };
         let body = serde_json::to_vec(&body).expect("body serialises");
         let seq: i64 = self.conn.query_row("SELECT seq FROM sync_state", [], |r| r.get(0))?;
@@ -1605,6 +1627,35 @@ impl Kam {
         }
         let mut report = a.report;
         report.by_table = a.tables.into_values().collect();
+        if head_office {
+            for r in &report.refused {
+                let seq: i64 = tx.query_row("UPDATE sync_state SET seq = seq + 1 RETURNING seq", [], |r| r.get(0))?;
+                tx.execute(
+                    "INSERT INTO sync_refusals (id, peer_device, tbl, row_id, label, reason, reason_en, at, seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        util::new_id(),
+                        peer.device_id,
+                        r.table,
+                        r.row_id,
+                        r.label,
+                        r.reason,
+                        r.reason_en,
+                        now,
+                        seq
+                    ],
+                )?;
+            }
+        } else {
+            // What head office refused of ours: shown in this report, said to be head office's answer.
+            for r in &body.refused {
+                report.refused.push(RefusedChange {
+                    reason: format!("总部未接受：{}", r.reason),
+                    reason_en: format!("Not accepted by head office: {}", r.reason_en),
+                    ..r.clone()
+                });
+            }
+        }
         if dry_run {
             drop(tx);
             return Ok(report);

@@ -180,6 +180,14 @@ fn a_rep_cannot_change_what_only_head_office_may_and_is_told_so() {
     assert!(r.refused[0].reason.contains("只有总部"));
     assert!(o.hq.products().unwrap().is_empty());
     assert_eq!(o.hq.search_total("常州轨道").unwrap(), 1, "the allowed changes in the same file are applied");
+
+    // The rep learns it from head office's return file, once.
+    let back = send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    assert_eq!(back.refused.len(), 1, "{back:?}");
+    assert!(back.refused[0].reason.starts_with("总部未接受：只有总部"), "{}", back.refused[0].reason);
+    assert_eq!(back.refused[0].label, "变压器");
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    assert!(send(&mut o.hq, "张三", &mut o.reps[0], &d).refused.is_empty(), "acknowledged notices are not repeated");
 }
 
 #[test]
@@ -354,4 +362,50 @@ fn importing_several_files_reports_progress_and_a_bad_one_does_not_stop_the_othe
     assert!(res[0].applied && res[2].applied);
     assert_eq!(res[1].error.as_ref().unwrap().code, "sync_file");
     assert_eq!(o.hq.search_total("宁波港口").unwrap() + o.hq.search_total("温州电气").unwrap(), 2);
+}
+
+#[test]
+fn a_manager_sees_and_approves_for_the_department_only() {
+    use kam_core::{QuoteInput, QuoteLineInput, QuoteStatus};
+    let mut o = org(1); // 张三, 大客户部
+    let d = o.dir.path().to_path_buf();
+    let other = o.hq.add_user("周九", Role::Rep, "渠道部").unwrap();
+    let mgr = o.hq.add_user("王经理", Role::Manager, "大客户部").unwrap();
+    let (f_other, f_mgr) = (d.join("other.kamenroll"), d.join("mgr.kamenroll"));
+    o.hq.enroll_export(&other.id, Some(&f_other)).unwrap();
+    assert_eq!(o.hq.enroll_export(&mgr.id, Some(&f_mgr)).unwrap().role, DeviceRole::Manager);
+    let mut other_dev = Kam::open(&d.join("other.kam")).unwrap();
+    other_dev.enroll_import(&f_other).unwrap();
+    let mut mgr_dev = Kam::open(&d.join("mgr.kam")).unwrap();
+    mgr_dev.enroll_import(&f_mgr).unwrap();
+
+    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
+    let q = o.reps[0].create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
+    let line = QuoteLineInput {
+        description: Some("涤纶长丝".into()),
+        unit: Some("吨".into()),
+        quantity: "100".parse().unwrap(),
+        cost_fen: Some(7000),
+        rebate_rate: Some("0.05".parse().unwrap()),
+        ..Default::default()
+    };
+    o.reps[0].add_quote_line(&q.id, &line).unwrap();
+    assert_eq!(o.reps[0].submit_quote(&q.id).unwrap().status, QuoteStatus::PendingApproval);
+    let theirs = other_dev.create_customer(&customer("湖州丝绸有限公司", None)).unwrap().customer;
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    send(&mut other_dev, "hq", &mut o.hq, &d);
+    send(&mut mgr_dev, "hq", &mut o.hq, &d);
+    send(&mut o.hq, "王经理", &mut mgr_dev, &d);
+    assert!(mgr_dev.customer(&c.id).is_ok(), "the department's customer reaches the manager");
+    assert!(mgr_dev.customer(&theirs.id).is_err(), "another department's does not");
+
+    // The manager approves on the laptop; head office accepts it, the rep receives it.
+    assert_eq!(mgr_dev.approve_quote(&q.id, &mgr.id, "同意").unwrap().status, QuoteStatus::Approved);
+    let r = send(&mut mgr_dev, "hq", &mut o.hq, &d);
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    assert_eq!(o.reps[0].quote(&q.id).unwrap().status, QuoteStatus::Approved);
+
+    // The manager's laptop holds what head office holds of the department.
+    assert_eq!(o.hq.sync_visible_content(Some(&mgr.id)).unwrap(), mgr_dev.sync_visible_content(Some(&mgr.id)).unwrap());
 }
