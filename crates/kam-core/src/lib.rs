@@ -215,7 +215,7 @@ impl Kam {
 }
 
 /// Four characters of Crockford base32 (no I, L, O, U) from random bytes.
-fn device_tag_from(bytes: &[u8]) -> String {
+pub(crate) fn device_tag_from(bytes: &[u8]) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let v = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
     (0..4).map(|i| ALPHABET[((v >> (i * 5)) & 31) as usize] as char).collect()

@@ -102,6 +102,9 @@ struct EnrollmentFile {
     head_office: DevicePublicKeys,
     token: String,
     issued_at: String,
+    /// The device's tag in customer codes and quote numbers, unique in the organisation.
+    #[serde(default)]
+    device_tag: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -1020,6 +1023,7 @@ impl Kam {
             ));
         }
         let token = uuid::Uuid::new_v4().simple().to_string();
+        let device_tag = self.unused_device_tag()?;
         let now = util::ts(self.now());
         let file = EnrollmentFile {
             kind: ENROLLMENT_KIND.into(),
@@ -1036,6 +1040,7 @@ impl Kam {
             head_office: ident.keys.public(),
             token: token.clone(),
             issued_at: now.clone(),
+            device_tag: Some(device_tag.clone()),
         };
         let default_name = format!("kam-注册-{}.kamenroll", safe_name(&user.name));
         let path = match out {
@@ -1048,12 +1053,36 @@ impl Kam {
         let target = path.clone();
         self.write(move |tx, ctx| {
             tx.execute(
-                "INSERT INTO sync_enrollments (token, user_id, role, issued_at, issued_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![token, uid, role.as_str(), now, ctx.user],
+                "INSERT INTO sync_enrollments (token, user_id, role, issued_at, issued_by, device_tag)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![token, uid, role.as_str(), now, ctx.user, device_tag],
             )?;
             write_file(&target, &bytes)
         })?;
         Ok(EnrollmentExport { path: path.display().to_string(), user_id: user.id, user_name: user.name, role })
+    }
+
+    /// A tag no device of the organisation uses: not head office's, not one issued before, not
+    /// one found in a customer code or quote number.
+    fn unused_device_tag(&self) -> Result<String> {
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        used.insert(self.device_tag.clone());
+        for sql in [
+            "SELECT device_tag FROM sync_enrollments WHERE device_tag IS NOT NULL",
+            "SELECT DISTINCT substr(customer_code, 6, 4) FROM customers WHERE customer_code LIKE 'KA__-____-%'",
+            "SELECT DISTINCT substr(number, 5, 4) FROM quotes WHERE number LIKE 'Q__-____-%'",
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            for t in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                used.insert(t?);
+            }
+        }
+        loop {
+            let tag = crate::device_tag_from(uuid::Uuid::new_v4().as_bytes());
+            if !used.contains(&tag) {
+                return Ok(tag);
+            }
+        }
     }
 
     /// A field device: import head office's enrollment file. The device now works as that
@@ -1084,7 +1113,8 @@ impl Kam {
                 format!("This installation is already enrolled ({}). To hand it to someone else, start a new KAM data file.", i.role.label_en()),
             ));
         }
-        if f.role == DeviceRole::HeadOffice {
+        let tag_ok = |t: &String| t.len() == 4 && t.chars().all(|c| "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c));
+        if f.role == DeviceRole::HeadOffice || f.device_tag.as_ref().is_some_and(|t| !tag_ok(t)) {
             return Err(bad_file());
         }
         let keys = DeviceKeys::generate(&self.device_id);
@@ -1121,6 +1151,9 @@ impl Kam {
             set_setting(tx, "sync_org_name", &f.org_name)?;
             set_setting(tx, "sync_keys", &stored)?;
             set_setting(tx, "sync_token", &f.token)?;
+            if let Some(tag) = &f.device_tag {
+                set_setting(tx, "device_tag", tag)?;
+            }
             tx.execute(
                 "INSERT INTO sync_peers (device_id, user_id, role, name, signing_key, age_recipient, enrolled_at)
                  VALUES (?1, NULL, 'head_office', ?2, ?3, ?4, ?5)",
@@ -1136,6 +1169,9 @@ impl Kam {
             Ok(())
         })?;
         self.user_id = new_user;
+        if let Some(tag) = f.device_tag {
+            self.device_tag = tag;
+        }
         self.sync_status()
     }
 

@@ -31,12 +31,21 @@ pub fn org(n: usize) -> Org {
         let e = hq.enroll_export(&u.id, Some(&file)).unwrap();
         assert_eq!(e.role, DeviceRole::Rep);
         let mut rep = Kam::open(&dir.path().join(format!("rep{i}.kam"))).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
         let st = rep.enroll_import(&file).unwrap();
+        let tag = rep.app_info().unwrap().device_tag;
+        assert!(text.contains(&format!("\"device_tag\": \"{tag}\"")), "the device takes the tag it was given");
         assert_eq!(st.role, Some(DeviceRole::Rep));
         assert_eq!(rep.app_info().unwrap().current_user.id, u.id);
         reps.push(rep);
         rep_users.push(u.id);
     }
+    let mut tags: Vec<String> = reps.iter().map(|r| r.app_info().unwrap().device_tag).collect();
+    tags.push(hq.app_info().unwrap().device_tag);
+    let n_tags = tags.len();
+    tags.sort();
+    tags.dedup();
+    assert_eq!(tags.len(), n_tags, "head office hands out distinct device tags");
     Org { dir, hq, reps, rep_users }
 }
 
