@@ -135,6 +135,8 @@ struct Peer {
     keys: DevicePublicKeys,
     received: i64,
     acked: i64,
+    last_import_at: Option<String>,
+    last_export_at: Option<String>,
 }
 
 /// Whose data a device may see and change.
@@ -254,7 +256,8 @@ fn load_identity(conn: &Connection) -> Result<Option<Identity>> {
 
 fn load_peers(conn: &Connection) -> Result<Vec<Peer>> {
     let mut stmt = conn.prepare(
-        "SELECT device_id, user_id, role, name, signing_key, age_recipient, received_seq, acked_seq
+        "SELECT device_id, user_id, role, name, signing_key, age_recipient, received_seq, acked_seq,
+                last_import_at, last_export_at
          FROM sync_peers ORDER BY name",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -267,6 +270,8 @@ fn load_peers(conn: &Connection) -> Result<Vec<Peer>> {
             name: r.get(3)?,
             received: r.get(6)?,
             acked: r.get(7)?,
+            last_import_at: r.get(8)?,
+            last_export_at: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -349,6 +354,28 @@ fn customer_of(conn: &Connection, t: &str, values: &HashMap<&str, Value>) -> Res
         }
     }
     Ok(None)
+}
+
+/// What a row is about, for people: its customer's name (and id), else its own name or title.
+fn describe(conn: &Connection, t: &str, values: &HashMap<&str, Value>) -> Result<(String, Option<String>)> {
+    let text = |c: &str| match values.get(c) {
+        Some(Value::Text(s)) => Some(s.clone()),
+        _ => None,
+    };
+    if t == "customers" {
+        return Ok((text("name").unwrap_or_default(), text("id")));
+    }
+    let customer = customer_of(conn, t, values)?;
+    let name: Option<String> = match &customer {
+        Some(c) => conn.query_row("SELECT name FROM customers WHERE id = ?1", [c], |r| r.get(0)).optional()?,
+        None => None,
+    };
+    Ok((name.or_else(|| text("name")).or_else(|| text("title")).unwrap_or_default(), customer))
+}
+
+/// The synced tables other than customers that point at a customer (`customer_id`).
+fn customer_tables<'a>(schema: &'a HashMap<&'static str, Vec<String>>) -> impl Iterator<Item = &'static str> + 'a {
+    SYNCED_TABLES.iter().copied().filter(move |t| *t != "customers" && schema[t].iter().any(|c| c == "customer_id"))
 }
 
 fn user_department(conn: &Connection, user_id: &str) -> Result<String> {
@@ -491,23 +518,7 @@ impl Apply<'_> {
     }
 
     fn label(&self, t: &str, values: &HashMap<&str, Value>) -> String {
-        let name = |v: Option<&Value>| match v {
-            Some(Value::Text(s)) => Some(s.clone()),
-            _ => None,
-        };
-        if t == "customers" {
-            return name(values.get("name")).unwrap_or_default();
-        }
-        if let Ok(Some(c)) = customer_of(self.tx, t, values) {
-            if let Ok(Some(n)) = self
-                .tx
-                .query_row("SELECT name FROM customers WHERE id = ?1", [&c], |r| r.get::<_, String>(0))
-                .optional()
-            {
-                return n;
-            }
-        }
-        name(values.get("name")).or_else(|| name(values.get("title"))).unwrap_or_default()
+        describe(self.tx, t, values).map(|(label, _)| label).unwrap_or_default()
     }
 
     /// May the sender make this change? `current` is the row as stored here, `incoming` as sent.
@@ -941,22 +952,15 @@ impl Kam {
             device_id: self.device_id.clone(),
             peers: peers
                 .iter()
-                .map(|p| -> Result<SyncPeer> {
-                    let (imp, exp): (Option<String>, Option<String>) = self.conn.query_row(
-                        "SELECT last_import_at, last_export_at FROM sync_peers WHERE device_id = ?1",
-                        [&p.device_id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )?;
-                    Ok(SyncPeer {
-                        device_id: p.device_id.clone(),
-                        user_id: p.user_id.clone(),
-                        name: p.name.clone(),
-                        role: p.role,
-                        last_import_at: imp,
-                        last_export_at: exp,
-                    })
+                .map(|p| SyncPeer {
+                    device_id: p.device_id.clone(),
+                    user_id: p.user_id.clone(),
+                    name: p.name.clone(),
+                    role: p.role,
+                    last_import_at: p.last_import_at.clone(),
+                    last_export_at: p.last_export_at.clone(),
                 })
-                .collect::<Result<Vec<_>>>()?,
+                .collect(),
             pending_changes: pending,
             open_conflicts: count("SELECT count(*) FROM sync_conflicts WHERE status = 'open'")?,
             open_duplicates: count("SELECT count(*) FROM duplicate_claims WHERE status = 'open'")?,
@@ -1234,13 +1238,10 @@ impl Kam {
             for (customer, _from, to_owner) in rows {
                 wanted.insert((table_rank("customers"), "customers".into(), customer.clone()));
                 if to_owner.as_deref() == Some(scope.user_id.as_str()) {
-                    for t in SYNCED_TABLES {
-                        if schema[t].iter().any(|c| c == "customer_id") {
-                            let mut s =
-                                self.conn.prepare_cached(&format!("SELECT id FROM {t} WHERE customer_id = ?1"))?;
-                            for id in s.query_map([&customer], |r| r.get::<_, String>(0))? {
-                                wanted.insert((table_rank(t), t.to_string(), id?));
-                            }
+                    for t in customer_tables(&schema) {
+                        let mut s = self.conn.prepare_cached(&format!("SELECT id FROM {t} WHERE customer_id = ?1"))?;
+                        for id in s.query_map([&customer], |r| r.get::<_, String>(0))? {
+                            wanted.insert((table_rank(t), t.to_string(), id?));
                         }
                     }
                     for (t, col, parent) in VIA_PARENT {
@@ -1523,6 +1524,8 @@ impl Kam {
                     keys: proof.keys.clone(),
                     received: 0,
                     acked: 0,
+                    last_import_at: None,
+                    last_export_at: None,
                 };
                 (peer, Some(proof.token.clone()))
             }
@@ -1621,13 +1624,13 @@ impl Kam {
                 }
             }
             for (from, into) in merged {
-                for t in SYNCED_TABLES {
-                    if *t != "customers" && schema[t].iter().any(|c| c == "customer_id") {
-                        tx.execute(
-                            &format!("UPDATE {t} SET customer_id = ?2, updated_at = ?3, updated_by = ?4 WHERE customer_id = ?1"),
-                            params![from, into, now, me_user],
-                        )?;
-                    }
+                for t in customer_tables(&schema) {
+                    tx.execute(
+                        &format!(
+                            "UPDATE {t} SET customer_id = ?2, updated_at = ?3, updated_by = ?4 WHERE customer_id = ?1"
+                        ),
+                        params![from, into, now, me_user],
+                    )?;
                 }
                 a.cadence_dirty.insert(into.clone());
                 a.search_dirty.insert(into);
@@ -1811,16 +1814,7 @@ impl Kam {
         let Some(vals) = read_row(&self.conn, t, &cols, id)? else { return Ok((String::new(), None)) };
         let mut m: HashMap<&str, Value> = cols.iter().map(String::as_str).zip(vals).collect();
         m.insert("id", Value::Text(id.to_string()));
-        let customer = if t == "customers" { Some(id.to_string()) } else { customer_of(&self.conn, t, &m)? };
-        let name = match &customer {
-            Some(c) => self.conn.query_row("SELECT name FROM customers WHERE id = ?1", [c], |r| r.get(0)).optional()?,
-            None => None,
-        };
-        let text = |c: &str| match m.get(c) {
-            Some(Value::Text(s)) => Some(s.clone()),
-            _ => None,
-        };
-        Ok((name.or_else(|| text("name")).or_else(|| text("title")).unwrap_or_default(), customer))
+        describe(&self.conn, t, &m)
     }
 
     /// Settle a conflict inbox entry: `restore_loser` false confirms the value in force; true
@@ -1927,13 +1921,11 @@ impl Kam {
         let moved = self.write(move |tx, ctx| {
             tx.execute("UPDATE sync_state SET applying = 2", [])?;
             let mut moved = 0;
-            for t in SYNCED_TABLES {
-                if *t != "customers" && schema[t].iter().any(|c| c == "customer_id") {
-                    moved += tx.execute(
-                        &format!("UPDATE {t} SET customer_id = ?1, updated_at = ?3, updated_by = ?4 WHERE customer_id = ?2"),
-                        params![k, m, ctx.now, ctx.user],
-                    )?;
-                }
+            for t in customer_tables(&schema) {
+                moved += tx.execute(
+                    &format!("UPDATE {t} SET customer_id = ?1, updated_at = ?3, updated_by = ?4 WHERE customer_id = ?2"),
+                    params![k, m, ctx.now, ctx.user],
+                )?;
             }
             tx.execute(
                 "UPDATE customers SET deleted_at = ?3, merged_into = ?1, updated_at = ?3, updated_by = ?4 WHERE id = ?2",
