@@ -969,7 +969,8 @@ impl Kam {
     }
 
     /// Make this installation the organisation's head office: it enrolls field devices, merges
-    /// their files and sends each its return file. The current user becomes a head-office user.
+    /// their files and sends each its return file. The current user becomes a head-office user
+    /// (the placeholder 本机用户 is renamed 总部内勤: reps see that name on head office's changes).
     pub fn enroll_head_office(&mut self, org_name: &str) -> Result<SyncStatus> {
         let org_name = org_name.trim();
         if org_name.is_empty() {
@@ -992,7 +993,9 @@ impl Kam {
             set_setting(tx, "sync_org_name", &org)?;
             set_setting(tx, "sync_keys", &stored)?;
             tx.execute(
-                "UPDATE users SET role = 'head_office', updated_at = ?2, updated_by = ?1 WHERE id = ?1 AND role = 'rep'",
+                "UPDATE users SET role = 'head_office', name = CASE name WHEN '本机用户' THEN '总部内勤' ELSE name END,
+                     updated_at = ?2, updated_by = ?1
+                 WHERE id = ?1 AND role = 'rep'",
                 params![ctx.user, ctx.now],
             )?;
             Ok(())

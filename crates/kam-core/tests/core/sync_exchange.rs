@@ -22,6 +22,7 @@ pub fn org(n: usize) -> Org {
     let dir = tempfile::tempdir().unwrap();
     let mut hq = Kam::open(&dir.path().join("hq.kam")).unwrap();
     hq.enroll_head_office("华东电力销售公司").unwrap();
+    assert_eq!(hq.app_info().unwrap().current_user.name, "总部内勤");
     let names = ["张三", "李四", "王五", "赵六"];
     let mut reps = Vec::new();
     let mut rep_users = Vec::new();
