@@ -165,17 +165,21 @@ fn head_office_and_two_reps_exchange_sync_files_through_the_cli() {
     assert!(zhang_enroll.ends_with("kam-注册-张三.kamenroll"), "{zhang_enroll}");
     let li_enroll = li.dir.path().join("li.kamenroll");
     hq.ok(&["enroll", "export", "--user", "李四", "--out", li_enroll.to_str().unwrap()]);
+    // Before enrollment the laptop is standalone: 张三 keeps his own catalog entry. It goes to
+    // head office with his first file, which refuses it (the catalog is head office's).
+    zhang.ok(&["product", "add", "--code", "P-1", "--name", "变压器", "--unit", "台", "--cost", "70"]);
     let st = zhang.json(&["enroll", "import", &zhang_enroll, "--json"]);
     assert_eq!(st["role"], "rep");
     assert_eq!(st["org_name"], "华东电力销售公司");
     assert_eq!(zhang.json(&["info", "--json"])["current_user"]["name"], "张三");
     li.ok(&["enroll", "import", li_enroll.to_str().unwrap()]);
 
-    // 张三's week: a customer with a contact and a visit, and a catalog entry he may not make.
+    // 张三's week: a customer with a contact and a visit. An enrolled laptop refuses catalog edits.
     zhang.ok(&["customer", "add", "--name", "苏州精密机械有限公司", "--credit-code", "914403001922038216"]);
     zhang.ok(&["contact", "add", "914403001922038216", "--name", "王建国", "--mobile", "13812345678"]);
     zhang.ok(&["visit", "log", "914403001922038216", "--purpose", "年度合作洽谈"]);
-    zhang.ok(&["product", "add", "--code", "P-1", "--name", "变压器", "--unit", "台", "--cost", "70"]);
+    let (_, err) = zhang.fails(&["product", "add", "--code", "P-2", "--name", "电缆", "--unit", "米", "--cost", "5"]);
+    assert!(err.contains("业务员设备"), "{err}");
     assert!(zhang.json(&["sync", "status", "--json"])["pending_changes"].as_u64().unwrap() >= 4);
     let out = zhang.json(&["sync", "export", "--to", "hq", "--json"]);
     let file = out["path"].as_str().unwrap().to_string();

@@ -349,6 +349,7 @@ impl Kam {
 
     /// Add a user (rep, manager, liaison executive…).
     pub fn add_user(&mut self, name: &str, role: Role, department: &str) -> Result<User> {
+        self.only_head_office("人员名单", "the list of people")?;
         let name = v::required("name", "姓名", "Name", name, 50)?;
         let department = v::optional("department", "部门", "Department", &Some(department.to_string()), 50)?;
         let id = new_id();

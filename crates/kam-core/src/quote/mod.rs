@@ -722,6 +722,7 @@ impl Kam {
     /// Add a new version of the pricing policy. Existing quotes keep the version they were
     /// priced under; quotes created from `effective_from` on use the new one.
     pub fn set_pricing_policy(&mut self, input: &PricingPolicyInput) -> Result<PricingPolicy> {
+        self.only_head_office("报价政策", "the pricing policy")?;
         let latest = self.conn.query_row(&format!("{POLICY_SELECT} ORDER BY version DESC LIMIT 1"), [], policy_from)?;
         let p = check_policy_input(input, &latest)?;
         self.write(|tx, ctx| {
@@ -804,6 +805,7 @@ impl Kam {
 
     /// Add a product to the catalog.
     pub fn add_product(&mut self, input: &ProductInput) -> Result<Product> {
+        self.only_head_office("产品目录", "the catalog")?;
         let (code, name, spec, unit, cost, effective, notes) = check_product(input, self.today())?;
         refuse_duplicate_code(&self.conn, &code, None)?;
         let id = new_id();
@@ -822,6 +824,7 @@ impl Kam {
     /// Edit a product (a new cost price with its effective date). Quotes already priced keep
     /// the cost they were priced with.
     pub fn update_product(&mut self, id: &str, input: &ProductInput) -> Result<Product> {
+        self.only_head_office("产品目录", "the catalog")?;
         product_by_id(&self.conn, id)?;
         let (code, name, spec, unit, cost, effective, notes) = check_product(input, self.today())?;
         refuse_duplicate_code(&self.conn, &code, Some(id))?;
@@ -838,6 +841,7 @@ impl Kam {
 
     /// Remove a product from the catalog (tombstone). Quote lines keep their copy.
     pub fn delete_product(&mut self, id: &str) -> Result<()> {
+        self.only_head_office("产品目录", "the catalog")?;
         product_by_id(&self.conn, id)?;
         self.write(|tx, ctx| {
             tx.execute(

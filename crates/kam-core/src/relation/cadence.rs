@@ -140,6 +140,7 @@ impl Kam {
 
     /// Change a cadence rule (0 switches it off). Takes effect at once for every customer.
     pub fn set_cadence_rule(&mut self, tier: Tier, kind: CadenceKind, per_year: u32) -> Result<CadenceRule> {
+        self.only_head_office("拜访频次规则", "the cadence rules")?;
         if per_year > 52 {
             return Err(KamError::invalid(
                 "per_year",

@@ -82,6 +82,7 @@ impl Kam {
 
     /// Change a tier's response deadline (1–720 hours). Complaints already open keep theirs.
     pub fn set_complaint_deadline(&mut self, tier: Tier, hours: u32) -> Result<ComplaintDeadline> {
+        self.only_head_office("投诉响应时限", "the complaint deadlines")?;
         if !(1..=720).contains(&hours) {
             return Err(KamError::invalid(
                 "response_hours",

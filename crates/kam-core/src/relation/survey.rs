@@ -41,6 +41,7 @@ impl Kam {
 
     /// Add a configurable survey dimension. `code` is lower-case ASCII (`a-z`, `0-9`, `_`).
     pub fn add_survey_dimension(&mut self, code: &str, label_zh: &str, label_en: &str) -> Result<SurveyDimension> {
+        self.only_head_office("满意度维度", "the survey dimensions")?;
         let code = code.trim().to_string();
         let ok = (2..=40).contains(&code.len())
             && code.starts_with(|c: char| c.is_ascii_lowercase())
@@ -75,6 +76,7 @@ impl Kam {
     /// Switch a configurable dimension on or off (the built-in three stay on). Past surveys keep
     /// their scores.
     pub fn set_survey_dimension_active(&mut self, code: &str, active: bool) -> Result<SurveyDimension> {
+        self.only_head_office("满意度维度", "the survey dimensions")?;
         let dim = self
             .survey_dimensions()?
             .into_iter()

@@ -135,6 +135,7 @@ impl Kam {
 
     /// Record that a user left on a date (they still appear in reports for the days worked).
     pub fn set_user_left(&mut self, user_id: &str, left_on: &str) -> Result<User> {
+        self.only_head_office("人员名单", "the list of people")?;
         let d = sane_date("left_on", left_on)?;
         self.write(|tx, ctx| {
             check_user(tx, "user_id", user_id)?;
@@ -149,6 +150,7 @@ impl Kam {
 
     /// Set a rep's or a department's sales target for a month (replacing the month's target).
     pub fn set_target(&mut self, input: &TargetInput) -> Result<SalesTarget> {
+        self.only_head_office("销售目标", "sales targets")?;
         let m = month_arg("month", &input.month)?;
         let sales = amount("sales_fen", input.sales_fen, true)?;
         let collection = amount("collection_fen", input.collection_fen.unwrap_or(0), true)?;
@@ -281,6 +283,7 @@ impl Kam {
 
     /// Record a sale (or, with `is_return`, a return) for a customer. Returns the new id.
     pub fn add_sale(&mut self, input: &SaleInput) -> Result<String> {
+        self.only_head_office("销售数据", "sales")?;
         let d = sane_date("sold_on", &input.sold_on)?;
         not_future("sold_on", d, local_today(self))?;
         let fen = amount("amount_fen", input.amount_fen, false)?;
@@ -310,6 +313,7 @@ impl Kam {
 
     /// Record a collection (回款) from a customer. Returns the new id.
     pub fn add_collection(&mut self, input: &CollectionInput) -> Result<String> {
+        self.only_head_office("回款数据", "collections")?;
         let d = sane_date("collected_on", &input.collected_on)?;
         not_future("collected_on", d, local_today(self))?;
         let fen = amount("amount_fen", input.amount_fen, false)?;
@@ -328,6 +332,7 @@ impl Kam {
 
     /// Record a receivable (应收) with its due date. Returns the new id.
     pub fn add_receivable(&mut self, input: &ReceivableInput) -> Result<String> {
+        self.only_head_office("应收数据", "receivables")?;
         let inv = sane_date("invoiced_on", &input.invoiced_on)?;
         let due = sane_date("due_on", &input.due_on)?;
         if due < inv {
@@ -372,6 +377,7 @@ impl Kam {
 
     /// The manager's ability and attitude scores and the performance pay of a rep for a month.
     pub fn set_score(&mut self, input: &ScoreInput) -> Result<()> {
+        self.only_head_office("绩效录入", "performance inputs")?;
         let m = month_arg("month", &input.month)?;
         for (field, v, zh) in [("ability", input.ability, "能力"), ("attitude", input.attitude, "态度")] {
             if v > 20 {

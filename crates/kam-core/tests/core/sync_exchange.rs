@@ -172,19 +172,27 @@ fn concurrent_edits_of_one_field_land_in_the_conflict_inbox_and_can_be_reversed(
 
 #[test]
 fn a_rep_cannot_change_what_only_head_office_may_and_is_told_so() {
-    let mut o = org(1);
+    let mut o = org(0);
     let d = o.dir.path().to_path_buf();
-    o.reps[0]
-        .add_product(&ProductInput {
-            code: "P-1".into(),
-            name: "变压器".into(),
-            unit: "台".into(),
-            cost_fen: 100,
-            ..Default::default()
-        })
-        .unwrap();
-    o.reps[0].create_customer(&customer("常州轨道交通有限公司", None)).unwrap();
-    let r = send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    let u = o.hq.add_user("张三", Role::Rep, "大客户部").unwrap();
+    o.hq.enroll_export(&u.id, Some(&d.join("z.kamenroll"))).unwrap();
+    let product = |code: &str| ProductInput {
+        code: code.into(),
+        name: "变压器".into(),
+        unit: "台".into(),
+        cost_fen: 100,
+        ..Default::default()
+    };
+    // A laptop used on its own before enrollment keeps its own catalog entry…
+    let mut rep = Kam::open(&d.join("z.kam")).unwrap();
+    rep.add_product(&product("P-1")).unwrap();
+    rep.enroll_import(&d.join("z.kamenroll")).unwrap();
+    // …once enrolled it refuses such edits at once…
+    let e = rep.add_product(&product("P-2")).unwrap_err();
+    assert!(e.to_string().contains("业务员设备"), "{e}");
+    rep.create_customer(&customer("常州轨道交通有限公司", None)).unwrap();
+    // …and head office refuses the old entry when it arrives, applying the rest of the file.
+    let r = send(&mut rep, "hq", &mut o.hq, &d);
     assert_eq!(r.refused.len(), 1, "{r:?}");
     assert_eq!(r.refused[0].table, "products");
     assert!(r.refused[0].reason.contains("只有总部"));
@@ -192,12 +200,12 @@ fn a_rep_cannot_change_what_only_head_office_may_and_is_told_so() {
     assert_eq!(o.hq.search_total("常州轨道").unwrap(), 1, "the allowed changes in the same file are applied");
 
     // The rep learns it from head office's return file, once.
-    let back = send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    let back = send(&mut o.hq, "张三", &mut rep, &d);
     assert_eq!(back.refused.len(), 1, "{back:?}");
     assert!(back.refused[0].reason.starts_with("总部未接受：只有总部"), "{}", back.refused[0].reason);
     assert_eq!(back.refused[0].label, "变压器");
-    send(&mut o.reps[0], "hq", &mut o.hq, &d);
-    assert!(send(&mut o.hq, "张三", &mut o.reps[0], &d).refused.is_empty(), "acknowledged notices are not repeated");
+    send(&mut rep, "hq", &mut o.hq, &d);
+    assert!(send(&mut o.hq, "张三", &mut rep, &d).refused.is_empty(), "acknowledged notices are not repeated");
 }
 
 #[test]
