@@ -162,6 +162,15 @@ pub async fn contact_change_add(
 }
 
 #[tauri::command]
+pub async fn contact_change_update(
+    state: State<'_, AppState>,
+    change_id: String,
+    input: ContactChangeInput,
+) -> Res<ContactChange> {
+    with(&state, |k| k.update_contact_change(&change_id, &input))
+}
+
+#[tauri::command]
 pub async fn project_add(state: State<'_, AppState>, customer_id: String, input: ProjectInput) -> Res<Project> {
     with(&state, |k| k.add_project(&customer_id, &input))
 }
@@ -174,6 +183,11 @@ pub async fn project_update(state: State<'_, AppState>, project_id: String, inpu
 #[tauri::command]
 pub async fn record_add(state: State<'_, AppState>, customer_id: String, input: RecordInput) -> Res<Record> {
     with(&state, |k| k.add_record(&customer_id, &input))
+}
+
+#[tauri::command]
+pub async fn record_update(state: State<'_, AppState>, record_id: String, input: RecordInput) -> Res<Record> {
+    with(&state, |k| k.update_record(&record_id, &input))
 }
 
 #[tauri::command]

@@ -256,6 +256,10 @@ export function contactChangeAdd(
   return call<ContactChange>("contact_change_add", { customerId, input });
 }
 
+export function contactChangeUpdate(changeId: string, input: ContactChangeInput): Promise<ContactChange> {
+  return call<ContactChange>("contact_change_update", { changeId, input });
+}
+
 export function projectAdd(customerId: string, input: ProjectInput): Promise<Project> {
   return call<Project>("project_add", { customerId, input });
 }
@@ -266,6 +270,10 @@ export function projectUpdate(projectId: string, input: ProjectInput): Promise<P
 
 export function recordAdd(customerId: string, input: RecordInput): Promise<DossierRecord> {
   return call<DossierRecord>("record_add", { customerId, input });
+}
+
+export function recordUpdate(recordId: string, input: RecordInput): Promise<DossierRecord> {
+  return call<DossierRecord>("record_update", { recordId, input });
 }
 
 export type ItemKind = "project" | "record" | "contact_change";

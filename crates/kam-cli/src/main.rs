@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use kam_core::{
-    Category, ContactInput, CustomerInput, CustomerQuery, CustomerSort, Kam, Lifecycle, Nature, Scale, Tier,
+    Category, ContactChangeInput, ContactChangeKind, ContactInput, CustomerInput, CustomerQuery, CustomerSort, Dossier,
+    Kam, Lifecycle, Nature, RecordInput, RecordKind, Scale, Tier,
 };
 use serde::Serialize;
 
@@ -50,9 +51,12 @@ enum Cmd {
     /// Customers and their dossiers.
     #[command(subcommand)]
     Customer(CustomerCmd),
-    /// Contacts and decision makers.
+    /// Contacts and decision makers; key-person changes (`kam contact change …`).
     #[command(subcommand)]
     Contact(ContactCmd),
+    /// Records of a dossier (往来记录): meetings, conversations, surveys, notes.
+    #[command(subcommand)]
+    Record(RecordCmd),
     /// Users (reps, managers, liaison executives).
     #[command(subcommand)]
     User(UserCmd),
@@ -233,6 +237,78 @@ enum ContactCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Key-person changes (关键人员变动).
+    #[command(subcommand)]
+    Change(ChangeCmd),
+}
+
+#[derive(Subcommand)]
+enum ChangeCmd {
+    /// Record a key-person change of a customer ("left" also marks the contact inactive).
+    Add {
+        customer: String,
+        /// joined | left | role_changed (or 到任/离任/职务变动)
+        #[arg(long, value_parser = parse_enum::<ContactChangeKind>)]
+        kind: ContactChangeKind,
+        /// The contact concerned: id or name, one of this customer's contacts.
+        #[arg(long)]
+        contact: Option<String>,
+        #[arg(long)]
+        description: String,
+        /// YYYY-MM-DD (default today)
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit a key-person change (by id): only the fields given; `--contact ''` unlinks the contact.
+    Edit {
+        id: String,
+        #[arg(long, value_parser = parse_enum::<ContactChangeKind>)]
+        kind: Option<ContactChangeKind>,
+        #[arg(long)]
+        contact: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecordCmd {
+    /// Add a record to a customer's dossier.
+    Add {
+        customer: String,
+        /// meeting | conversation | survey | note (or 会议/谈话/调查/备注)
+        #[arg(long, value_parser = parse_enum::<RecordKind>)]
+        kind: RecordKind,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        content: Option<String>,
+        /// YYYY-MM-DD, not after today (default today)
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit a record (by id): only the fields given.
+    Edit {
+        id: String,
+        #[arg(long, value_parser = parse_enum::<RecordKind>)]
+        kind: Option<RecordKind>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        content: Option<String>,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -268,7 +344,7 @@ macro_rules! labeled {
         }
     )*};
 }
-labeled!(Tier, Category, Lifecycle, Nature, Scale, kam_core::Role);
+labeled!(Tier, Category, Lifecycle, Nature, Scale, kam_core::Role, RecordKind, ContactChangeKind);
 
 fn parse_enum<T: Labeled>(s: &str) -> Result<T, String> {
     T::parse_label(s).ok_or_else(|| format!("'{s}' is not one of: {}", T::choices()))
@@ -441,6 +517,8 @@ fn run(cli: Cli) -> Result<()> {
                 println!("已添加联系人 added contact {} ({})", k.name, k.id);
             }
         }
+        Cmd::Contact(ContactCmd::Change(c)) => contact_change(&mut kam, c)?,
+        Cmd::Record(c) => record(&mut kam, c)?,
         Cmd::Visit(c) => relation::visit(&mut kam, c)?,
         Cmd::Due(a) => relation::due(&mut kam, a)?,
         Cmd::Complaint(c) => relation::complaint(&mut kam, c)?,
@@ -603,6 +681,93 @@ fn customer(kam: &mut Kam, cmd: CustomerCmd) -> Result<()> {
             let c = kam.restore_customer(&id)?;
             println!("已恢复 restored: {}", c.name);
         }
+    }
+    Ok(())
+}
+
+/// The id of the contact of dossier `d` named or identified by `key`; an empty key is none.
+fn resolve_contact(d: &Dossier, key: &str) -> Result<Option<String>> {
+    let key = key.trim();
+    if key.is_empty() {
+        return Ok(None);
+    }
+    if let Some(k) = d.contacts.iter().find(|k| k.id == key) {
+        return Ok(Some(k.id.clone()));
+    }
+    let named: Vec<_> = d.contacts.iter().filter(|k| k.name == key).collect();
+    match named.as_slice() {
+        [k] => Ok(Some(k.id.clone())),
+        [] => anyhow::bail!("{} has no contact '{key}': see `kam customer show {}`", d.customer.name, d.customer.id),
+        _ => anyhow::bail!(
+            "{} has several contacts named '{key}': give the id (`kam customer show {} --json`)",
+            d.customer.name,
+            d.customer.id
+        ),
+    }
+}
+
+fn contact_change(kam: &mut Kam, cmd: ChangeCmd) -> Result<()> {
+    let (x, json, done) = match cmd {
+        ChangeCmd::Add { customer, kind, contact, description, on, json } => {
+            let d = kam.dossier(&kam.resolve_customer(&customer)?.id)?;
+            let contact_id = match contact {
+                Some(k) => resolve_contact(&d, &k)?,
+                None => None,
+            };
+            let input = ContactChangeInput { contact_id, kind, description, changed_on: on };
+            (kam.add_contact_change(&d.customer.id, &input)?, json, "已添加 added")
+        }
+        ChangeCmd::Edit { id, kind, contact, description, on, json } => {
+            let x = kam.contact_change(&id)?;
+            let contact_id = match contact {
+                Some(k) => resolve_contact(&kam.dossier(&x.customer_id)?, &k)?,
+                None => x.contact_id,
+            };
+            let input = ContactChangeInput {
+                contact_id,
+                kind: kind.unwrap_or(x.kind),
+                description: description.unwrap_or(x.description),
+                changed_on: Some(on.unwrap_or(x.changed_on)),
+            };
+            (kam.update_contact_change(&id, &input)?, json, "已保存 saved")
+        }
+    };
+    if json {
+        print_json(&x)?;
+    } else {
+        println!(
+            "{done}: {} {} {} {} ({})",
+            x.changed_on,
+            x.kind.label_zh(),
+            x.contact_name.as_deref().unwrap_or("—"),
+            x.description,
+            x.id
+        );
+    }
+    Ok(())
+}
+
+fn record(kam: &mut Kam, cmd: RecordCmd) -> Result<()> {
+    let (r, json, done) = match cmd {
+        RecordCmd::Add { customer, kind, title, content, on, json } => {
+            let c = kam.resolve_customer(&customer)?;
+            (kam.add_record(&c.id, &RecordInput { kind, occurred_on: on, title, content })?, json, "已添加 added")
+        }
+        RecordCmd::Edit { id, kind, title, content, on, json } => {
+            let r = kam.record(&id)?;
+            let input = RecordInput {
+                kind: kind.unwrap_or(r.kind),
+                occurred_on: Some(on.unwrap_or(r.occurred_on)),
+                title: title.unwrap_or(r.title),
+                content: Some(content.unwrap_or(r.content)),
+            };
+            (kam.update_record(&id, &input)?, json, "已保存 saved")
+        }
+    };
+    if json {
+        print_json(&r)?;
+    } else {
+        println!("{done}: {} {} {} ({})", r.occurred_on, r.kind.label_zh(), r.title, r.id);
     }
     Ok(())
 }

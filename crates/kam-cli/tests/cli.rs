@@ -112,6 +112,102 @@ fn add_edit_tier_and_errors_in_plain_words() {
 }
 
 #[test]
+fn records_and_key_person_changes_are_added_and_edited() {
+    let kam = Kam::new();
+    let c = kam.json(&["customer", "add", "--name", "苏州金桥精密机械有限公司", "--json"]);
+    let customer = c["customer"]["id"].as_str().unwrap();
+    kam.ok(&["contact", "add", customer, "--name", "赵敏"]);
+    kam.ok(&["contact", "add", customer, "--name", "钱进"]);
+
+    // Records: add, then fix the title's typo; the other fields stay as they were.
+    let r = kam.json(&[
+        "record",
+        "add",
+        customer,
+        "--kind",
+        "会议",
+        "--title",
+        "年度沟通回",
+        "--content",
+        "框架协议",
+        "--on",
+        "2026-01-05",
+        "--json",
+    ]);
+    let id = r["id"].as_str().unwrap();
+    let out = kam.ok(&["record", "edit", id, "--title", "年度沟通会"]);
+    assert!(out.contains("年度沟通会"), "{out}");
+    let d = kam.json(&["customer", "show", customer, "--json"]);
+    let records = d["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "edited in place");
+    assert_eq!(records[0]["id"], id);
+    assert_eq!(records[0]["title"], "年度沟通会");
+    assert_eq!(records[0]["kind"], "meeting");
+    assert_eq!(records[0]["content"], "框架协议");
+    assert_eq!(records[0]["occurred_on"], "2026-01-05");
+    kam.ok(&["record", "edit", id, "--kind", "note", "--content", ""]);
+    let d = kam.json(&["customer", "show", customer, "--json"]);
+    assert_eq!((&d["records"][0]["kind"], &d["records"][0]["content"]), (&"note".into(), &"".into()));
+
+    // Refused with the core's words, and nothing changed.
+    let (_, err) = kam.fails(&["record", "edit", id, "--title", " "]);
+    assert!(err.contains("请填写标题"), "{err}");
+    let (_, err) = kam.fails(&["record", "edit", id, "--on", "2999-01-01"]);
+    assert!(err.contains("不能晚于今天"), "{err}");
+    let (_, err) = kam.fails(&["record", "edit", "no-such-record", "--title", "x"]);
+    assert!(err.contains("找不到记录"), "{err}");
+    let usage = kam.run(&["record", "edit", id, "--kind", "lunch"]);
+    assert!(!usage.status.success());
+    let err = String::from_utf8_lossy(&usage.stderr);
+    assert!(err.contains("meeting (会议)"), "lists the kinds: {err}");
+    assert_eq!(kam.json(&["customer", "show", customer, "--json"])["records"][0]["title"], "年度沟通会");
+
+    // Key-person changes: the contact by name; an edit to "left" marks the contact inactive.
+    let x = kam.json(&[
+        "contact",
+        "change",
+        "add",
+        customer,
+        "--kind",
+        "joined",
+        "--contact",
+        "赵敏",
+        "--description",
+        "新人采购经理",
+        "--on",
+        "2026-01-06",
+        "--json",
+    ]);
+    let xid = x["id"].as_str().unwrap();
+    assert_eq!(x["contact_name"], "赵敏");
+    kam.ok(&["contact", "change", "edit", xid, "--description", "新任采购经理"]);
+    let d = kam.json(&["customer", "show", customer, "--json"]);
+    assert_eq!(d["contact_changes"][0]["description"], "新任采购经理");
+    assert_eq!(d["contact_changes"][0]["contact_name"], "赵敏");
+    assert_eq!(d["contact_changes"][0]["changed_on"], "2026-01-06");
+
+    let x = kam.json(&["contact", "change", "edit", xid, "--kind", "离任", "--contact", "钱进", "--json"]);
+    assert_eq!((&x["kind"], &x["contact_name"]), (&"left".into(), &"钱进".into()));
+    let d = kam.json(&["customer", "show", customer, "--json"]);
+    let active =
+        |name: &str| d["contacts"].as_array().unwrap().iter().find(|k| k["name"] == name).unwrap()["active"].clone();
+    assert_eq!(active("钱进"), false);
+    assert_eq!(active("赵敏"), true);
+    let x = kam.json(&["contact", "change", "edit", xid, "--contact", "", "--json"]);
+    assert!(x["contact_id"].is_null(), "--contact '' unlinks: {x}");
+
+    let (_, err) = kam.fails(&["contact", "change", "edit", xid, "--description", ""]);
+    assert!(err.contains("请填写变动说明"), "{err}");
+    let (_, err) = kam.fails(&["contact", "change", "edit", xid, "--contact", "孙立"]);
+    assert!(err.contains("no contact '孙立'"), "{err}");
+    kam.ok(&["record", "edit", id, "--title", "仍可编辑"]);
+    assert_eq!(
+        kam.json(&["customer", "show", customer, "--json"])["contact_changes"][0]["description"],
+        "新任采购经理"
+    );
+}
+
+#[test]
 fn quote_price_prints_the_seed_example() {
     let kam = Kam::new();
     let out = kam.ok(&["quote", "price", "--cost", "70", "--qty", "10000", "--rebate", "8%"]);

@@ -19,6 +19,37 @@ const CUSTOMER_SELECT: &str = "SELECT c.id, c.name, c.credit_code, c.customer_co
     c.updated_at, c.deleted_at
     FROM customers c LEFT JOIN users o ON o.id = c.owner_id LEFT JOIN users l ON l.id = c.liaison_id";
 
+const CONTACT_CHANGE_SELECT: &str =
+    "SELECT x.id, x.customer_id, x.contact_id, k.name, x.kind, x.description, x.changed_on
+    FROM contact_changes x LEFT JOIN contacts k ON k.id = x.contact_id";
+
+fn contact_change_from(r: &Row) -> rusqlite::Result<ContactChange> {
+    Ok(ContactChange {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        contact_id: r.get(2)?,
+        contact_name: r.get(3)?,
+        kind: r.get(4)?,
+        description: r.get(5)?,
+        changed_on: r.get(6)?,
+    })
+}
+
+const RECORD_SELECT: &str = "SELECT r.id, r.customer_id, r.kind, r.occurred_on, r.title, r.content, u.name
+    FROM records r LEFT JOIN users u ON u.id = r.created_by";
+
+fn record_from(r: &Row) -> rusqlite::Result<Record> {
+    Ok(Record {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        kind: r.get(2)?,
+        occurred_on: r.get(3)?,
+        title: r.get(4)?,
+        content: r.get(5)?,
+        author_name: r.get(6)?,
+    })
+}
+
 fn customer_from(r: &Row) -> rusqlite::Result<Customer> {
     Ok(Customer {
         id: r.get(0)?,
@@ -303,6 +334,15 @@ fn check_contact(i: &ContactInput) -> Result<ContactInput> {
         notes: t("notes", "备注", "Notes", &i.notes, 2000)?,
         active: Some(i.active.unwrap_or(true)),
     })
+}
+
+/// A "left" key-person change marks its contact inactive.
+fn mark_contact_left(tx: &Transaction, ctx: &Ctx, contact_id: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE contacts SET active = 0, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+        params![contact_id, ctx.now, ctx.user],
+    )?;
+    Ok(())
 }
 
 fn opt_date(field: &str, d: &Option<String>) -> Result<Option<String>> {
@@ -638,22 +678,11 @@ impl Kam {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let contact_changes = self
             .conn
-            .prepare_cached(
-                "SELECT x.id, x.customer_id, x.contact_id, k.name, x.kind, x.description, x.changed_on
-                 FROM contact_changes x LEFT JOIN contacts k ON k.id = x.contact_id
-                 WHERE x.customer_id = ?1 AND x.deleted_at IS NULL ORDER BY x.changed_on DESC, x.created_at DESC",
-            )?
-            .query_map([id], |r| {
-                Ok(ContactChange {
-                    id: r.get(0)?,
-                    customer_id: r.get(1)?,
-                    contact_id: r.get(2)?,
-                    contact_name: r.get(3)?,
-                    kind: r.get(4)?,
-                    description: r.get(5)?,
-                    changed_on: r.get(6)?,
-                })
-            })?
+            .prepare_cached(&format!(
+                "{CONTACT_CHANGE_SELECT}
+                 WHERE x.customer_id = ?1 AND x.deleted_at IS NULL ORDER BY x.changed_on DESC, x.created_at DESC"
+            ))?
+            .query_map([id], contact_change_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let tier_history = self
             .conn
@@ -697,22 +726,11 @@ impl Kam {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let records = self
             .conn
-            .prepare_cached(
-                "SELECT r.id, r.customer_id, r.kind, r.occurred_on, r.title, r.content, u.name
-                 FROM records r LEFT JOIN users u ON u.id = r.created_by
-                 WHERE r.customer_id = ?1 AND r.deleted_at IS NULL ORDER BY r.occurred_on DESC, r.created_at DESC",
-            )?
-            .query_map([id], |r| {
-                Ok(Record {
-                    id: r.get(0)?,
-                    customer_id: r.get(1)?,
-                    kind: r.get(2)?,
-                    occurred_on: r.get(3)?,
-                    title: r.get(4)?,
-                    content: r.get(5)?,
-                    author_name: r.get(6)?,
-                })
-            })?
+            .prepare_cached(&format!(
+                "{RECORD_SELECT}
+                 WHERE r.customer_id = ?1 AND r.deleted_at IS NULL ORDER BY r.occurred_on DESC, r.created_at DESC"
+            ))?
+            .query_map([id], record_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive().to_string();
         let receivables = self.conn.query_row(
@@ -985,9 +1003,13 @@ impl Kam {
         })
     }
 
-    /// Record a key-person change (关键人员变动). A "left" change also marks the contact inactive.
-    pub fn add_contact_change(&mut self, customer_id: &str, input: &ContactChangeInput) -> Result<ContactChange> {
-        customer_seq(&self.conn, customer_id)?;
+    /// The cleaned description, date (default today) and contact of a key-person change of
+    /// `customer_id`; the contact, if any, must be a live contact of that customer.
+    fn check_contact_change(
+        &self,
+        customer_id: &str,
+        input: &ContactChangeInput,
+    ) -> Result<(String, String, Option<String>)> {
         let description = v::required("description", "变动说明", "Description", &input.description, 500)?;
         let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive();
         let changed_on = opt_date("changed_on", &input.changed_on)?.unwrap_or_else(|| today.to_string());
@@ -1001,6 +1023,28 @@ impl Kam {
                 ));
             }
         }
+        Ok((description, changed_on, contact_id))
+    }
+
+    /// One live key-person change of a live customer.
+    pub fn contact_change(&self, id: &str) -> Result<ContactChange> {
+        self.conn
+            .query_row(
+                &format!(
+                    "{CONTACT_CHANGE_SELECT} JOIN customers c ON c.id = x.customer_id
+                     WHERE x.id = ?1 AND x.deleted_at IS NULL AND c.deleted_at IS NULL"
+                ),
+                [id],
+                contact_change_from,
+            )
+            .optional()?
+            .ok_or_else(|| KamError::NotFound { entity: "记录", id: id.to_string() })
+    }
+
+    /// Record a key-person change (关键人员变动). A "left" change also marks the contact inactive.
+    pub fn add_contact_change(&mut self, customer_id: &str, input: &ContactChangeInput) -> Result<ContactChange> {
+        customer_seq(&self.conn, customer_id)?;
+        let (description, changed_on, contact_id) = self.check_contact_change(customer_id, input)?;
         let id = new_id();
         self.write(|tx, ctx| {
             tx.execute(
@@ -1010,14 +1054,33 @@ impl Kam {
                 params![id, customer_id, contact_id, input.kind, description, changed_on, ctx.now, ctx.user],
             )?;
             if let (Some(cid), ContactChangeKind::Left) = (&contact_id, input.kind) {
-                tx.execute(
-                    "UPDATE contacts SET active = 0, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
-                    params![cid, ctx.now, ctx.user],
-                )?;
+                mark_contact_left(tx, ctx, cid)?;
             }
             Ok(())
         })?;
         Ok(self.dossier(customer_id)?.contact_changes.into_iter().find(|x| x.id == id).expect("just inserted"))
+    }
+
+    /// Edit a key-person change, validated like a new one. When the edit makes it a "left"
+    /// change of a contact it was not one of before, that contact is marked inactive, as when
+    /// such a change is added; an edit never reactivates a contact (a delete does not either).
+    pub fn update_contact_change(&mut self, id: &str, input: &ContactChangeInput) -> Result<ContactChange> {
+        let old = self.contact_change(id)?;
+        let (description, changed_on, contact_id) = self.check_contact_change(&old.customer_id, input)?;
+        let newly_left = input.kind == ContactChangeKind::Left
+            && !(old.kind == ContactChangeKind::Left && old.contact_id == contact_id);
+        self.write(|tx, ctx| {
+            tx.execute(
+                "UPDATE contact_changes SET contact_id=?2, kind=?3, description=?4, changed_on=?5,
+                    updated_at=?6, updated_by=?7 WHERE id = ?1",
+                params![id, contact_id, input.kind, description, changed_on, ctx.now, ctx.user],
+            )?;
+            if let (Some(cid), true) = (&contact_id, newly_left) {
+                mark_contact_left(tx, ctx, cid)?;
+            }
+            Ok(())
+        })?;
+        self.contact_change(id)
     }
 
     fn check_project(&self, i: &ProjectInput) -> Result<(String, String, Option<String>, Option<String>)> {
@@ -1090,9 +1153,8 @@ impl Kam {
         Ok(self.dossier(&customer_id)?.projects.into_iter().find(|p| p.id == project_id).expect("exists"))
     }
 
-    /// Add a free record (meeting, conversation, survey, note).
-    pub fn add_record(&mut self, customer_id: &str, input: &RecordInput) -> Result<Record> {
-        customer_seq(&self.conn, customer_id)?;
+    /// The cleaned title, content and date (default today, never after today) of a record.
+    fn check_record(&self, input: &RecordInput) -> Result<(String, String, String)> {
         let title = v::required("title", "标题", "Title", &input.title, 100)?;
         let content = v::optional("content", "内容", "Content", &input.content, 10000)?;
         let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive();
@@ -1104,6 +1166,28 @@ impl Kam {
                 "A record cannot be dated after today.",
             ));
         }
+        Ok((title, content, on))
+    }
+
+    /// One live record of a live customer.
+    pub fn record(&self, id: &str) -> Result<Record> {
+        self.conn
+            .query_row(
+                &format!(
+                    "{RECORD_SELECT} JOIN customers c ON c.id = r.customer_id
+                     WHERE r.id = ?1 AND r.deleted_at IS NULL AND c.deleted_at IS NULL"
+                ),
+                [id],
+                record_from,
+            )
+            .optional()?
+            .ok_or_else(|| KamError::NotFound { entity: "记录", id: id.to_string() })
+    }
+
+    /// Add a free record (meeting, conversation, survey, note).
+    pub fn add_record(&mut self, customer_id: &str, input: &RecordInput) -> Result<Record> {
+        customer_seq(&self.conn, customer_id)?;
+        let (title, content, on) = self.check_record(input)?;
         let id = new_id();
         self.write(|tx, ctx| {
             tx.execute(
@@ -1114,6 +1198,21 @@ impl Kam {
             Ok(())
         })?;
         Ok(self.dossier(customer_id)?.records.into_iter().find(|r| r.id == id).expect("just inserted"))
+    }
+
+    /// Edit a record, validated like a new one. Its author stays the one who wrote it.
+    pub fn update_record(&mut self, id: &str, input: &RecordInput) -> Result<Record> {
+        self.record(id)?;
+        let (title, content, on) = self.check_record(input)?;
+        self.write(|tx, ctx| {
+            tx.execute(
+                "UPDATE records SET kind=?2, occurred_on=?3, title=?4, content=?5, updated_at=?6, updated_by=?7
+                 WHERE id = ?1",
+                params![id, input.kind, on, title, content, ctx.now, ctx.user],
+            )?;
+            Ok(())
+        })?;
+        self.record(id)
     }
 
     /// Delete a project or a record (tombstone). `kind` is "project" or "record".

@@ -1,6 +1,6 @@
-//! The real app in a real window: create a customer, a contact and a tier change, find it by
-//! global search (Chinese and pinyin initials), restart the app on the same database and find
-//! everything again. Run by `scripts/test`:
+//! The real app in a real window: create a customer, a contact, a tier change and a record (then
+//! fix a typo in the record), find it by global search (Chinese and pinyin initials), restart the
+//! app on the same database and find everything again. Run by `scripts/test`:
 //!
 //! ```sh
 //! cargo build -p kam-app
@@ -29,6 +29,8 @@ const BIRTHDAY: &str = "1972-02-29";
 const ROLE: &str = "最终决策者";
 const TIER: &str = "战略客户";
 const TIER_REASON: &str = "年采购额超过500万";
+const RECORD_TYPO: &str = "年度沟通回";
+const RECORD: &str = "年度沟通会";
 
 /// For things already on screen or a click away.
 const SHORT: Duration = Duration::from_secs(5);
@@ -155,6 +157,33 @@ async fn first_run(d: &Driver) -> Step {
         .await
         .map_err(|e| Failure::new(format!("after changing the tier: {e}")))?;
 
+    // A record with a typo, then the typo fixed in the same dialog, prefilled.
+    d.click(&tid("add-record"), SHORT).await?;
+    d.wait_for(&tid("record-dialog"), SHORT).await?;
+    // Let the dialog finish opening: it focuses the title when it has.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    d.fill("record-title", RECORD_TYPO, SHORT).await?;
+    d.click(&tid("save-record"), SHORT).await?;
+    d.wait_gone(&tid("record-dialog"), LONG).await.map_err(|e| Failure::new(format!("saving the record: {e}")))?;
+    d.wait_for_text(&tid("record-row"), RECORD_TYPO, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("after saving the record: {e}")))?;
+    d.click(&tid("edit-record"), SHORT).await?;
+    d.wait_for(&tid("record-dialog"), SHORT).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let title = d.wait_for(&tid_input("record-title"), SHORT).await?;
+    let held = title.prop("value").await?.unwrap_or_default();
+    ensure(held == RECORD_TYPO, || format!("the edit dialog should hold the record's title, holds {held:?}"))?;
+    d.fill("record-title", RECORD, SHORT).await?;
+    d.click(&tid("save-record"), SHORT).await?;
+    d.wait_gone(&tid("record-dialog"), LONG).await.map_err(|e| Failure::new(format!("saving the edit: {e}")))?;
+    d.wait_for_text(&tid("record-row"), RECORD, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("after editing the record: {e}")))?;
+    d.wait_text_gone(&tid("record-row"), RECORD_TYPO, SHORT)
+        .await
+        .map_err(|e| Failure::new(format!("the edit replaces the typo, it does not add a record: {e}")))?;
+
     // Global search from another page: two Chinese characters, then pinyin initials.
     d.click(&tid("nav-today"), SHORT).await?;
     d.chord(Key::Control, 'k').await?;
@@ -201,6 +230,9 @@ async fn after_restart(d: &Driver) -> Step {
     d.wait_for_text(&tid("dossier-tier"), TIER, SHORT)
         .await
         .map_err(|e| Failure::new(format!("tier after restart: {e}")))?;
+    d.wait_for_text(&tid("record-row"), RECORD, SHORT)
+        .await
+        .map_err(|e| Failure::new(format!("edited record after restart: {e}")))?;
     d.screenshot("after-restart").await?;
     Ok(())
 }

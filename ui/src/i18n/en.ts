@@ -230,6 +230,7 @@ const en: typeof zhCN = {
   change: {
     add: "Add change",
     addTitle: "Add key-person change",
+    editTitle: "Edit key-person change",
     kind: "Kind",
     contact: "Contact",
     description: "Description",
@@ -251,6 +252,7 @@ const en: typeof zhCN = {
   record: {
     add: "Add record",
     addTitle: "Add record",
+    editTitle: "Edit record",
     kind: "Kind",
     occurredOn: "Date",
     title: "Title",

@@ -230,6 +230,7 @@ const zhCN = {
   change: {
     add: "新增变动",
     addTitle: "新增关键人员变动",
+    editTitle: "编辑关键人员变动",
     kind: "变动类型",
     contact: "相关联系人",
     description: "变动说明",
@@ -251,6 +252,7 @@ const zhCN = {
   record: {
     add: "新增记录",
     addTitle: "新增记录",
+    editTitle: "编辑记录",
     kind: "类型",
     occurredOn: "日期",
     title: "标题",

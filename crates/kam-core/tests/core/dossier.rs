@@ -280,6 +280,169 @@ fn key_person_change_marks_a_departed_contact_inactive() {
     assert_eq!(d.contact_changes[0].contact_name.as_deref(), Some("赵敏"));
 }
 
+/// The sync capture of one field change of one row (its local sequence number), if any.
+fn captured_change(dir: &tempfile::TempDir, table: &str, id: &str, col: &str) -> Option<i64> {
+    let c = rusqlite::Connection::open(dir.path().join("kam.sqlite3")).unwrap();
+    c.query_row("SELECT seq FROM sync_cols WHERE tbl = ?1 AND row_id = ?2 AND col = ?3", [table, id, col], |r| r.get(0))
+        .ok()
+}
+
+#[test]
+fn a_record_can_be_edited_like_it_was_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kam = open(&dir);
+    let c = kam.create_customer(&customer("苏州金桥精密机械有限公司")).unwrap().customer;
+    let input = RecordInput {
+        kind: RecordKind::Meeting,
+        occurred_on: Some("2026-11-20".into()),
+        title: "年度沟通回".into(),
+        content: Some("讨论明年框架协议".into()),
+    };
+    let added = kam.add_record(&c.id, &input).unwrap();
+    assert_eq!(captured_change(&dir, "records", &added.id, "title"), None, "a new row has no field changes yet");
+
+    let manager = kam.add_user("李经理", Role::Manager, "大客户一部").unwrap();
+    kam.set_current_user(&manager.id).unwrap();
+    let fixed = RecordInput {
+        kind: RecordKind::Conversation,
+        occurred_on: Some("2026-11-21".into()),
+        title: "  年度沟通会 ".into(),
+        content: None,
+    };
+    let edited = kam.update_record(&added.id, &fixed).unwrap();
+    assert_eq!(edited.id, added.id);
+    assert_eq!(edited.title, "年度沟通会", "trimmed like a new record");
+    let d = kam.dossier(&c.id).unwrap();
+    assert_eq!(d.records.len(), 1, "edited in place, not added");
+    let r = &d.records[0];
+    assert_eq!(
+        (r.kind, r.occurred_on.as_str(), r.title.as_str(), r.content.as_str()),
+        (RecordKind::Conversation, "2026-11-21", "年度沟通会", "")
+    );
+    assert_eq!(r.author_name.as_deref(), Some("本机用户"), "the author stays the one who wrote it");
+    assert!(captured_change(&dir, "records", &added.id, "title").is_some(), "the edit is captured for sync");
+    let db = rusqlite::Connection::open(dir.path().join("kam.sqlite3")).unwrap();
+    let by: String = db.query_row("SELECT updated_by FROM records WHERE id = ?1", [&added.id], |r| r.get(0)).unwrap();
+    assert_eq!(by, manager.id, "stamped with who edited it");
+
+    // Refused exactly like a new record, and nothing written.
+    let before = row_counts(&dir);
+    let bad = |f: fn(&mut RecordInput)| {
+        let mut i = fixed.clone();
+        f(&mut i);
+        i
+    };
+    type Mutate = fn(&mut RecordInput);
+    let cases: [(Mutate, &str); 4] = [
+        (|i| i.title = "  ".into(), "title"),
+        (|i| i.title = "长".repeat(101), "title"),
+        (|i| i.occurred_on = Some("2026-11-24".into()), "occurred_on"),
+        (|i| i.occurred_on = Some("2026-02-30".into()), "occurred_on"),
+    ];
+    for (f, field) in cases {
+        assert_eq!(validation_field(kam.update_record(&added.id, &bad(f)).unwrap_err()), field);
+        assert_eq!(validation_field(kam.add_record(&c.id, &bad(f)).unwrap_err()), field, "same rule as adding");
+    }
+    assert_eq!(row_counts(&dir), before, "nothing written by any refused edit");
+    assert_eq!(kam.dossier(&c.id).unwrap().records[0].title, "年度沟通会");
+
+    // Deleted records, and records of a deleted customer, are not found.
+    assert!(matches!(kam.update_record("no-such-record", &fixed), Err(KamError::NotFound { .. })));
+    kam.delete_item("record", &added.id).unwrap();
+    let before = row_counts(&dir);
+    assert!(matches!(kam.update_record(&added.id, &fixed), Err(KamError::NotFound { .. })));
+    assert!(matches!(kam.record(&added.id), Err(KamError::NotFound { .. })));
+    assert_eq!(row_counts(&dir), before);
+    assert!(kam.dossier(&c.id).unwrap().records.is_empty(), "a refused edit does not bring it back");
+
+    let other = kam.add_record(&c.id, &input).unwrap();
+    kam.delete_customer(&c.id).unwrap();
+    let before = row_counts(&dir);
+    assert!(matches!(kam.update_record(&other.id, &fixed), Err(KamError::NotFound { .. })));
+    assert_eq!(row_counts(&dir), before);
+}
+
+#[test]
+fn a_key_person_change_can_be_edited_like_it_was_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kam = open(&dir);
+    let a = kam.create_customer(&customer("成都恒信通信有限公司")).unwrap().customer;
+    let b = kam.create_customer(&customer("重庆鼎盛物流有限公司")).unwrap().customer;
+    let zhao = kam.add_contact(&a.id, &ContactInput { name: "赵敏".into(), ..Default::default() }).unwrap();
+    let qian = kam.add_contact(&a.id, &ContactInput { name: "钱进".into(), ..Default::default() }).unwrap();
+    let elsewhere = kam.add_contact(&b.id, &ContactInput { name: "孙立".into(), ..Default::default() }).unwrap();
+    let active = |kam: &Kam, id: &str| kam.dossier(&a.id).unwrap().contacts.iter().find(|k| k.id == id).unwrap().active;
+
+    let added = kam
+        .add_contact_change(
+            &a.id,
+            &ContactChangeInput {
+                contact_id: Some(zhao.id.clone()),
+                kind: ContactChangeKind::Joined,
+                description: "新人采购经理".into(),
+                changed_on: Some("2026-11-01".into()),
+            },
+        )
+        .unwrap();
+
+    // A typo fixed; still "joined", so nobody is marked inactive.
+    let fixed = ContactChangeInput {
+        contact_id: Some(zhao.id.clone()),
+        kind: ContactChangeKind::Joined,
+        description: " 新任采购经理 ".into(),
+        changed_on: Some("2026-11-02".into()),
+    };
+    let edited = kam.update_contact_change(&added.id, &fixed).unwrap();
+    assert_eq!(edited.description, "新任采购经理");
+    let d = kam.dossier(&a.id).unwrap();
+    assert_eq!(d.contact_changes.len(), 1);
+    let x = &d.contact_changes[0];
+    assert_eq!(
+        (x.id.as_str(), x.description.as_str(), x.changed_on.as_str()),
+        (added.id.as_str(), "新任采购经理", "2026-11-02")
+    );
+    assert_eq!(x.contact_name.as_deref(), Some("赵敏"));
+    assert!(active(&kam, &zhao.id));
+    assert!(captured_change(&dir, "contact_changes", &added.id, "description").is_some());
+
+    // Made a "left" change of another contact: that one is marked inactive, as when added.
+    let left = ContactChangeInput { contact_id: Some(qian.id.clone()), kind: ContactChangeKind::Left, ..fixed.clone() };
+    let edited = kam.update_contact_change(&added.id, &left).unwrap();
+    assert_eq!((edited.kind, edited.contact_name.as_deref()), (ContactChangeKind::Left, Some("钱进")));
+    assert!(!active(&kam, &qian.id));
+    assert!(active(&kam, &zhao.id));
+
+    // Fixing the description of that "left" change does not undo a later reactivation.
+    let k = kam.dossier(&a.id).unwrap().contacts.into_iter().find(|k| k.id == qian.id).unwrap();
+    kam.update_contact(&qian.id, &ContactInput { name: k.name, active: Some(true), ..Default::default() }).unwrap();
+    kam.update_contact_change(&added.id, &ContactChangeInput { description: "钱进离职".into(), ..left.clone() })
+        .unwrap();
+    assert!(active(&kam, &qian.id), "already a left change of this contact: the edit changes only the text");
+
+    // Refused exactly like a new change, and nothing written.
+    let before = row_counts(&dir);
+    let cases: [(ContactChangeInput, &str); 4] = [
+        (ContactChangeInput { description: " ".into(), ..left.clone() }, "description"),
+        (ContactChangeInput { description: "长".repeat(501), ..left.clone() }, "description"),
+        (ContactChangeInput { changed_on: Some("2026-13-01".into()), ..left.clone() }, "changed_on"),
+        (ContactChangeInput { contact_id: Some(elsewhere.id.clone()), ..left.clone() }, "contact_id"),
+    ];
+    for (input, field) in cases {
+        assert_eq!(validation_field(kam.update_contact_change(&added.id, &input).unwrap_err()), field);
+        assert_eq!(validation_field(kam.add_contact_change(&a.id, &input).unwrap_err()), field, "same rule as adding");
+    }
+    assert_eq!(row_counts(&dir), before, "nothing written by any refused edit");
+    assert_eq!(kam.dossier(&a.id).unwrap().contact_changes[0].description, "钱进离职");
+
+    // A deleted change is not found.
+    kam.delete_item("contact_change", &added.id).unwrap();
+    let before = row_counts(&dir);
+    assert!(matches!(kam.update_contact_change(&added.id, &left), Err(KamError::NotFound { .. })));
+    assert!(matches!(kam.contact_change(&added.id), Err(KamError::NotFound { .. })));
+    assert_eq!(row_counts(&dir), before);
+    assert!(kam.dossier(&a.id).unwrap().contact_changes.is_empty());
+}
+
 #[test]
 fn the_app_info_reports_the_last_exchange() {
     let dir = tempfile::tempdir().unwrap();
