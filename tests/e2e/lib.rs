@@ -696,6 +696,16 @@ impl Driver {
         Ok(el)
     }
 
+    /// Check the field of `data-testid` `id` still holds `text` and retype it if not: when the
+    /// focus lags behind a click, keys meant for the next field (Backspace) can land in it.
+    pub async fn ensure_value(&self, id: &str, text: &str, timeout: Duration) -> Step {
+        let el = self.wait_for(&tid_input(id), timeout).await?;
+        if el.prop("value").await?.unwrap_or_default() != text {
+            self.type_text(&el, text).await.map_err(|e| Failure(format!("field `{id}`: {e}")))?;
+        }
+        Ok(())
+    }
+
     /// Press keys on whatever has focus (e.g. `Key::Enter`, `Key::Escape`).
     pub async fn press(&self, keys: impl Into<TypingData>) -> Step {
         self.wd().action_chain().send_keys(keys).perform().await?;

@@ -143,6 +143,8 @@ async fn first_run(d: &Driver) -> Step {
     ensure(held.contains("1972"), || format!("birthday field holds {held:?} after typing {BIRTHDAY:?} + Enter"))?;
     // Let the date picker's popper finish fading out before the next click.
     tokio::time::sleep(Duration::from_millis(400)).await;
+    d.ensure_value("contact-name", CONTACT, SHORT).await?;
+    d.ensure_value("contact-mobile", MOBILE, SHORT).await?;
     d.click(&tid("save-contact"), SHORT).await?;
     d.wait_for_text(&tid("contact-row"), CONTACT, LONG)
         .await
