@@ -7,6 +7,8 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "users_list",
     "current_user_set",
+    "company_info",
+    "company_set",
     "demo_load",
     "customer_list",
     "customer_search",

@@ -61,6 +61,16 @@ pub async fn current_user_set(state: State<'_, AppState>, user_id: String) -> Re
 }
 
 #[tauri::command]
+pub async fn company_info(state: State<'_, AppState>) -> Res<CompanyInfo> {
+    with(&state, |k| k.company_info())
+}
+
+#[tauri::command]
+pub async fn company_set(state: State<'_, AppState>, input: CompanyInfo) -> Res<CompanyInfo> {
+    with(&state, |k| k.set_company_info(&input))
+}
+
+#[tauri::command]
 pub async fn user_add(state: State<'_, AppState>, name: String, role: Role, department: String) -> Res<User> {
     with(&state, |k| k.add_user(&name, role, &department))
 }

@@ -19,6 +19,8 @@ pub fn run() {
             commands::app_info,
             commands::users_list,
             commands::current_user_set,
+            commands::company_info,
+            commands::company_set,
             commands::demo_load,
             commands::customer_list,
             commands::customer_search,

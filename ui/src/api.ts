@@ -6,6 +6,7 @@
 // generated from Rust by ts-rs into ./bindings/ (never edited by hand).
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { CompanyInfo } from "./bindings/CompanyInfo";
 import type { Contact } from "./bindings/Contact";
 import type { ContactChange } from "./bindings/ContactChange";
 import type { ContactChangeInput } from "./bindings/ContactChangeInput";
@@ -160,6 +161,16 @@ export function usersList(): Promise<User[]> {
 /** Switch who uses this installation (the author of new rows; roles decide approvals). */
 export function currentUserSet(userId: string): Promise<User> {
   return call<User>("current_user_set", { userId });
+}
+
+/** The company printed at the head of quote workbooks (empty fields when unset). */
+export function companyInfo(): Promise<CompanyInfo> {
+  return call<CompanyInfo>("company_info");
+}
+
+/** Set the company for quote headers; the core trims and validates (name required). */
+export function companySet(input: CompanyInfo): Promise<CompanyInfo> {
+  return call<CompanyInfo>("company_set", { input });
 }
 
 /** Add a person (rep, manager, head office…); head office then issues their enrollment file. */

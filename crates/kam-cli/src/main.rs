@@ -60,6 +60,9 @@ enum Cmd {
     /// Users (reps, managers, liaison executives).
     #[command(subcommand)]
     User(UserCmd),
+    /// The company printed at the head of quote workbooks (公司信息，报价单抬头).
+    #[command(subcommand)]
+    Company(CompanyCmd),
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -332,6 +335,33 @@ enum UserCmd {
     },
 }
 
+#[derive(Subcommand)]
+enum CompanyCmd {
+    /// Show the company name, address and phone.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the company; an address or phone not given keeps its current value.
+    Set {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn print_company(c: &kam_core::CompanyInfo) {
+    let or_dash = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
+    println!("公司名称 name: {}", or_dash(&c.name));
+    println!("地址 address: {}", or_dash(&c.address));
+    println!("电话 phone: {}", or_dash(&c.phone));
+}
+
 trait Labeled: Sized {
     fn parse_label(s: &str) -> Option<Self>;
     fn choices() -> String;
@@ -481,6 +511,28 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::User(UserCmd::Add { name, role, department }) => {
             let u = kam.add_user(&name, role, &department)?;
             println!("{}", u.id);
+        }
+        Cmd::Company(CompanyCmd::Show { json }) => {
+            let c = kam.company_info()?;
+            if json {
+                print_json(&c)?;
+            } else {
+                print_company(&c);
+            }
+        }
+        Cmd::Company(CompanyCmd::Set { name, address, phone, json }) => {
+            let old = kam.company_info()?;
+            let input = kam_core::CompanyInfo {
+                name,
+                address: address.unwrap_or(old.address),
+                phone: phone.unwrap_or(old.phone),
+            };
+            let c = kam.set_company_info(&input)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                print_company(&c);
+            }
         }
         Cmd::Customer(c) => customer(&mut kam, c)?,
         Cmd::Contact(ContactCmd::Add {

@@ -429,3 +429,22 @@ fn sync_commands_say_what_to_do_before_enrollment() {
     let (_, err) = rep.fails(&["enroll", "import", junk.to_str().unwrap()]);
     assert!(err.contains("不是有效的 KAM 注册文件"), "{err}");
 }
+
+#[test]
+fn company_header_is_shown_and_set() {
+    let kam = Kam::new();
+    let c = kam.json(&["company", "show", "--json"]);
+    assert_eq!(c, serde_json::json!({"name": "", "address": "", "phone": ""}));
+
+    kam.ok(&["company", "set", "--name", " 华东新材料科技有限公司 ", "--address", "上海市浦东新区张江路 88 号"]);
+    kam.ok(&["company", "set", "--name", "华东新材料科技有限公司", "--phone", "021-5888 6666"]);
+    let c = kam.json(&["company", "show", "--json"]);
+    assert_eq!(c["name"], "华东新材料科技有限公司");
+    assert_eq!(c["address"], "上海市浦东新区张江路 88 号", "an address not given is kept");
+    assert_eq!(c["phone"], "021-5888 6666");
+    assert!(kam.ok(&["company", "show"]).contains("公司名称 name: 华东新材料科技有限公司"));
+
+    let (_, err) = kam.fails(&["company", "set", "--name", "  "]);
+    assert!(err.contains("请填写公司名称"), "{err}");
+    assert_eq!(kam.json(&["company", "show", "--json"])["name"], "华东新材料科技有限公司", "unchanged");
+}

@@ -305,6 +305,12 @@ const en: typeof zhCN = {
     demoHint: "Generate 2,000 demo customers (with contacts, projects and records) to explore or demonstrate.",
     demoLoad: "Load demo data",
     demoConfirm: "This adds 2,000 demo customers to the current database. Continue?",
+    company: "Company (quote header)",
+    companyHint: "Printed at the head of quote workbooks and in the issuer's stamp line.",
+    companyName: "Company name",
+    companyAddress: "Address",
+    companyPhone: "Phone",
+    companySaved: "Company details saved",
   },
   error: {
     generic: "Something went wrong: {message}",

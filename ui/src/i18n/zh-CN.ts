@@ -305,6 +305,12 @@ const zhCN = {
     demoHint: "生成 2000 个演示客户（含联系人、项目和记录），用于熟悉功能或演示。",
     demoLoad: "载入演示数据",
     demoConfirm: "将向当前数据库添加 2000 个演示客户。继续？",
+    company: "公司信息（报价单抬头）",
+    companyHint: "打印在报价单 Excel 的抬头和“报价单位（盖章）”处。",
+    companyName: "公司名称",
+    companyAddress: "地址",
+    companyPhone: "电话",
+    companySaved: "公司信息已保存",
   },
   error: {
     generic: "出错了：{message}",

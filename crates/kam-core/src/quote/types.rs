@@ -369,3 +369,13 @@ pub struct PricingPolicyInput {
     pub validity_days: Option<u32>,
     pub notes: Option<String>,
 }
+
+/// The company printed at the head of quote workbooks (settings `company_name`,
+/// `company_address`, `company_phone`). Empty strings when unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompanyInfo {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+}

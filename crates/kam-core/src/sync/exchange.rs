@@ -15,6 +15,7 @@ use super::file::{bad, peek_header, read_sync_file, write_sync_file, SyncFileErr
 use super::keys::{DeviceKeys, DevicePublicKeys, StoredDeviceKeys};
 use super::model::*;
 use crate::error::{KamError, Result};
+use crate::quote::CompanyInfo;
 use crate::{util, Kam};
 
 /// Tables only head office changes: reference data and finance.
@@ -105,6 +106,9 @@ struct EnrollmentFile {
     /// The device's tag in customer codes and quote numbers, unique in the organisation.
     #[serde(default)]
     device_tag: Option<String>,
+    /// Head office's company (the quote header); stored on a device that has none yet.
+    #[serde(default)]
+    company: Option<CompanyInfo>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -1061,6 +1065,7 @@ impl Kam {
             token: token.clone(),
             issued_at: now.clone(),
             device_tag: Some(device_tag.clone()),
+            company: Some(self.company_info()?).filter(|c| !c.name.is_empty()),
         };
         let default_name = format!("kam-注册-{}.kamenroll", safe_name(&user.name));
         let path = match out {
@@ -1173,6 +1178,13 @@ impl Kam {
             set_setting(tx, "sync_token", &f.token)?;
             if let Some(tag) = &f.device_tag {
                 set_setting(tx, "device_tag", tag)?;
+            }
+            if let Some(c) = f.company.as_ref().filter(|c| !c.name.trim().is_empty()) {
+                if setting(tx, "company_name")?.unwrap_or_default().trim().is_empty() {
+                    set_setting(tx, "company_name", c.name.trim())?;
+                    set_setting(tx, "company_address", c.address.trim())?;
+                    set_setting(tx, "company_phone", c.phone.trim())?;
+                }
             }
             tx.execute(
                 "INSERT INTO sync_peers (device_id, user_id, role, name, signing_key, age_recipient, enrolled_at)

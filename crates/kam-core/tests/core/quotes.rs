@@ -773,3 +773,64 @@ fn rmb_uppercase_examples() {
     assert_eq!(rmb_uppercase(100_000_000), "壹佰万元整");
     assert_eq!(rmb_uppercase(10_005), "壹佰元零伍分");
 }
+
+#[test]
+fn company_info_is_set_validated_and_printed_on_the_quote() {
+    let env = Env::new();
+    let mut kam = env.open();
+    assert_eq!(kam.company_info().unwrap(), CompanyInfo::default(), "empty until set");
+
+    let set = kam
+        .set_company_info(&CompanyInfo {
+            name: "  华东新材料科技有限公司 ".into(),
+            address: " 上海市浦东新区张江路 88 号".into(),
+            phone: "021-5888 6666 ".into(),
+        })
+        .unwrap();
+    let expected = CompanyInfo {
+        name: "华东新材料科技有限公司".into(),
+        address: "上海市浦东新区张江路 88 号".into(),
+        phone: "021-5888 6666".into(),
+    };
+    assert_eq!(set, expected);
+    assert_eq!(env.open().company_info().unwrap(), expected, "stored in the file");
+
+    // Bad input: the usual validation error naming the field, and nothing written.
+    let before: Vec<(String, String)> = {
+        let raw = env.raw();
+        let mut st = raw.prepare("SELECT key, value FROM settings ORDER BY key").unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        rows
+    };
+    let e = kam.set_company_info(&CompanyInfo { name: "   ".into(), ..expected.clone() }).unwrap_err();
+    assert!(e.to_string().contains("请填写公司名称"), "{e}");
+    assert_eq!(e.message_en(), "Company name is required.");
+    assert_eq!(field(e), "name");
+    let long = CompanyInfo { name: "新名称".into(), address: "路".repeat(201), phone: String::new() };
+    assert_eq!(field(kam.set_company_info(&long).unwrap_err()), "address");
+    let long = CompanyInfo { name: "新名称".into(), address: String::new(), phone: "1".repeat(51) };
+    assert_eq!(field(kam.set_company_info(&long).unwrap_err()), "phone");
+    let long = CompanyInfo { name: "名".repeat(101), ..Default::default() };
+    assert_eq!(field(kam.set_company_info(&long).unwrap_err()), "name");
+    let after: Vec<(String, String)> = {
+        let raw = env.raw();
+        let mut st = raw.prepare("SELECT key, value FROM settings ORDER BY key").unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        rows
+    };
+    assert_eq!(before, after, "a refused input writes nothing");
+    assert_eq!(kam.company_info().unwrap(), expected);
+
+    // The exported workbook carries the company at its head.
+    let c = customer(&mut kam, "华东电力设备有限公司");
+    let q = new_quote(&mut kam, &c);
+    kam.add_quote_line(&q.id, &line(7000, "10")).unwrap();
+    let file = env.dir.path().join("报价单.xlsx");
+    kam.export_quote(&q.id, &file, false).unwrap();
+    let (_, grid) = read_sheet(&file);
+    assert_eq!(text(&grid[0][0]), "华东新材料科技有限公司");
+    let top: Vec<String> = grid.iter().take(3).flatten().map(text).collect();
+    assert!(top.iter().any(|s| s.contains("上海市浦东新区张江路 88 号") && s.contains("021-5888 6666")), "{top:?}");
+    let flat: Vec<String> = grid.iter().flatten().map(text).collect();
+    assert!(flat.contains(&"报价单位（盖章）：华东新材料科技有限公司".to_string()));
+}

@@ -427,3 +427,33 @@ fn a_manager_sees_and_approves_for_the_department_only() {
     // The manager's laptop holds what head office holds of the department.
     assert_eq!(o.hq.sync_visible_content(Some(&mgr.id)).unwrap(), mgr_dev.sync_visible_content(Some(&mgr.id)).unwrap());
 }
+
+#[test]
+fn a_freshly_enrolled_rep_gets_head_offices_company_for_the_quote_header() {
+    use kam_core::CompanyInfo;
+    let mut o = org(0);
+    let d = o.dir.path().to_path_buf();
+    let company = CompanyInfo {
+        name: "华东电力销售有限公司".into(),
+        address: "杭州市滨江区江南大道 1 号".into(),
+        phone: "0571-8888 0000".into(),
+    };
+    o.hq.set_company_info(&company).unwrap();
+    let u = o.hq.add_user("钱七", Role::Rep, "大客户部").unwrap();
+    let file = d.join("qian.kamenroll");
+    o.hq.enroll_export(&u.id, Some(&file)).unwrap();
+    let mut rep = Kam::open(&d.join("qian.kam")).unwrap();
+    assert_eq!(rep.company_info().unwrap().name, "");
+    rep.enroll_import(&file).unwrap();
+    assert_eq!(rep.company_info().unwrap(), company, "the rep's quotes carry head office's header");
+
+    // A laptop that already has its own company name keeps it.
+    let u2 = o.hq.add_user("孙八", Role::Rep, "大客户部").unwrap();
+    let file2 = d.join("sun.kamenroll");
+    o.hq.enroll_export(&u2.id, Some(&file2)).unwrap();
+    let mut rep2 = Kam::open(&d.join("sun.kam")).unwrap();
+    let own = CompanyInfo { name: "自有公司".into(), ..Default::default() };
+    rep2.set_company_info(&own).unwrap();
+    rep2.enroll_import(&file2).unwrap();
+    assert_eq!(rep2.company_info().unwrap(), own);
+}
