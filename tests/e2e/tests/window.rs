@@ -238,3 +238,33 @@ async fn after_restart(d: &Driver) -> Step {
     d.screenshot("after-restart").await?;
     Ok(())
 }
+
+/// Settings: the company header for quotes is filled in the window and stored by the core; an
+/// empty name is refused with the core's message and stores nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn company_header_is_set_in_settings() {
+    const COMPANY: &str = "华东新材料科技有限公司";
+    let profile = fail(Profile::new());
+    let d = fail(Driver::start("settings", &profile).await);
+    let r = async {
+        skip_demo_offer(&d).await?;
+        d.click(&tid("nav-settings"), LONG).await?;
+        d.fill("company-name", "", LONG).await?;
+        d.click(&tid("company-save"), SHORT).await?;
+        d.wait_for_text(".el-form-item__error", "请填写公司名称", SHORT).await?;
+        d.fill("company-name", COMPANY, SHORT).await?;
+        d.fill("company-phone", "021-5888 6666", SHORT).await?;
+        d.ensure_value("company-name", COMPANY, SHORT).await?;
+        d.click(&tid("company-save"), SHORT).await?;
+        d.wait_for_text(".el-message", "公司信息已保存", LONG).await?;
+        d.screenshot("settings-company").await?;
+        Ok(())
+    }
+    .await;
+    d.finish(r).await;
+    let k = kam_core::Kam::open(&profile.db_path()).expect("reopening the database through the core");
+    let c = k.company_info().expect("company info");
+    assert_eq!(c.name, COMPANY);
+    assert_eq!(c.phone, "021-5888 6666");
+    assert_no_leftovers(&profile, "the settings session");
+}
