@@ -21,6 +21,18 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// A value from the local `settings` table.
+pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+/// Store a value in the local `settings` table (replacing it).
+pub(crate) fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)", [key, value])?;
+    Ok(())
+}
+
 /// Open (creating if needed) and migrate. WAL and a busy timeout let the app and the CLI
 /// share the file; foreign keys are on.
 pub fn open(path: &Path) -> Result<Connection> {

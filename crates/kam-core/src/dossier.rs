@@ -582,7 +582,7 @@ impl Kam {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0)
                 + 1;
-            tx.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('code_seq', ?1)", [next.to_string()])?;
+            crate::db::set_setting(tx, "code_seq", &next.to_string())?;
             let code = format!("KA{year:02}-{tag}-{next:04}");
             tx.execute(
                 "UPDATE customers SET customer_code = ?2, approved_at = ?3, updated_at = ?3, updated_by = ?4 WHERE id = ?1",

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 
 pub use db::SCHEMA_VERSION;
 pub use error::{ErrorDto, KamError, Result};
@@ -105,7 +105,7 @@ impl Kam {
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        db::setting(&self.conn, key)
     }
 
     /// First start on this file: a device id, a short device tag for customer codes, and a
@@ -132,7 +132,7 @@ impl Kam {
             rusqlite::params![user_id, now],
         )?;
         for (k, v) in [("device_id", &device_id), ("device_tag", &tag), ("current_user_id", &user_id)] {
-            tx.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)", [k, v.as_str()])?;
+            db::set_setting(&tx, k, v)?;
         }
         tx.commit()?;
         self.device_id = device_id;
@@ -186,7 +186,7 @@ impl Kam {
                 format!("{} is inactive and cannot be the current user. Choose an active person.", user.name),
             ));
         }
-        self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('current_user_id', ?1)", [&user.id])?;
+        db::set_setting(&self.conn, "current_user_id", &user.id)?;
         self.user_id = user.id.clone();
         Ok(user)
     }
@@ -194,7 +194,7 @@ impl Kam {
     /// Record that an exchange with head office happened now (used by sync).
     pub fn mark_exchanged(&mut self) -> Result<()> {
         let now = util::ts(self.now());
-        self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('last_exchange_at', ?1)", [now])?;
+        db::set_setting(&self.conn, "last_exchange_at", &now)?;
         Ok(())
     }
 

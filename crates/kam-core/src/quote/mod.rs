@@ -1447,14 +1447,7 @@ impl Kam {
             address: v::optional("address", "公司地址", "Company address", &Some(input.address.clone()), 200)?,
             phone: v::optional("phone", "公司电话", "Company phone", &Some(input.phone.clone()), 50)?,
         };
-        self.write(|tx, _| {
-            for (k, val) in
-                [("company_name", &info.name), ("company_address", &info.address), ("company_phone", &info.phone)]
-            {
-                tx.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)", [k, val.as_str()])?;
-            }
-            Ok(())
-        })?;
+        self.write(|tx, _| store_company(tx, &info))?;
         self.company_info()
     }
 
@@ -1487,6 +1480,14 @@ impl Kam {
         let suffix = if internal { "-内部" } else { "" };
         self.export_quote(id, &dir.join(format!("报价单-{}{suffix}.xlsx", q.number)), internal)
     }
+}
+
+/// Write the company header settings (trimmed).
+pub(crate) fn store_company(conn: &rusqlite::Connection, c: &CompanyInfo) -> Result<()> {
+    for (k, v) in [("company_name", &c.name), ("company_address", &c.address), ("company_phone", &c.phone)] {
+        crate::db::set_setting(conn, k, v.trim())?;
+    }
+    Ok(())
 }
 
 /// Demo data for `kam demo`: a small catalog and a few quotes in every state, for the first

@@ -126,11 +126,7 @@ impl Kam {
                 "The quota must be between 0 and 100.",
             ));
         }
-        self.conn.execute(
-            "INSERT OR REPLACE INTO settings(key, value) VALUES ('new_customer_quota', ?1)",
-            [quota.to_string()],
-        )?;
-        Ok(())
+        crate::db::set_setting(&self.conn, "new_customer_quota", &quota.to_string())
     }
 
     /// Record that a user left on a date (they still appear in reports for the days worked).

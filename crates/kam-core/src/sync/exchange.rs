@@ -14,8 +14,8 @@ use super::capture::{columns, NOT_CONFLICTS, SYNCED_TABLES};
 use super::file::{bad, peek_header, read_sync_file, write_sync_file, SyncFileErrorKind, SyncHeader};
 use super::keys::{DeviceKeys, DevicePublicKeys, StoredDeviceKeys};
 use super::model::*;
+use crate::db::{set_setting, setting};
 use crate::error::{KamError, Result};
-use crate::quote::CompanyInfo;
 use crate::{util, Kam};
 
 /// Tables only head office changes: reference data and finance.
@@ -108,7 +108,7 @@ struct EnrollmentFile {
     device_tag: Option<String>,
     /// Head office's company (the quote header); stored on a device that has none yet.
     #[serde(default)]
-    company: Option<CompanyInfo>,
+    company: Option<crate::quote::CompanyInfo>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -231,15 +231,6 @@ fn shown(j: &str) -> String {
 /// `a` beats `b`: the later clock, ties broken by the larger device id.
 fn beats(a: (u64, &str), b: (u64, &str)) -> bool {
     a.0 > b.0 || (a.0 == b.0 && a.1 > b.1)
-}
-
-fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-}
-
-fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)", [key, value])?;
-    Ok(())
 }
 
 /// A field device (enrolled as a rep's or manager's laptop).
@@ -1181,9 +1172,7 @@ impl Kam {
             }
             if let Some(c) = f.company.as_ref().filter(|c| !c.name.trim().is_empty()) {
                 if setting(tx, "company_name")?.unwrap_or_default().trim().is_empty() {
-                    set_setting(tx, "company_name", c.name.trim())?;
-                    set_setting(tx, "company_address", c.address.trim())?;
-                    set_setting(tx, "company_phone", c.phone.trim())?;
+                    crate::quote::store_company(tx, c)?;
                 }
             }
             tx.execute(
