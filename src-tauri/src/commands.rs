@@ -1,9 +1,9 @@
 //! Tauri commands: the whole API the UI sees (wrapped by ui/src/api.ts). Each one takes the
 //! state, calls the core, and maps the error — no logic lives here.
 //!
-//! Every command added here must also be listed in build.rs (COMMANDS) and in the
-//! `generate_handler!` list in lib.rs; capabilities/default.json grants the generated
-//! `allow-<command>` permissions (a test checks the three lists agree).
+//! A command is declared once, here: build.rs derives the handler list, tauri-build's
+//! permissions and capabilities/default.json from the `#[tauri::command]` functions, and
+//! `cargo test` generates the TypeScript client (ui/src/bindings/commands.ts) from them.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -43,6 +43,24 @@ fn with<T>(state: &AppState, f: impl FnOnce(&mut Kam) -> kam_core::Result<T>) ->
         Ok(kam) => f(kam).map_err(ErrorDto::from),
         Err(e) => Err(e.clone()),
     }
+}
+
+/// Money typed in 元 (`¥12,800.50`, full-width digits…) read by the core: fen, or none when empty.
+#[tauri::command]
+pub async fn input_money(field: String, text: String) -> Res<Option<i64>> {
+    kam_core::input::money_opt(&field, &text).map_err(ErrorDto::from)
+}
+
+/// A rate typed as `8%` or `8` (both 8 %), read by the core: the fraction as a decimal string.
+#[tauri::command]
+pub async fn input_rate(field: String, text: String) -> Res<Option<String>> {
+    kam_core::input::rate_opt(&field, &text).map(|r| r.map(|d| d.to_string())).map_err(ErrorDto::from)
+}
+
+/// A date typed as `2026-01-05`, `2026/1/5`, `2026年1月5日`…, read by the core: `YYYY-MM-DD`.
+#[tauri::command]
+pub async fn input_date(field: String, text: String) -> Res<Option<String>> {
+    kam_core::input::date_opt(&field, &text).map(|d| d.map(|d| d.to_string())).map_err(ErrorDto::from)
 }
 
 #[tauri::command]
@@ -331,9 +349,9 @@ pub async fn pricing_policy(state: State<'_, AppState>) -> Res<PricingPolicy> {
 pub async fn quote_line_preview(
     state: State<'_, AppState>,
     quote_id: Option<String>,
-    input: QuoteLineInput,
+    draft: QuoteLineDraft,
 ) -> Res<QuoteLine> {
-    with(&state, |k| k.preview_quote_line(quote_id.as_deref(), &input))
+    with(&state, |k| k.preview_quote_line(quote_id.as_deref(), &draft.parse()?))
 }
 
 #[tauri::command]
@@ -367,13 +385,13 @@ pub async fn quote_update(state: State<'_, AppState>, id: String, input: QuoteIn
 }
 
 #[tauri::command]
-pub async fn quote_line_add(state: State<'_, AppState>, quote_id: String, input: QuoteLineInput) -> Res<Quote> {
-    with(&state, |k| k.add_quote_line(&quote_id, &input))
+pub async fn quote_line_add(state: State<'_, AppState>, quote_id: String, draft: QuoteLineDraft) -> Res<Quote> {
+    with(&state, |k| k.add_quote_line(&quote_id, &draft.parse()?))
 }
 
 #[tauri::command]
-pub async fn quote_line_update(state: State<'_, AppState>, line_id: String, input: QuoteLineInput) -> Res<Quote> {
-    with(&state, |k| k.update_quote_line(&line_id, &input))
+pub async fn quote_line_update(state: State<'_, AppState>, line_id: String, draft: QuoteLineDraft) -> Res<Quote> {
+    with(&state, |k| k.update_quote_line(&line_id, &draft.parse()?))
 }
 
 #[tauri::command]

@@ -1,14 +1,13 @@
 //! `kam quote …` and `kam product …`: quotes priced by the company's policy, the product
 //! catalog, and the quote benchmark. A thin client of `kam_core::Kam`.
 
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use kam_core::{
-    format_rate, format_yuan, parse_quantity, parse_rate, parse_yuan, price_line, Kam, PriceBreakdown, PriceInput,
-    PricingPolicy, ProductInput, Quote, QuoteInput, QuoteLine, QuoteLineInput, QuoteOutcome, QuoteQuery, QuoteStatus,
+    format_rate, format_yuan, input, Kam, PriceBreakdown, PriceInput, PricingPolicy, ProductInput, Quote, QuoteInput,
+    QuoteLine, QuoteLineDraft, QuoteOutcome, QuoteQuery, QuoteStatus,
 };
 
 use crate::{pad, print_json, resolve_user, yuan};
@@ -17,13 +16,13 @@ use crate::{pad, print_json, resolve_user, yuan};
 pub enum QuoteCmd {
     /// Price one line by the policy in effect: prints the breakdown and the unit price.
     Price {
-        /// Cost price per unit, in yuan (70 or 70.00).
+        /// Cost price per unit, in yuan (70, ¥70, 12,800.50).
         #[arg(long)]
         cost: String,
-        /// Quantity (10000 or 10000.5).
+        /// Quantity (10000, 10,000 or 10000.5).
         #[arg(long)]
         qty: String,
-        /// Rebate rate offered: 8% or 0.08.
+        /// Rebate rate offered: 8% or 8 (both 8 %; a bare 0.08 is refused as ambiguous).
         #[arg(long, default_value = "0")]
         rebate: String,
         /// Other fees per unit (freight, installation, materials), in yuan.
@@ -67,13 +66,13 @@ pub enum QuoteCmd {
         /// Other fees per unit in yuan.
         #[arg(long)]
         fees: Option<String>,
-        /// Rebate rate offered: 8% or 0.08 (needs approval).
+        /// Rebate rate offered: 8% or 8 (both 8 %; needs approval).
         #[arg(long)]
         rebate: Option<String>,
         /// Manual unit price in yuan instead of the formula (required on dealer-led quotes).
         #[arg(long)]
         price: Option<String>,
-        /// Discount: 3% or 0.03 (needs approval).
+        /// Discount: 3% or 3 (both 3 %; needs approval).
         #[arg(long)]
         discount: Option<String>,
         #[arg(long)]
@@ -222,14 +221,6 @@ pub enum ProductCmd {
         #[arg(long)]
         json: bool,
     },
-}
-
-fn opt_yuan(field: &str, v: &Option<String>) -> Result<Option<i64>> {
-    Ok(v.as_deref().map(|s| parse_yuan(field, s)).transpose()?)
-}
-
-fn opt_rate(field: &str, v: &Option<String>) -> Result<Option<rust_decimal::Decimal>> {
-    Ok(v.as_deref().map(|s| parse_rate(field, s)).transpose()?)
 }
 
 fn print_breakdown(b: &PriceBreakdown) {
@@ -398,10 +389,10 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
     match cmd {
         QuoteCmd::Price { cost, qty, rebate, fees, json } => {
             let b = kam.preview_price(&PriceInput {
-                cost_fen: parse_yuan("cost", &cost)?,
-                quantity: parse_quantity(&qty)?,
-                rebate_rate: Some(parse_rate("rebate_rate", &rebate)?),
-                fees_fen: Some(parse_yuan("fees", &fees)?),
+                cost_fen: input::money("cost", &cost)?,
+                quantity: input::quantity("quantity", &qty)?,
+                rebate_rate: Some(input::rate("rebate", &rebate)?),
+                fees_fen: Some(input::money("fees", &fees)?),
             })?;
             if json {
                 print_json(&b)?;
@@ -441,19 +432,20 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
             };
             let q = kam.add_quote_line(
                 &q.id,
-                &QuoteLineInput {
+                &QuoteLineDraft {
                     product_id,
                     description: name,
                     spec,
                     unit,
-                    quantity: parse_quantity(&qty)?,
-                    cost_fen: opt_yuan("cost", &cost)?,
-                    fees_fen: opt_yuan("fees", &fees)?,
-                    rebate_rate: opt_rate("rebate_rate", &rebate)?,
-                    manual_unit_price_fen: opt_yuan("manual_unit_price", &price)?,
-                    discount_rate: opt_rate("discount_rate", &discount)?,
+                    quantity: qty,
+                    cost: cost.unwrap_or_default(),
+                    fees: fees.unwrap_or_default(),
+                    rebate: rebate.unwrap_or_default(),
+                    manual_unit_price: price.unwrap_or_default(),
+                    discount: discount.unwrap_or_default(),
                     notes,
-                },
+                }
+                .parse()?,
             )?;
             if json {
                 print_json(&q)?;
@@ -651,7 +643,7 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
                 name,
                 spec,
                 unit,
-                cost_fen: parse_yuan("cost", &cost)?,
+                cost_fen: input::money("cost", &cost)?,
                 effective_from,
                 notes,
             })?;
@@ -686,7 +678,7 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
                 spec: Some(spec.unwrap_or(p.spec)),
                 unit: unit.unwrap_or(p.unit),
                 cost_fen: match cost {
-                    Some(c) => parse_yuan("cost", &c)?,
+                    Some(c) => input::money("cost", &c)?,
                     None => p.cost_fen,
                 },
                 effective_from: Some(effective_from.unwrap_or(p.effective_from)),
@@ -700,84 +692,5 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
             }
         }
     }
-    Ok(())
-}
-
-/// `kam bench quote` / `kam quote bench`: time pricing, storing, loading, submitting and
-/// exporting a quote of `lines` lines, in a temporary database (the user's is not touched).
-pub fn bench(lines: usize) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("kam-bench-quote-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let result = bench_in(&dir, lines);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
-
-fn bench_in(dir: &Path, n: usize) -> Result<()> {
-    let mut kam = Kam::open(&dir.join("bench.sqlite3"))?;
-    let customer = kam
-        .create_customer(&kam_core::CustomerInput {
-            name: "基准测试客户有限公司".into(), ..Default::default()
-        })?
-        .customer;
-    let inputs: Vec<QuoteLineInput> = (0..n)
-        .map(|i| QuoteLineInput {
-            description: Some(format!("基准产品 {i:04}")),
-            spec: Some("标准规格".into()),
-            unit: Some(["㎡", "套", "吨"][i % 3].into()),
-            quantity: rust_decimal::Decimal::new(100 + (i as i64 * 37) % 20_000, if i % 5 == 0 { 1 } else { 0 }),
-            cost_fen: Some(1_000 + (i as i64 * 7_919) % 900_000),
-            fees_fen: Some((i as i64 % 4) * 50),
-            rebate_rate: (i % 7 == 0).then(|| rust_decimal::Decimal::new(8, 2)),
-            discount_rate: (i % 11 == 0).then(|| rust_decimal::Decimal::new(3, 2)),
-            ..Default::default()
-        })
-        .collect();
-    let policy = kam.pricing_policy()?;
-    let t = Instant::now();
-    let mut total = 0i64;
-    for l in &inputs {
-        let b = price_line(
-            &policy,
-            l.cost_fen.unwrap_or(0),
-            l.quantity,
-            l.rebate_rate.unwrap_or_default(),
-            l.fees_fen.unwrap_or(0),
-        )?;
-        total += b.line_total_fen;
-    }
-    let price_ms = ms(t);
-    let q = kam.create_quote(&QuoteInput { customer_id: customer.id, ..Default::default() })?;
-    let t = Instant::now();
-    kam.add_quote_lines(&q.id, &inputs)?;
-    let store_ms = ms(t);
-    let t = Instant::now();
-    let loaded = kam.quote(&q.id)?;
-    let load_ms = ms(t);
-    let t = Instant::now();
-    let submitted = kam.submit_quote(&q.id)?;
-    let submit_ms = ms(t);
-    let t = Instant::now();
-    let e1 = kam.export_quote(&q.id, &dir.join("quote.xlsx"), false)?;
-    let export_ms = ms(t);
-    let t = Instant::now();
-    let e2 = kam.export_quote(&q.id, &dir.join("quote-internal.xlsx"), true)?;
-    let export_internal_ms = ms(t);
-    println!(
-        "quote of {n} lines (total {}; {} approvals needed)",
-        yuan(loaded.totals.total_fen),
-        submitted.required_approvals.len()
-    );
-    println!("{:<40} {:>10.3} ms", "price (pure price_line × lines)", price_ms);
-    println!("{:<40} {:>10.3} ms", "price + store (add_quote_lines, 1 tx)", store_ms);
-    println!("{:<40} {:>10.3} ms", "load (quote with lines, totals)", load_ms);
-    println!("{:<40} {:>10.3} ms", "submit (approvals computed)", submit_ms);
-    println!("{:<40} {:>10.3} ms  ({} KiB)", "export customer workbook", export_ms, e1.bytes / 1024);
-    println!("{:<40} {:>10.3} ms  ({} KiB)", "export internal workbook", export_internal_ms, e2.bytes / 1024);
-    let _ = total;
     Ok(())
 }

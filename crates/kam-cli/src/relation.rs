@@ -1,15 +1,12 @@
 //! `kam visit …`, `kam due`, `kam complaint …`, `kam survey …` and `kam bench due`:
 //! relationship maintenance. A thin client of `kam_core::Kam`.
 
-use std::path::Path;
-use std::time::Instant;
-
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use kam_core::{
-    parse_yuan, CadenceKind, ComplaintActionInput, ComplaintActionKind, ComplaintCategory, ComplaintInput,
-    ComplaintQuery, ComplaintSeverity, ComplaintStatus, DueItem, DueQuery, Executive, Kam, SurveyInput, SurveyScore,
-    Tier, VisitInput, VisitKind, VisitPlanInput, VisitQuery,
+    input, ComplaintActionInput, ComplaintActionKind, ComplaintCategory, ComplaintInput, ComplaintQuery,
+    ComplaintSeverity, ComplaintStatus, DueItem, DueQuery, Executive, Kam, SurveyInput, SurveyScore, VisitInput,
+    VisitKind, VisitPlanInput, VisitQuery,
 };
 
 use crate::{pad, print_json, resolve_user, Labeled};
@@ -269,7 +266,7 @@ fn resolve_contact(kam: &Kam, customer_id: &str, key: &str) -> Result<String> {
 }
 
 fn money(field: &str, s: &Option<String>) -> Result<Option<i64>> {
-    s.as_deref().map(|v| parse_yuan(field, v).map_err(anyhow::Error::from)).transpose()
+    s.as_deref().map(|v| input::money(field, v).map_err(anyhow::Error::from)).transpose()
 }
 
 fn days_text(d: &DueItem) -> String {
@@ -678,119 +675,5 @@ pub fn survey(kam: &mut Kam, cmd: SurveyCmd) -> Result<()> {
             }
         }
     }
-    Ok(())
-}
-
-fn timed<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(T, Vec<f64>)> {
-    let mut times = Vec::with_capacity(runs);
-    let mut last = None;
-    for _ in 0..runs.max(1) {
-        drop(last.take());
-        let t = Instant::now();
-        let v = f()?;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-        last = Some(v);
-    }
-    times.sort_by(f64::total_cmp);
-    Ok((last.expect("ran at least once"), times))
-}
-
-fn figures(label: &str, times: &[f64], what: &str) {
-    println!(
-        "{:<34} median {:>8.1} ms   min {:>8.1} ms   max {:>8.1} ms   {}",
-        label,
-        times[times.len() / 2],
-        times[0],
-        times[times.len() - 1],
-        what
-    );
-}
-
-/// `kam bench due`: the company's due list and one rep's Today page on a big database.
-pub fn bench_due(path: &Path, customers: u32, visits: u32, runs: usize) -> Result<()> {
-    let mut kam = Kam::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let have = kam.app_info()?.customer_count;
-    if have < customers {
-        let t = Instant::now();
-        let r = kam.load_demo(customers - have, 42)?;
-        println!("generated {} customers, {} contacts in {:.1} s", r.customers, r.contacts, t.elapsed().as_secs_f64());
-    }
-    let have = kam.visit_count()?;
-    if have < visits as u64 {
-        let t = Instant::now();
-        let r = kam.load_demo_relationship(visits - have as u32, 43)?;
-        println!(
-            "generated {} visits, {} plans, {} complaints, {} surveys in {:.1} s",
-            r.visits,
-            r.plans,
-            r.complaints,
-            r.surveys,
-            t.elapsed().as_secs_f64()
-        );
-    }
-    let db_bytes: u64 = ["", "-wal"]
-        .iter()
-        .filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok())
-        .map(|m| m.len())
-        .sum();
-    let info = kam.app_info()?;
-    println!(
-        "database: {} customers, {} visits, {:.1} MiB ({})",
-        info.customer_count,
-        kam.visit_count()?,
-        db_bytes as f64 / 1048576.0,
-        path.display()
-    );
-    // The rep with the most customers.
-    let rep = kam
-        .users()?
-        .into_iter()
-        .filter(|u| u.role == kam_core::Role::Rep)
-        .map(|u| {
-            let n = kam
-                .list_customers(&kam_core::CustomerQuery {
-                    owner_id: Some(u.id.clone()),
-                    limit: Some(1),
-                    ..Default::default()
-                })
-                .map(|p| p.total)
-                .unwrap_or(0);
-            (n, u)
-        })
-        .max_by_key(|(n, _)| *n)
-        .context("no rep in the database: run `kam demo` first")?;
-    let strategic = kam
-        .list_customers(&kam_core::CustomerQuery { tier: Some(Tier::Strategic), limit: Some(1), ..Default::default() })?
-        .total;
-    println!(
-        "one rep: {} with {} customers; {} strategic customers in all; {} runs each",
-        rep.1.name, rep.0, strategic, runs
-    );
-
-    let (all, t) = timed(runs, || Ok(kam.due(&DueQuery::default())?))?;
-    let overdue = all.iter().filter(|d| d.days_overdue > 0).count();
-    figures("company due list (all rules)", &t, &format!("{} items, {} overdue", all.len(), overdue));
-    let (late, t) = timed(runs, || Ok(kam.due(&DueQuery { overdue_only: Some(true), ..Default::default() })?))?;
-    figures("company overdue list", &t, &format!("{} items", late.len()));
-    let contact = all.iter().filter(|d| d.rule == CadenceKind::Contact && d.days_overdue > 0).count();
-    println!("{:<34} {contact} strategic customers not contacted within a month", "");
-    let (page, t) = timed(runs, || Ok(kam.today_page(Some(&rep.1.id))?))?;
-    figures(
-        "one rep's Today page",
-        &t,
-        &format!(
-            "{} overdue, {} due soon, {} follow-ups, {} plans, {} reminders, {} complaints",
-            page.overdue_total,
-            page.due_soon_total,
-            page.follow_ups.len(),
-            page.plans.len(),
-            page.reminders.len(),
-            page.complaints.len()
-        ),
-    );
-    let (mine, t) = timed(runs, || Ok(kam.due(&DueQuery { owner_id: Some(rep.1.id.clone()), ..Default::default() })?))?;
-    figures("one rep's due list", &t, &format!("{} items", mine.len()));
-    let (page, t) = timed(runs, || Ok(kam.today_page(None)?))?;
-    figures("company Today page", &t, &format!("{} overdue, {} reminders", page.overdue_total, page.reminders.len()));
     Ok(())
 }

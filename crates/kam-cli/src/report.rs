@@ -2,12 +2,11 @@
 //! `kam receivable add`, `kam score set` and `kam bench report`: the monthly key-account
 //! report and its inputs. A thin client of `kam_core::Kam`.
 
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use kam_core::{parse_yuan, CollectionInput, Kam, ReceivableInput, SaleInput, ScoreInput, TargetInput};
+use kam_core::{input, CollectionInput, Kam, ReceivableInput, SaleInput, ScoreInput, TargetInput};
 
 use crate::{pad, print_json, resolve_user, yuan};
 
@@ -153,7 +152,7 @@ fn customer_id(kam: &Kam, key: &str) -> Result<String> {
 
 fn money(field: &str, s: &Option<String>) -> Result<Option<i64>> {
     Ok(match s {
-        Some(v) => Some(parse_yuan(field, v)?),
+        Some(v) => Some(input::money(field, v)?),
         None => None,
     })
 }
@@ -243,7 +242,7 @@ pub fn target(kam: &mut Kam, cmd: TargetCmd) -> Result<()> {
                 month,
                 user_id: resolve_user(kam, &rep)?,
                 department,
-                sales_fen: parse_yuan("sales", &sales)?,
+                sales_fen: input::money("sales", &sales)?,
                 collection_fen: money("collection", &collection)?,
                 stretch_fen: money("stretch", &stretch)?,
             })?;
@@ -284,7 +283,7 @@ pub fn sale(kam: &mut Kam, cmd: SaleCmd) -> Result<()> {
     let id = kam.add_sale(&SaleInput {
         customer_id: customer_id(kam, &customer)?,
         sold_on: on,
-        amount_fen: parse_yuan("amount", &amount)?,
+        amount_fen: input::money("amount", &amount)?,
         is_return: Some(is_return),
         rep_id: resolve_user(kam, &rep)?,
         reference,
@@ -298,7 +297,7 @@ pub fn collection(kam: &mut Kam, cmd: CollectionCmd) -> Result<()> {
     let id = kam.add_collection(&CollectionInput {
         customer_id: customer_id(kam, &customer)?,
         collected_on: on,
-        amount_fen: parse_yuan("amount", &amount)?,
+        amount_fen: input::money("amount", &amount)?,
         rep_id: resolve_user(kam, &rep)?,
         notes,
     })?;
@@ -312,7 +311,7 @@ pub fn receivable(kam: &mut Kam, cmd: ReceivableCmd) -> Result<()> {
         customer_id: customer_id(kam, &customer)?,
         invoiced_on: invoiced,
         due_on: due,
-        amount_fen: parse_yuan("amount", &amount)?,
+        amount_fen: input::money("amount", &amount)?,
         paid_fen: money("paid", &paid)?,
         rep_id: resolve_user(kam, &rep)?,
         reference,
@@ -330,7 +329,7 @@ pub fn score(kam: &mut Kam, cmd: ScoreCmd) -> Result<()> {
                 month,
                 ability,
                 attitude,
-                performance_pay_fen: parse_yuan("pay", &pay)?,
+                performance_pay_fen: input::money("pay", &pay)?,
             })?;
             println!("已录入考核 scores recorded");
         }
@@ -341,115 +340,4 @@ pub fn score(kam: &mut Kam, cmd: ScoreCmd) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Peak resident memory of this process (VmHWM), in MiB; 0 where /proc is missing.
-fn peak_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
-
-/// `kam bench report`: build the demo database if needed (customers, visits, a year of sales),
-/// then time the month's report and its workbook and print the peak memory.
-pub fn bench_report(path: &Path, customers: u32, visits: u32, runs: usize) -> Result<()> {
-    let mut kam = Kam::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let have = kam.app_info()?.customer_count;
-    if have < customers {
-        let t = Instant::now();
-        let r = kam.load_demo(customers - have, 42)?;
-        println!(
-            "generated {} customers, {} reps+users, a year of sales in {:.1} s",
-            r.customers,
-            r.users,
-            t.elapsed().as_secs_f64()
-        );
-    }
-    let have = kam.visit_count()?;
-    if have < visits as u64 {
-        let t = Instant::now();
-        let r = kam.load_demo_relationship(visits - have as u32, 43)?;
-        println!(
-            "generated {} visits, {} complaints, {} surveys in {:.1} s",
-            r.visits,
-            r.complaints,
-            r.surveys,
-            t.elapsed().as_secs_f64()
-        );
-    }
-    drop(kam);
-    let before = peak_mib();
-    // Reset the peak (Linux: writing 5 to clear_refs resets VmHWM) so generating the data
-    // above does not count.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let kam = Kam::open(path)?;
-    let month = kam.previous_month();
-    let users = kam.users()?.iter().filter(|u| u.role == kam_core::Role::Rep).count();
-    println!(
-        "database: {} customers, {} reps, {} visits ({})",
-        kam.app_info()?.customer_count,
-        users,
-        kam.visit_count()?,
-        path.display()
-    );
-    let dir = tempfile_dir()?;
-    let mut preview = Vec::new();
-    let mut export = Vec::new();
-    let mut last = None;
-    for i in 0..runs.max(1) {
-        let t = Instant::now();
-        let r = kam.monthly_report(&month, None)?;
-        preview.push(t.elapsed().as_secs_f64());
-        let out = dir.join(format!("大客户月报-{month}-{i}.xlsx"));
-        let t = Instant::now();
-        let mut stages: Vec<(u32, f64)> = Vec::new();
-        let e = kam.export_monthly_report(&month, None, &out, &mut |p| stages.push((p, t.elapsed().as_secs_f64())))?;
-        export.push(t.elapsed().as_secs_f64());
-        if i == 0 {
-            let s: Vec<String> = stages.iter().map(|(p, s)| format!("{p}%@{:.0}ms", s * 1000.0)).collect();
-            println!("stages of one export (progress%@time): {}", s.join(" "));
-        }
-        let _ = std::fs::remove_file(&out);
-        last = Some((r, e.bytes));
-    }
-    let _ = std::fs::remove_dir(&dir);
-    let (r, bytes) = last.context("no run")?;
-    preview.sort_by(f64::total_cmp);
-    export.sort_by(f64::total_cmp);
-    println!(
-        "month {month}: {} reps, net sales {}, {} visits, {} new customers, {} overdue visits, {} overdue receivables",
-        r.reps.len(),
-        yuan(r.totals.net_sales_fen),
-        r.totals.visits_done,
-        r.totals.new_customers,
-        r.totals.visits_overdue,
-        r.totals.overdue_receivables
-    );
-    println!(
-        "report figures (preview): median {:.3} s, max {:.3} s over {} runs",
-        preview[preview.len() / 2],
-        preview[preview.len() - 1],
-        preview.len()
-    );
-    println!(
-        "report + workbook export: median {:.3} s, max {:.3} s; workbook {:.1} MiB",
-        export[export.len() / 2],
-        export[export.len() - 1],
-        bytes as f64 / 1048576.0
-    );
-    println!("peak memory (VmHWM): {:.0} MiB (before the report: {:.0} MiB)", peak_mib(), before);
-    Ok(())
-}
-
-fn tempfile_dir() -> Result<PathBuf> {
-    let d = std::env::temp_dir().join(format!("kam-bench-report-{}", std::process::id()));
-    std::fs::create_dir_all(&d)?;
-    Ok(d)
 }

@@ -216,6 +216,49 @@ fn quote_price_prints_the_seed_example() {
 }
 
 #[test]
+fn money_rates_and_quantities_as_people_type_them() {
+    let kam = Kam::new();
+    // The example: yuan sign, thousands separator, percent — and a bare 8 means 8 %.
+    for rebate in ["8%", "８％", "8"] {
+        let out = kam.ok(&["quote", "price", "--cost", "¥70", "--qty", "10,000", "--rebate", rebate]);
+        assert!(out.contains("85.40"), "--rebate {rebate}: {out}");
+    }
+    // A bare fraction could be 8 % or 0.08 %: refused, with the field and a way out.
+    let (_, err) = kam.fails(&["quote", "price", "--cost", "70", "--qty", "10000", "--rebate", "0.08"]);
+    assert!(err.contains("歧义") && err.contains("8%"), "{err}");
+    let (_, err) = kam.fails(&["quote", "price", "--cost", "12,5", "--qty", "10000"]);
+    assert!(err.contains("金额「12,5」格式不正确"), "{err}");
+}
+
+#[test]
+fn errors_carry_a_code_scripts_can_branch_on() {
+    let kam = Kam::new();
+    let out = kam.run(&["quote", "price", "--cost", "abc", "--qty", "1", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).expect("one JSON object on stderr");
+    assert_eq!(err["error"]["code"], "validation");
+    assert_eq!(err["error"]["field"], "cost");
+    assert!(err["error"]["message_en"].as_str().unwrap().contains("malformed"));
+    let (_, text) = kam.fails(&["quote", "price", "--cost", "abc", "--qty", "1"]);
+    assert!(text.contains("[validation]"), "{text}");
+}
+
+#[test]
+fn usage_errors_speak_the_users_language_and_exit_1() {
+    let kam = Kam::new();
+    let (_, err) = kam.fails(&["customer", "list", "--no-such-flag"]);
+    assert!(err.contains("未知的选项") && err.contains("--no-such-flag"), "{err}");
+    assert!(err.contains("kam --help"), "{err}");
+    let (_, err) = kam.fails(&["quote", "price", "--qty", "1"]);
+    assert!(err.contains("缺少必填的参数"), "{err}");
+    let out = kam.run(&["customer", "list", "--bogus", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).expect("JSON usage error");
+    assert_eq!(err["error"]["code"], "usage");
+    assert!(kam.run(&["--help"]).status.success(), "help is not an error");
+}
+
+#[test]
 fn a_database_from_a_newer_version_is_refused_untouched() {
     let kam = Kam::new();
     kam.ok(&["init"]);

@@ -7,6 +7,7 @@ mod db;
 mod demo;
 mod dossier;
 pub mod error;
+pub mod input;
 #[macro_use]
 pub mod model;
 mod quote;

@@ -14,6 +14,7 @@
 //! key-account manager / key-account service department is `manager` (a general manager, role
 //! `executive`, may also sign it) and the general manager is `executive`.
 
+mod draft;
 mod export;
 mod pricing;
 mod rmb;
@@ -23,6 +24,7 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use rust_decimal::Decimal;
 
+pub use draft::QuoteLineDraft;
 pub use pricing::{
     check_quantity, format_rate, format_yuan, parse_quantity, parse_rate, parse_yuan, price_line, round_fen,
     PriceBreakdown, PricingPolicy, RateTier, TierApplied, DEFAULT_POLICY_ID, MAX_FEN, MAX_QUANTITY, QUANTITY_DECIMALS,

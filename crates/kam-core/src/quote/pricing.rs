@@ -459,63 +459,19 @@ pub(crate) fn line_approvals(
     out
 }
 
-/// Parse an amount in yuan ("70", "85.40", "1,000,000", "¥70元") into fen. At most 2 decimals.
+/// Parse an amount in yuan as typed (see [`crate::input::money`], the one money parser).
 pub fn parse_yuan(field: &str, s: &str) -> Result<i64> {
-    let t: String = s.trim().chars().filter(|c| !matches!(c, ',' | '，' | '¥' | '￥' | '元' | ' ')).collect();
-    let bad = || {
-        KamError::invalid(
-            field,
-            format!("金额「{}」格式不正确，应为元，最多两位小数，例如 70 或 85.40。", s.trim()),
-            format!("The amount '{}' is malformed: give yuan with at most two decimals, e.g. 70 or 85.40.", s.trim()),
-        )
-    };
-    let d = t.parse::<Decimal>().map_err(|_| bad())?;
-    if d.normalize().scale() > 2 {
-        return Err(bad());
-    }
-    let fen = d.checked_mul(Decimal::ONE_HUNDRED).and_then(|f| f.to_i64()).ok_or_else(|| overflow(field))?;
-    if fen < 0 {
-        return Err(KamError::invalid(field, "金额不能为负数。", "The amount cannot be negative."));
-    }
-    if fen > MAX_FEN {
-        return Err(overflow(field));
-    }
-    Ok(fen)
+    crate::input::money(field, s)
 }
 
-/// Parse a rate: "8%" or "0.08" → 0.08. A bare number of 1 or more is refused as ambiguous.
+/// Parse a rate as typed (see [`crate::input::rate`] for the rule on a bare number).
 pub fn parse_rate(field: &str, s: &str) -> Result<Decimal> {
-    let t = s.trim();
-    let bad = || {
-        KamError::invalid(
-            field,
-            format!("比率「{t}」格式不正确，请写成 8% 或 0.08。"),
-            format!("The rate '{t}' is malformed: write it as 8% or 0.08."),
-        )
-    };
-    let (num, pct) = match t.strip_suffix('%').or_else(|| t.strip_suffix('％')) {
-        Some(n) => (n.trim(), true),
-        None => (t, false),
-    };
-    let d = num.parse::<Decimal>().map_err(|_| bad())?;
-    let r = if pct { d / Decimal::ONE_HUNDRED } else { d };
-    if !pct && d >= Decimal::ONE {
-        return Err(bad());
-    }
-    Ok(r.normalize())
+    crate::input::rate(field, s)
 }
 
-/// Parse a quantity ("10000", "10,000.5").
+/// Parse a quantity as typed (see [`crate::input::quantity`]).
 pub fn parse_quantity(s: &str) -> Result<Decimal> {
-    let t: String = s.trim().chars().filter(|c| !matches!(c, ',' | '，' | ' ')).collect();
-    let d = t.parse::<Decimal>().map_err(|_| {
-        KamError::invalid(
-            "quantity",
-            format!("数量「{}」格式不正确，应为数字，例如 10000 或 10000.5。", s.trim()),
-            format!("The quantity '{}' is malformed: give a number such as 10000 or 10000.5.", s.trim()),
-        )
-    })?;
-    check_quantity(d)
+    crate::input::quantity("quantity", s)
 }
 
 #[cfg(test)]
@@ -566,9 +522,10 @@ mod tests {
         assert!(parse_yuan("cost", "1e30").is_err());
         assert!(parse_yuan("cost", "99999999999999999999999999").is_err());
         assert_eq!(parse_rate("r", "8%").unwrap(), d("0.08"));
-        assert_eq!(parse_rate("r", "0.08").unwrap(), d("0.08"));
+        // A bare fraction is ambiguous (8 % or 0.08 %?) and refused; a bare 8 is 8 %.
+        assert!(parse_rate("r", "0.08").is_err());
         assert_eq!(parse_rate("r", "12.5%").unwrap(), d("0.125"));
-        assert!(parse_rate("r", "8").is_err());
+        assert_eq!(parse_rate("r", "8").unwrap(), d("0.08"));
         assert_eq!(parse_quantity("10,000.5").unwrap(), d("10000.5"));
         assert!(parse_quantity("0").is_err());
         assert!(parse_quantity("1.00001").is_err());

@@ -167,8 +167,7 @@ impl Kam {
         let (c, handled) = self.live_complaint(complaint_id)?;
         let note = v::required("note", "处理说明", "Note", &input.note, 2000)?;
         if c.status == ComplaintStatus::Closed {
-            return Err(KamError::invalid(
-                "status",
+            return Err(KamError::wrong_state(
                 "投诉已关闭，不能再添加记录。如客户再次反映，请新建投诉。",
                 "The complaint is closed; nothing more can be added. If the customer raises it again, open a new complaint.",
             ));
@@ -181,8 +180,7 @@ impl Kam {
                     "Use close to close a complaint (it needs a handling record and feedback to the customer).",
                 ))
             }
-            ComplaintActionKind::Resolution if handled == 0 => return Err(KamError::invalid(
-                "kind",
+            ComplaintActionKind::Resolution if handled == 0 => return Err(KamError::wrong_state(
                 "该投诉还没有处理记录，不能标记为已解决。请先添加处理记录。",
                 "This complaint has no handling record yet and cannot be marked resolved. Add a handling record first.",
             )),
@@ -215,11 +213,10 @@ impl Kam {
     pub fn close_complaint(&mut self, complaint_id: &str, feedback: Option<&str>) -> Result<ComplaintDetail> {
         let (c, handled) = self.live_complaint(complaint_id)?;
         if c.status == ComplaintStatus::Closed {
-            return Err(KamError::invalid("status", "投诉已经关闭。", "The complaint is already closed."));
+            return Err(KamError::wrong_state("投诉已经关闭。", "The complaint is already closed."));
         }
         if handled == 0 {
-            return Err(KamError::invalid(
-                "status",
+            return Err(KamError::wrong_state(
                 "该投诉还没有任何处理记录，不能关闭。请先添加处理记录（处理经过和结果），再关闭。",
                 "This complaint has no handling record and cannot be closed. Add a handling record (what was done and the result) first, then close it.",
             ));

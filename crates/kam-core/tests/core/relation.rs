@@ -425,9 +425,9 @@ fn complaint_deadlines_cross_midnight_in_shanghai_while_stored_in_utc() {
     let before = t.row_counts();
     let e = t.kam.close_complaint(&x.id, Some("已告知客户")).unwrap_err();
     assert!(e.to_string().contains("处理记录"), "{e}");
-    assert_eq!(field(e), "status");
+    assert_eq!(e.code(), "wrong_state", "not a bad input: the complaint is not ready to close");
     let resolve = ComplaintActionInput { kind: ComplaintActionKind::Resolution, note: "已解决".into() };
-    assert_eq!(field(t.kam.handle_complaint(&x.id, &resolve).unwrap_err()), "kind");
+    assert_eq!(t.kam.handle_complaint(&x.id, &resolve).unwrap_err().code(), "wrong_state");
     assert_eq!(t.row_counts(), before);
 
     let handled = t
@@ -457,7 +457,7 @@ fn complaint_deadlines_cross_midnight_in_shanghai_while_stored_in_utc() {
     assert_eq!(kinds, vec![Handling, Resolution, Feedback, Close]);
     assert_eq!(closed.actions[0].acted_local, "2026-12-02 01:31");
     let again = ComplaintActionInput { kind: Handling, note: "补充".into() };
-    assert_eq!(field(t.kam.handle_complaint(&x.id, &again).unwrap_err()), "status");
+    assert_eq!(t.kam.handle_complaint(&x.id, &again).unwrap_err().code(), "wrong_state");
 
     // Handling records are append-only, even for a direct SQL write.
     let raw = rusqlite::Connection::open(t.kam.path()).unwrap();

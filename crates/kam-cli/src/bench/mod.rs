@@ -1,5 +1,10 @@
 //! `kam bench …`: benchmarks that print figures (never timed assertions).
 
+mod due;
+mod quote;
+mod report;
+mod sync;
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -48,16 +53,16 @@ pub enum BenchCmd {
     /// Head-office exchange (temporary databases): one rep's weekly export, head office
     /// importing every rep's weekly file, bytes per change. Builds head office and the enrolled
     /// reps first, each rep's week written through the normal API.
-    Sync(crate::sync::BenchArgs),
+    Sync(sync::BenchArgs),
 }
 
 pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
     match cmd {
         BenchCmd::Search { customers, queries } => search(path, customers, queries),
-        BenchCmd::Quote { lines } => crate::quote::bench(lines),
-        BenchCmd::Sync(a) => crate::sync::bench(a),
-        BenchCmd::Report { customers, visits, runs } => crate::report::bench_report(path, customers, visits, runs),
-        BenchCmd::Due { customers, visits, runs } => crate::relation::bench_due(path, customers, visits, runs),
+        BenchCmd::Quote { lines } => quote::bench(lines),
+        BenchCmd::Sync(a) => sync::bench(a),
+        BenchCmd::Report { customers, visits, runs } => report::bench_report(path, customers, visits, runs),
+        BenchCmd::Due { customers, visits, runs } => due::bench_due(path, customers, visits, runs),
     }
 }
 
