@@ -3,7 +3,7 @@
 import { nextTick, ref, watch, type Ref } from "vue";
 import type { SearchHit } from "./bindings/SearchHit";
 import { customerSearch } from "./api";
-import { errorText } from "./labels";
+import { errorText } from "./shared/errors";
 
 /** `list` is the element holding the hits (`data-index` on each), scrolled to keep the active one visible. */
 export function useCustomerSearch(

@@ -5,7 +5,8 @@ import type { Router } from "vue-router";
 import type { QuoteLineInput } from "./bindings/QuoteLineInput";
 import type { QuoteStatus } from "./bindings/QuoteStatus";
 import { quoteCreate } from "./api";
-import { errorText, type TagType } from "./labels";
+import { type TagType } from "./labels";
+import { showError } from "./shared/errors";
 
 export const QUOTE_STATUSES: readonly QuoteStatus[] = [
   "draft",
@@ -166,7 +167,7 @@ export async function createQuoteAndOpen(customerId: string, router: Router): Pr
     await router.push(`/quotes/${q.id}`);
     return true;
   } catch (err: unknown) {
-    ElMessage.error({ message: errorText(err), duration: 6000, showClose: true });
+    showError(err);
     return false;
   }
 }
