@@ -4,6 +4,14 @@ import { onMounted, ref, shallowRef, watch, type Ref } from "vue";
 import { showError } from "../../shared/errors";
 import { syncVersion } from "./sync";
 
+/** What SyncListFrame shows of a list. */
+export interface SyncList {
+  rows: Ref<readonly unknown[]>;
+  all: Ref<boolean>;
+  loading: Ref<boolean>;
+  loadError: Ref<unknown>;
+}
+
 export function useSyncList<T>(fetch: (all: boolean) => Promise<T[]>, withAll = true) {
   const rows: Ref<T[]> = shallowRef<T[]>([]);
   /** Show the settled ones too. */
