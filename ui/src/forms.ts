@@ -3,7 +3,7 @@
 import { ref } from "vue";
 import { KamError } from "./api";
 import { currentLocale } from "./i18n";
-import { errorText } from "./labels";
+import { showError } from "./shared/errors";
 
 export function useFieldErrors() {
   /** Field → message getter (a getter so the text follows a language switch). */
@@ -34,7 +34,7 @@ export function useFieldErrors() {
         return;
       }
     }
-    ElMessage.error({ message: errorText(err), duration: 6000, showClose: true });
+    showError(err);
   }
 
   return { errors, error, set, clear, show };

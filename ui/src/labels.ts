@@ -8,8 +8,6 @@ import type { ProjectStatus } from "./bindings/ProjectStatus";
 import type { RecordKind } from "./bindings/RecordKind";
 import type { Scale } from "./bindings/Scale";
 import type { Tier } from "./bindings/Tier";
-import { KamError } from "./api";
-import { i18n } from "./i18n";
 
 export const TIERS: readonly Tier[] = ["strategic", "key", "regular", "prospect"];
 export const CATEGORIES: readonly Category[] = ["government", "private", "foreign", "in_group"];
@@ -57,9 +55,3 @@ export function lifecycleTagType(lifecycle: Lifecycle): TagType {
   }
 }
 
-/** The core's message in the current UI language (any thrown value). */
-export function errorText(err: unknown): string {
-  if (err instanceof KamError) return err.localizedMessage(i18n.global.locale.value);
-  if (err instanceof Error) return err.message;
-  return String(err);
-}

@@ -1,12 +1,20 @@
-import quoteEn from "./quote.en";
-import reportEn from "./report.en";
-import syncEn from "./sync.en";
+import quoteEn from "../features/quotes/texts.en";
+import reportEn from "../features/reports/texts.en";
+import syncEn from "../features/sync/texts.en";
 import type zhCN from "./zh-CN";
-import { relationEn } from "./relation";
+import { todayEn } from "../features/today/texts";
+import { visitsEn } from "../features/visits/texts";
+import { complaintsEn } from "../features/complaints/texts";
+import { surveyEn } from "../features/customers/texts";
+import { relEnumsEn } from "../shared/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
 const en: typeof zhCN = {
-  ...relationEn,
+  ...todayEn,
+  ...visitsEn,
+  ...complaintsEn,
+  ...surveyEn,
+  ...relEnumsEn,
   app: {
     title: "KAM Key Account Management",
   },
@@ -315,7 +323,7 @@ const en: typeof zhCN = {
   error: {
     generic: "Something went wrong: {message}",
   },
-  // Quotes: strings in ./quote.en.ts
+  // Quotes: strings in features/quotes/texts.en.ts
   quote: quoteEn,
   report: reportEn,
   sync: syncEn,

@@ -1,12 +1,20 @@
 // Chinese (default) UI strings. Names follow the glossary in DOMAIN.md. vue-i18n syntax:
 // `{x}` is a parameter, `|` separates plural forms; avoid a literal "@" or "|".
-import quoteZh from "./quote.zh-CN";
-import reportZh from "./report.zh-CN";
-import syncZh from "./sync.zh-CN";
-import { relationZh } from "./relation";
+import quoteZh from "../features/quotes/texts.zh-CN";
+import reportZh from "../features/reports/texts.zh-CN";
+import syncZh from "../features/sync/texts.zh-CN";
+import { todayZh } from "../features/today/texts";
+import { visitsZh } from "../features/visits/texts";
+import { complaintsZh } from "../features/complaints/texts";
+import { surveyZh } from "../features/customers/texts";
+import { relEnumsZh } from "../shared/texts";
 
 const zhCN = {
-  ...relationZh,
+  ...todayZh,
+  ...visitsZh,
+  ...complaintsZh,
+  ...surveyZh,
+  ...relEnumsZh,
   app: {
     title: "KAM 大客户管理",
   },
@@ -315,11 +323,11 @@ const zhCN = {
   error: {
     generic: "出错了：{message}",
   },
-  // Quotes: strings in ./quote.zh-CN.ts
+  // Quotes: strings in features/quotes/texts.zh-CN.ts
   quote: quoteZh,
-  // Reports (monthly key-account report): strings in ./report.zh-CN.ts
+  // Reports (monthly key-account report): strings in features/reports/texts.zh-CN.ts
   report: reportZh,
-  // Sync (head-office exchange): strings in ./sync.zh-CN.ts
+  // Sync (head-office exchange): strings in features/sync/texts.zh-CN.ts
   sync: syncZh,
 };
 

@@ -1,0 +1,25 @@
+// The one place that turns a failed command into text or an error message on screen.
+import { KamError } from "../api";
+import { i18n } from "../i18n";
+
+/** The core's message in the current UI language (any thrown value). */
+export function errorText(err: unknown): string {
+  if (err instanceof KamError) return err.localizedMessage(i18n.global.locale.value);
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** Any thrown value as a KamError (an IPC failure when it is not one already). */
+export function asKamError(err: unknown): KamError {
+  if (err instanceof KamError) return err;
+  const text = errorText(err);
+  return new KamError({ code: "ipc", message: text, message_en: text, field: null, existing_id: null });
+}
+
+/**
+ * Show a failed command as an error message. `duration` 0 keeps it until closed; the
+ * default is six seconds with a close button.
+ */
+export function showError(err: unknown, duration = 6000, showClose = true): void {
+  ElMessage.error({ message: errorText(err), duration, showClose });
+}
