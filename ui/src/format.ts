@@ -62,29 +62,6 @@ export function daysSince(rfc3339: string, now: Date = new Date()): number {
   return Math.max(0, Math.round((end - start) / 86_400_000));
 }
 
-/** The result of reading a money input typed in 元. */
-export type YuanParse = { ok: true; fen: number | null } | { ok: false };
-
-const YUAN = /^(-?)(\d+)(?:\.(\d{0,2}))?$/;
-
-/**
- * Parse an amount typed in 元 ("1234.5", "1,234.50", "¥12") into integer fen, without
- * floating point: the integer and (at most two) decimal digits are read as strings.
- * Empty input is `{ ok: true, fen: null }`; anything else that is not an amount is `{ ok: false }`.
- */
-export function parseYuanToFen(text: string): YuanParse {
-  const cleaned = text.replace(/[\s,，¥￥元]/g, "");
-  if (cleaned === "") return { ok: true, fen: null };
-  const m = YUAN.exec(cleaned);
-  if (m === null) return { ok: false };
-  const sign = m[1] === "-" ? -1n : 1n;
-  const fen = sign * (BigInt(m[2] ?? "0") * 100n + BigInt((m[3] ?? "").padEnd(2, "0")));
-  if (fen > BigInt(Number.MAX_SAFE_INTEGER) || fen < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    return { ok: false };
-  }
-  return { ok: true, fen: Number(fen) };
-}
-
 /** Integer fen → the text of a 元 input: 123450 → "1234.50"; null → "". */
 export function fenToYuanInput(fen: number | null): string {
   if (fen === null) return "";

@@ -1,7 +1,7 @@
 // Showing core errors in forms: the core validates and names the offending field; the UI
 // marks that form item (el-form-item :error) in the current language, or shows a message.
 import { ref } from "vue";
-import { KamError } from "./api";
+import { KamError, inputMoney } from "./api";
 import { currentLocale } from "./i18n";
 import { showError } from "./shared/errors";
 
@@ -38,6 +38,25 @@ export function useFieldErrors() {
   }
 
   return { errors, error, set, clear, show };
+}
+
+/**
+ * Money typed in 元 (`12800.5`, `¥12,800.50`, full-width digits), read by the core — the window
+ * never parses amounts. Resolves to fen, `null` when empty, or `undefined` after marking `field`
+ * with the core's message.
+ */
+export async function readMoney(
+  field: string,
+  text: string,
+  set: (field: string, text: () => string) => void,
+): Promise<number | null | undefined> {
+  try {
+    return await inputMoney(field, text);
+  } catch (err: unknown) {
+    if (err instanceof KamError) set(field, () => err.localizedMessage(currentLocale.value));
+    else showError(err);
+    return undefined;
+  }
 }
 
 /** Ctrl+Enter / Ctrl+S inside a dialog saves it. */

@@ -165,7 +165,6 @@ const en: typeof zhCN = {
     yuanPlaceholder: "e.g. 12500.00",
     choose: "Choose",
     tierCreateOnly: "After creation, change the tier from the dossier (“Change tier”), which records the reason.",
-    moneyInvalid: "Not an amount: enter yuan with at most two decimals, e.g. 1234.50",
     daysInvalid: "Enter a whole number of days",
     yearInvalid: "A year has 4 digits, e.g. 2026",
     duplicatesTitle: "May already exist",

@@ -165,7 +165,6 @@ const zhCN = {
     yuanPlaceholder: "如 12500.00",
     choose: "请选择",
     tierCreateOnly: "建档后调整等级请在档案中使用「调整等级」，会记录原因。",
-    moneyInvalid: "金额格式不正确：请输入元，最多两位小数，如 1234.50",
     daysInvalid: "请输入整数天数",
     yearInvalid: "年度应为 4 位数字，如 2026",
     duplicatesTitle: "可能已存在",

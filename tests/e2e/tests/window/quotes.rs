@@ -44,8 +44,14 @@ async fn quote_flow(d: &Driver) -> Step {
     // One line, the seed's worked example; the breakdown follows the typing.
     d.fill("line-description", PRODUCT, SHORT).await?;
     d.fill("line-unit", "㎡", SHORT).await?;
-    d.fill("line-qty", "10000", SHORT).await?;
-    d.fill("line-cost", "70", SHORT).await?;
+    // Typed as people write them; the core alone reads them (same meaning as
+    // `kam quote price --cost ¥70 --qty 10,000 --rebate 8%`).
+    d.fill("line-qty", "10,000", SHORT).await?;
+    d.fill("line-cost", "12,5", SHORT).await?;
+    d.wait_for_text(&tid("line-cost"), "金额「12,5」格式不正确", LONG)
+        .await
+        .map_err(step("the core's message on the field"))?;
+    d.fill("line-cost", "¥70", SHORT).await?;
     d.fill("line-rebate", "8%", SHORT).await?;
     d.wait_for_text(&tid("line-breakdown"), "85.40", LONG).await.map_err(step("live breakdown"))?;
     d.wait_for_text(&tid("breakdown-profit-tier"), "14%", SHORT).await.map_err(step("profit tier in the breakdown"))?;

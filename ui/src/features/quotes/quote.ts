@@ -2,7 +2,6 @@
 // Quantities and rates travel as decimal strings ("10000.5", "0.08") and money as integer fen;
 // nothing here uses binary floating point on a value the user sees.
 import type { Router } from "vue-router";
-import type { QuoteLineInput } from "../../bindings/QuoteLineInput";
 import type { QuoteStatus } from "../../bindings/QuoteStatus";
 import { quoteCreate } from "../../api";
 import { type TagType } from "../../labels";
@@ -116,48 +115,6 @@ export function rateToInput(rate: string): string {
   const d = parseDec(rate);
   if (d === null || d.digits === 0n) return "";
   return formatRate(rate);
-}
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false };
-
-/**
- * A rate typed as "8%", "8.5 %", "0.08" or "8" (a number of 1 or more without a % sign is read
- * as a percentage). Returns the rate as a decimal string ("0.08"), or null when empty.
- */
-export function parseRateInput(text: string): Parsed<string | null> {
-  const t = text.replace(/[\s，,]/g, "").replace(/％/g, "%");
-  if (t === "") return { ok: true, value: null };
-  const percent = t.endsWith("%");
-  const d = parseDec(percent ? t.slice(0, -1) : t);
-  if (d === null || d.neg) return { ok: false };
-  const asRate = percent || decText(d, 0, false).split(".")[0] !== "0" ? shift(d, -2) : d;
-  return { ok: true, value: decText(asRate, 0, false) };
-}
-
-/** A quantity typed as "10000", "10,000" or "12.5": the decimal string, or null when empty. */
-export function parseQuantityInput(text: string): Parsed<string | null> {
-  const t = text.replace(/[\s，,]/g, "");
-  if (t === "") return { ok: true, value: null };
-  const d = parseDec(t);
-  if (d === null || d.neg) return { ok: false };
-  return { ok: true, value: decText(d, 0, false) };
-}
-
-/** Line input with every optional field absent (fill in what the user typed). */
-export function emptyLineInput(quantity: string): QuoteLineInput {
-  return {
-    product_id: null,
-    description: null,
-    spec: null,
-    unit: null,
-    quantity,
-    cost_fen: null,
-    fees_fen: null,
-    rebate_rate: null,
-    manual_unit_price_fen: null,
-    discount_rate: null,
-    notes: null,
-  };
 }
 
 /** Create a draft quote for a customer and open it in the editor. Errors are shown as a message. */

@@ -112,9 +112,6 @@ const quoteEn: typeof quoteZh = {
     removed: "Line {n} deleted",
     added: "Line {n} added",
     updated: "Line {n} updated",
-    badQuantity: "The quantity is malformed: enter a number such as 10000 or 12.5.",
-    badMoney: "The amount is malformed: enter yuan with at most two decimals, e.g. 70 or 85.40.",
-    badRate: "The rate is malformed: enter a percentage such as 8% or 0.08.",
   },
   breakdown: {
     title: "Price breakdown",

@@ -111,9 +111,6 @@ const quoteZh = {
     removed: "已删除第 {n} 行",
     added: "已添加第 {n} 行",
     updated: "已更新第 {n} 行",
-    badQuantity: "数量格式不正确：请输入数字，例如 10000 或 12.5。",
-    badMoney: "金额格式不正确：请输入元，最多两位小数，例如 70 或 85.40。",
-    badRate: "比率格式不正确：请输入百分比，例如 8% 或 0.08。",
   },
   breakdown: {
     title: "价格构成",

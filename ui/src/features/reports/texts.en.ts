@@ -177,7 +177,6 @@ const reportEn: typeof reportZh = {
     hint: "Ctrl+Enter saves; the preview refreshes when the month matches",
     save: "Save",
     saved: "Saved",
-    moneyInvalid: "Invalid amount: enter yuan with at most two decimals",
     required: "Required",
     tabs: { target: "Targets", sale: "Sales/returns", collection: "Collections", receivable: "Receivables", score: "Scores" },
     month: "Month",

@@ -177,7 +177,6 @@ const reportZh = {
     hint: "Ctrl+Enter 保存；保存后会刷新同月的预览",
     save: "保存",
     saved: "已保存",
-    moneyInvalid: "金额格式不正确：请输入元，最多两位小数",
     required: "请填写此项",
     tabs: { target: "销售目标", sale: "销售/退货", collection: "回款", receivable: "应收", score: "考核" },
     month: "月份",
