@@ -129,6 +129,8 @@ impl Kam {
         };
         let hours = self.response_hours(c.tier)?;
         let opened = self.now();
+        // The deadline is counted from the very instant stored as opened_at (one clock read).
+        let opened_at = ts(opened);
         let deadline = ts(opened + Duration::hours(hours as i64));
         let id = new_id();
         self.write(|tx, ctx| {
@@ -144,7 +146,7 @@ impl Kam {
                     input.category,
                     title,
                     description,
-                    ctx.now,
+                    opened_at,
                     hours,
                     deadline,
                     ctx.user
