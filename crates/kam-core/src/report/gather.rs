@@ -56,7 +56,9 @@ impl Gather<'_> {
     /// not left before the month began.
     pub(super) fn users(&mut self) -> Result<()> {
         let conn = self.conn;
-        let mut stmt = conn.prepare("SELECT id, name, role, department, left_on FROM users WHERE deleted_at IS NULL ORDER BY department, name")?;
+        let mut stmt = conn.prepare(
+            "SELECT id, name, role, department, left_on FROM users WHERE deleted_at IS NULL ORDER BY department, name",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (id, name, role, dept, left): (String, String, String, String, Option<String>) =
