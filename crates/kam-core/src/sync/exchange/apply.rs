@@ -60,7 +60,7 @@ impl Apply<'_> {
     ) -> Result<Option<(String, String)>> {
         let Some(scope) = &self.scope else { return Ok(None) };
         let (zh, en) = table_label(t);
-        if HEAD_OFFICE_ONLY.contains(&t) {
+        if tables::head_office_only(t) {
             return Ok(Some((format!("只有总部可以修改「{zh}」。"), format!("Only head office may change {en}."))));
         }
         if t == "quote_approvals" && scope.role == DeviceRole::Rep {

@@ -45,12 +45,11 @@ impl Kam {
                 "A customer cannot be merged into itself.",
             ));
         }
-        let schema = schema(&self.conn)?;
         let (k, m) = (keep.clone(), merged.clone());
         let moved = self.write(move |tx, ctx| {
             tx.execute("UPDATE sync_state SET applying = 2", [])?;
             let mut moved = 0;
-            for t in customer_tables(&schema) {
+            for t in customer_tables() {
                 moved += tx.execute(
                     &format!("UPDATE {t} SET customer_id = ?1, updated_at = ?3, updated_by = ?4 WHERE customer_id = ?2"),
                     params![k, m, ctx.now, ctx.user],

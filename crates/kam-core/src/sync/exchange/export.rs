@@ -50,7 +50,7 @@ impl Kam {
         }
         let scope = if head_office { Some(scope_of(&self.conn, &peer)?) } else { None };
         if let Some(scope) = &scope {
-            self.resent_rows(scope, &peer, &schema, &mut wanted)?;
+            self.resent_rows(scope, &peer, &mut wanted)?;
         }
         let mut dev_index: HashMap<i64, u32> = HashMap::new();
         let mut dev_list: Vec<String> = Vec::new();
@@ -144,13 +144,7 @@ impl Kam {
     }
 
     /// Reassigned customers: the new owner gets the whole dossier, the old one the row.
-    fn resent_rows(
-        &self,
-        scope: &Scope,
-        peer: &Peer,
-        schema: &HashMap<&'static str, Vec<String>>,
-        wanted: &mut BTreeSet<(usize, String, String)>,
-    ) -> Result<()> {
+    fn resent_rows(&self, scope: &Scope, peer: &Peer, wanted: &mut BTreeSet<(usize, String, String)>) -> Result<()> {
         let mut stmt = self.conn.prepare(
                 "SELECT customer_id, from_owner, to_owner FROM sync_resend WHERE seq > ?1 AND (from_owner = ?2 OR to_owner = ?2)",
             )?;
@@ -162,13 +156,13 @@ impl Kam {
         for (customer, _from, to_owner) in rows {
             wanted.insert((table_rank("customers"), "customers".into(), customer.clone()));
             if to_owner.as_deref() == Some(scope.user_id.as_str()) {
-                for t in customer_tables(schema) {
+                for t in customer_tables() {
                     let mut s = self.conn.prepare_cached(&format!("SELECT id FROM {t} WHERE customer_id = ?1"))?;
                     for id in s.query_map([&customer], |r| r.get::<_, String>(0))? {
                         wanted.insert((table_rank(t), t.to_string(), id?));
                     }
                 }
-                for (t, col, parent) in VIA_PARENT {
+                for (t, col, parent) in tables::via_parent() {
                     let mut s = self.conn.prepare_cached(&format!(
                         "SELECT x.id FROM {t} x JOIN {parent} p ON p.id = x.{col} WHERE p.customer_id = ?1"
                     ))?;

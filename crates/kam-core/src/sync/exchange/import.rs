@@ -297,7 +297,7 @@ impl Apply<'_> {
             }
         }
         for (from, into) in merged {
-            for t in customer_tables(self.schema) {
+            for t in customer_tables() {
                 self.tx.execute(
                     &format!(
                         "UPDATE {t} SET customer_id = ?2, updated_at = ?3, updated_by = ?4 WHERE customer_id = ?1"

@@ -18,32 +18,7 @@ use crate::db::{set_setting, setting};
 use crate::error::{KamError, Result};
 use crate::{util, Kam};
 
-/// Tables only head office changes: reference data and finance.
-const HEAD_OFFICE_ONLY: &[&str] = &[
-    "users",
-    "pricing_policies",
-    "products",
-    "cadence_rules",
-    "complaint_deadlines",
-    "survey_dimensions",
-    "sales_targets",
-    "sales",
-    "collections",
-    "receivables",
-    "performance_inputs",
-];
-
-/// Reference data every device receives.
-const SHARED: &[&str] =
-    &["users", "pricing_policies", "products", "cadence_rules", "complaint_deadlines", "survey_dimensions"];
-
-/// Tables whose rows belong to a customer through a parent row: (table, parent column, parent table).
-const VIA_PARENT: &[(&str, &str, &str)] = &[
-    ("quote_lines", "quote_id", "quotes"),
-    ("quote_approvals", "quote_id", "quotes"),
-    ("complaint_actions", "complaint_id", "complaints"),
-    ("survey_scores", "survey_id", "surveys"),
-];
+use super::tables::{self, Owner, Seen};
 
 /// Columns that name a user, rewritten when a device's pre-enrollment local user becomes the
 /// enrolled one.
@@ -167,35 +142,7 @@ fn head_office_only(what_zh: &str, what_en: &str) -> KamError {
 }
 
 fn table_label(t: &str) -> (&'static str, &'static str) {
-    match t {
-        "users" => ("人员", "People"),
-        "pricing_policies" => ("报价政策", "Pricing policies"),
-        "products" => ("产品目录", "Catalog"),
-        "cadence_rules" => ("拜访频次规则", "Cadence rules"),
-        "complaint_deadlines" => ("投诉响应时限", "Complaint deadlines"),
-        "survey_dimensions" => ("满意度维度", "Survey dimensions"),
-        "customers" => ("客户档案", "Customers"),
-        "contacts" => ("联系人", "Contacts"),
-        "contact_changes" => ("关键人员变动", "Key-person changes"),
-        "tier_changes" => ("等级变更", "Tier changes"),
-        "projects" => ("项目", "Projects"),
-        "records" => ("往来记录", "Records"),
-        "quotes" => ("报价单", "Quotes"),
-        "quote_lines" => ("报价行", "Quote lines"),
-        "quote_approvals" => ("审批", "Approvals"),
-        "visit_plans" => ("拜访计划", "Visit plans"),
-        "visits" => ("拜访记录", "Visit logs"),
-        "complaints" => ("投诉", "Complaints"),
-        "complaint_actions" => ("处理记录", "Handling records"),
-        "surveys" => ("满意度调查", "Surveys"),
-        "survey_scores" => ("调查评分", "Survey scores"),
-        "sales_targets" => ("销售目标", "Sales targets"),
-        "sales" => ("销售", "Sales"),
-        "collections" => ("回款", "Collections"),
-        "receivables" => ("应收", "Receivables"),
-        "performance_inputs" => ("绩效录入", "Performance inputs"),
-        _ => ("其他", "Other"),
-    }
+    tables::label(t)
 }
 
 fn to_json(v: &Value) -> Json {
@@ -322,7 +269,7 @@ fn schema(conn: &Connection) -> Result<HashMap<&'static str, Vec<String>>> {
 }
 
 fn table_rank(t: &str) -> usize {
-    SYNCED_TABLES.iter().position(|x| *x == t).unwrap_or(usize::MAX)
+    tables::rank(t)
 }
 
 fn read_row(conn: &Connection, t: &str, cols: &[String], id: &str) -> Result<Option<Vec<Value>>> {
@@ -342,7 +289,7 @@ fn customer_of(conn: &Connection, t: &str, values: &HashMap<&str, Value>) -> Res
     if let Some(Value::Text(c)) = values.get("customer_id") {
         return Ok(Some(c.clone()));
     }
-    if let Some((_, col, parent)) = VIA_PARENT.iter().find(|(tt, _, _)| *tt == t) {
+    if let Some((_, col, parent)) = tables::via_parent().find(|(tt, _, _)| *tt == t) {
         if let Some(Value::Text(pid)) = values.get(col) {
             let mut stmt = conn.prepare_cached(&format!("SELECT customer_id FROM {parent} WHERE id = ?1"))?;
             return Ok(stmt.query_row([pid], |r| r.get(0)).optional()?);
@@ -369,8 +316,8 @@ fn describe(conn: &Connection, t: &str, values: &HashMap<&str, Value>) -> Result
 }
 
 /// The synced tables other than customers that point at a customer (`customer_id`).
-fn customer_tables<'a>(schema: &'a HashMap<&'static str, Vec<String>>) -> impl Iterator<Item = &'static str> + 'a {
-    SYNCED_TABLES.iter().copied().filter(move |t| *t != "customers" && schema[t].iter().any(|c| c == "customer_id"))
+fn customer_tables() -> impl Iterator<Item = &'static str> {
+    tables::with_customer_column()
 }
 
 fn user_department(conn: &Connection, user_id: &str) -> Result<String> {
@@ -417,23 +364,23 @@ impl Scope {
         values: &HashMap<&str, Value>,
         id: &str,
     ) -> Result<bool> {
-        if self.role == DeviceRole::HeadOffice || SHARED.contains(&t) {
+        if self.role == DeviceRole::HeadOffice || tables::shared(t) {
             return Ok(true);
         }
         let text = |c: &str| match values.get(c) {
             Some(Value::Text(s)) => Some(s.clone()),
             _ => None,
         };
-        match t {
-            "customers" => self.customer_visible(conn, cache, id),
-            "sales_targets" => {
+        match tables::find(t).map(|x| (x.owner, x.seen)) {
+            Some((Owner::IsCustomer, _)) => self.customer_visible(conn, cache, id),
+            Some((_, Seen::ByTargetSubject)) => {
                 let subject = text("subject").unwrap_or_default();
                 Ok(match text("scope").as_deref() {
                     Some("rep") => self.owner_in_scope(conn, Some(&subject))?,
                     _ => !self.department.is_empty() && subject == self.department,
                 })
             }
-            "performance_inputs" => self.owner_in_scope(conn, text("user_id").as_deref()),
+            Some((_, Seen::ByUser(col))) => self.owner_in_scope(conn, text(col).as_deref()),
             _ => match customer_of(conn, t, values)? {
                 Some(c) => self.customer_visible(conn, cache, &c),
                 None => Ok(false),
