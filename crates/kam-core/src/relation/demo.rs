@@ -76,6 +76,7 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, v: &'a [T]) -> &'a T {
     &v[rng.random_range(0..v.len())]
 }
 
+// Long because: one transaction draws the demo's visits, plans, complaints and surveys from one seeded RNG in a fixed order; helpers would have to thread a dozen shared locals.
 pub(crate) fn load(kam: &mut Kam, visits: u32, seed: u64) -> Result<RelationDemoReport> {
     let started = Instant::now();
     let today = local_today(kam);
