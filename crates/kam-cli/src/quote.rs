@@ -385,6 +385,7 @@ fn approver(kam: &Kam, key: &str) -> Result<String> {
     Ok(resolve_user(kam, &Some(key.to_string()))?.expect("some key"))
 }
 
+// Long because: one short match arm per `kam quote` subcommand, each a call and its printout.
 pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
     match cmd {
         QuoteCmd::Price { cost, qty, rebate, fees, json } => {

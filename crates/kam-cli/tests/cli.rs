@@ -287,6 +287,7 @@ fn customer_total(kam: &Kam) -> u64 {
 }
 
 /// Head office and two reps, each its own data file, exchanging sync files through the CLI only.
+// Long because: one end-to-end story (enroll, exchange, refuse a tampered file, duplicate claim and merge, conflict) whose steps build on each other.
 #[test]
 fn head_office_and_two_reps_exchange_sync_files_through_the_cli() {
     let hq = Kam::new();

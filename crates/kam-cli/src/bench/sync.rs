@@ -277,6 +277,7 @@ pub struct BenchArgs {
     hq_customers: u32,
 }
 
+// Long because: the benchmark is one timed script (set up devices, export, import, report), read top to bottom.
 fn bench_in(dir: &std::path::Path, a: BenchArgs) -> Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Instant;

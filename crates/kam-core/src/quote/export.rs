@@ -100,12 +100,26 @@ fn put(ws: &mut Worksheet, row: u32, c1: u16, c2: u16, text: &str, f: &Format) -
     Ok(())
 }
 
-fn build(q: &Quote, company: &Company, internal: bool) -> std::result::Result<Vec<u8>, XlsxError> {
-    let columns = if internal { internal_columns() } else { customer_columns() };
-    let last = (columns.len() - 1) as u16;
-    let mid = (columns.len() / 2) as u16;
-    let amount_col = columns.iter().position(|c| c.0 == "金额（元）").unwrap_or(0) as u16;
+/// The cell formats of a quote workbook.
+struct Formats {
+    title: Format,
+    small: Format,
+    heading: Format,
+    banner: Format,
+    label: Format,
+    value: Format,
+    wrap: Format,
+    head: Format,
+    text: Format,
+    center: Format,
+    money: Format,
+    exact: Format,
+    rate: Format,
+    total_label: Format,
+    total_money: Format,
+}
 
+fn formats() -> Formats {
     let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
     let small = Format::new().set_font_size(9).set_align(FormatAlign::Center);
     let heading = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
@@ -127,6 +141,41 @@ fn build(q: &Quote, company: &Company, internal: bool) -> std::result::Result<Ve
     let rate = Format::new().set_border(FormatBorder::Thin).set_num_format("0.00%");
     let total_label = Format::new().set_bold().set_border(FormatBorder::Thin).set_align(FormatAlign::Center);
     let total_money = Format::new().set_bold().set_border(FormatBorder::Thin).set_num_format("#,##0.00");
+    Formats {
+        title,
+        small,
+        heading,
+        banner,
+        label,
+        value,
+        wrap,
+        head,
+        text,
+        center,
+        money,
+        exact,
+        rate,
+        total_label,
+        total_money,
+    }
+}
+
+/// What every part of the quote sheet needs.
+struct Sheet<'a> {
+    q: &'a Quote,
+    company: &'a Company,
+    internal: bool,
+    columns: Vec<Column>,
+    last: u16,
+    mid: u16,
+    f: Formats,
+}
+
+fn build(q: &Quote, company: &Company, internal: bool) -> std::result::Result<Vec<u8>, XlsxError> {
+    let columns = if internal { internal_columns() } else { customer_columns() };
+    let last = (columns.len() - 1) as u16;
+    let mid = (columns.len() / 2) as u16;
+    let s = Sheet { q, company, internal, columns, last, mid, f: formats() };
 
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -136,152 +185,183 @@ fn build(q: &Quote, company: &Company, internal: bool) -> std::result::Result<Ve
         ws.set_landscape();
     }
     ws.set_print_fit_to_pages(1, 0);
-    for (i, c) in columns.iter().enumerate() {
+    for (i, c) in s.columns.iter().enumerate() {
         ws.set_column_width(i as u16, c.1)?;
     }
-
-    put(ws, 0, 0, last, &company.name, &title)?;
-    let contact = [company.address.as_str(), company.phone.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join("    电话：");
-    put(ws, 1, 0, last, &contact, &small)?;
-    let heading_text = if internal {
-        "内部报价单（含成本、利润、返点 — 严格保密，不得外传）"
-    } else {
-        "报 价 单"
-    };
-    put(ws, 2, 0, last, heading_text, &heading)?;
-    let unapproved = matches!(q.status, QuoteStatus::Draft | QuoteStatus::PendingApproval);
-    let banner_text = if unapproved {
-        format!("未审批（{}）— 仅供内部核对，不得发给客户", q.status.label_zh())
-    } else {
-        String::new()
-    };
-    put(ws, 3, 0, last, &banner_text, &banner)?;
-    let pairs: [(&str, String, &str, String); 3] = [
-        ("客户", q.customer_name.clone(), "报价单号", q.display_number.clone()),
-        ("客户代码", q.customer_code.clone().unwrap_or_default(), "报价日期", q.quote_date.clone()),
-        (
-            "有效期至",
-            q.valid_until.clone(),
-            if internal { "报价政策" } else { "币种" },
-            if internal { format!("第 {} 版", q.policy_version) } else { "人民币（元）".to_string() },
-        ),
-    ];
-    for (i, (l1, v1, l2, v2)) in pairs.iter().enumerate() {
-        let row = 4 + i as u32;
-        ws.write_string_with_format(row, 0, *l1, &label)?;
-        put(ws, row, 1, mid - 1, v1, &value)?;
-        ws.write_string_with_format(row, mid, *l2, &label)?;
-        put(ws, row, mid + 1, last, v2, &value)?;
-    }
-
-    let header_row = 8u32;
-    ws.set_row_height(header_row, 30)?;
-    for (i, c) in columns.iter().enumerate() {
-        ws.write_string_with_format(header_row, i as u16, c.0, &head)?;
-    }
-    ws.set_freeze_panes(header_row + 1, 0)?;
-    ws.set_repeat_rows(header_row, header_row)?;
-
-    let mut row = header_row + 1;
-    for l in &q.lines {
-        for (i, c) in columns.iter().enumerate() {
-            let col = i as u16;
-            match (c.2)(l) {
-                Cell::Text(s) => ws.write_string_with_format(row, col, s, &text)?,
-                Cell::Int(n) => ws.write_number_with_format(row, col, n, &center)?,
-                Cell::Money(f) => ws.write_number_with_format(row, col, yuan(f), &money)?,
-                Cell::Exact(d) => ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), &exact)?,
-                Cell::Rate(Some(r)) => ws.write_number_with_format(row, col, r.to_f64().unwrap_or(0.0), &rate)?,
-                Cell::Rate(None) => ws.write_string_with_format(row, col, "", &text)?,
-                Cell::Quantity(qty) => {
-                    let scale = qty.normalize().scale() as usize;
-                    let fmt = if scale == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(scale)) };
-                    let f = Format::new().set_border(FormatBorder::Thin).set_num_format(fmt);
-                    ws.write_number_with_format(row, col, qty.to_f64().unwrap_or(0.0), &f)?
-                }
-            };
-        }
-        row += 1;
-    }
-
-    // Totals.
-    put(ws, row, 0, amount_col.saturating_sub(1).max(1), "合计", &total_label)?;
-    ws.write_number_with_format(row, amount_col, yuan(q.totals.total_fen), &total_money)?;
-    if internal {
-        for (name, fen) in [
-            ("成本合计", q.totals.cost_fen),
-            ("费用合计", q.totals.fees_fen),
-            ("返点合计", q.totals.rebate_fen),
-            ("利润合计", q.totals.profit_fen),
-        ] {
-            if let Some(i) = columns.iter().position(|c| c.0 == name) {
-                ws.write_number_with_format(row, i as u16, yuan(fen), &total_money)?;
-            }
-        }
-    }
-    row += 1;
-    ws.write_string_with_format(row, 0, "大写金额", &label)?;
-    put(ws, row, 1, last, &format!("人民币{}", q.totals.total_uppercase), &label)?;
-    row += 1;
-    ws.write_string_with_format(row, 0, "有效期", &label)?;
-    put(ws, row, 1, last, &format!("本报价有效期至 {}，逾期请重新确认。", q.valid_until), &value)?;
-    row += 1;
-    if !q.notes.is_empty() {
-        ws.write_string_with_format(row, 0, "备注", &label)?;
-        put(ws, row, 1, last, &q.notes, &wrap)?;
-        row += 1;
-    }
-    if internal {
-        ws.write_string_with_format(row, 0, "计价说明", &label)?;
-        let rule = format!(
-            "单价 = 成本 + 成本×利润率 + 成本×返点率 + 其他费用。{ROUNDING_ZH}{}",
-            if q.dealer_led {
-                "经销商主导：不套用公式，手工定价（政策单价仅供参考）。"
-            } else {
-                ""
-            }
-        );
-        put(ws, row, 1, last, &rule, &wrap)?;
-        row += 1;
-        for r in &q.required_approvals {
-            ws.write_string_with_format(row, 0, "审批要求", &label)?;
-            put(ws, row, 1, last, &r.reason_zh, &wrap)?;
-            row += 1;
-        }
-        for a in &q.approvals {
-            ws.write_string_with_format(row, 0, "审批记录", &label)?;
-            let who = a.approver_name.clone().unwrap_or_else(|| a.approver_id.clone());
-            let line = format!(
-                "{} {} {}（{}）{} {}",
-                &a.decided_at[..a.decided_at.len().min(10)],
-                a.kind.label_zh(),
-                who,
-                a.approver_role.label_zh(),
-                a.decision.label_zh(),
-                a.comment
-            );
-            put(ws, row, 1, last, &line, &value)?;
-            row += 1;
-        }
-    }
-
-    // Signature block.
-    row += 1;
-    put(ws, row, 0, mid - 1, &format!("报价单位（盖章）：{}", company.name), &label)?;
-    put(ws, row, mid, last, "客户确认（签字盖章）：", &label)?;
-    row += 2;
-    put(ws, row, 0, mid - 1, "报价人：", &label)?;
-    put(ws, row, mid, last, "签字：", &label)?;
-    row += 1;
-    put(ws, row, 0, mid - 1, &format!("日期：{}", q.quote_date), &label)?;
-    put(ws, row, mid, last, "日期：", &label)?;
-
+    s.heading(ws)?;
+    let row = s.lines(ws)?;
+    let row = s.totals_and_notes(ws, row)?;
+    s.signatures(ws, row)?;
     wb.save_to_buffer()
+}
+
+impl Sheet<'_> {
+    /// Company, title, approval banner and the quote's particulars (rows 0–7).
+    fn heading(&self, ws: &mut Worksheet) -> std::result::Result<(), XlsxError> {
+        let (q, company, internal, last, mid) = (self.q, self.company, self.internal, self.last, self.mid);
+        put(ws, 0, 0, last, &company.name, &self.f.title)?;
+        let contact = [company.address.as_str(), company.phone.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("    电话：");
+        put(ws, 1, 0, last, &contact, &self.f.small)?;
+        let heading_text = if internal {
+            "内部报价单（含成本、利润、返点 — 严格保密，不得外传）"
+        } else {
+            "报 价 单"
+        };
+        put(ws, 2, 0, last, heading_text, &self.f.heading)?;
+        let unapproved = matches!(q.status, QuoteStatus::Draft | QuoteStatus::PendingApproval);
+        let banner_text = if unapproved {
+            format!("未审批（{}）— 仅供内部核对，不得发给客户", q.status.label_zh())
+        } else {
+            String::new()
+        };
+        put(ws, 3, 0, last, &banner_text, &self.f.banner)?;
+        let pairs: [(&str, String, &str, String); 3] = [
+            ("客户", q.customer_name.clone(), "报价单号", q.display_number.clone()),
+            ("客户代码", q.customer_code.clone().unwrap_or_default(), "报价日期", q.quote_date.clone()),
+            (
+                "有效期至",
+                q.valid_until.clone(),
+                if internal { "报价政策" } else { "币种" },
+                if internal { format!("第 {} 版", q.policy_version) } else { "人民币（元）".to_string() },
+            ),
+        ];
+        for (i, (l1, v1, l2, v2)) in pairs.iter().enumerate() {
+            let row = 4 + i as u32;
+            ws.write_string_with_format(row, 0, *l1, &self.f.label)?;
+            put(ws, row, 1, mid - 1, v1, &self.f.value)?;
+            ws.write_string_with_format(row, mid, *l2, &self.f.label)?;
+            put(ws, row, mid + 1, last, v2, &self.f.value)?;
+        }
+        Ok(())
+    }
+
+    /// The column headings and one row per line; returns the first row after them.
+    fn lines(&self, ws: &mut Worksheet) -> std::result::Result<u32, XlsxError> {
+        let (q, columns) = (self.q, &self.columns);
+        let header_row = 8u32;
+        ws.set_row_height(header_row, 30)?;
+        for (i, c) in columns.iter().enumerate() {
+            ws.write_string_with_format(header_row, i as u16, c.0, &self.f.head)?;
+        }
+        ws.set_freeze_panes(header_row + 1, 0)?;
+        ws.set_repeat_rows(header_row, header_row)?;
+
+        let mut row = header_row + 1;
+        for l in &q.lines {
+            for (i, c) in columns.iter().enumerate() {
+                let col = i as u16;
+                match (c.2)(l) {
+                    Cell::Text(s) => ws.write_string_with_format(row, col, s, &self.f.text)?,
+                    Cell::Int(n) => ws.write_number_with_format(row, col, n, &self.f.center)?,
+                    Cell::Money(f) => ws.write_number_with_format(row, col, yuan(f), &self.f.money)?,
+                    Cell::Exact(d) => {
+                        ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), &self.f.exact)?
+                    }
+                    Cell::Rate(Some(r)) => {
+                        ws.write_number_with_format(row, col, r.to_f64().unwrap_or(0.0), &self.f.rate)?
+                    }
+                    Cell::Rate(None) => ws.write_string_with_format(row, col, "", &self.f.text)?,
+                    Cell::Quantity(qty) => {
+                        let scale = qty.normalize().scale() as usize;
+                        let fmt = if scale == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(scale)) };
+                        let f = Format::new().set_border(FormatBorder::Thin).set_num_format(fmt);
+                        ws.write_number_with_format(row, col, qty.to_f64().unwrap_or(0.0), &f)?
+                    }
+                };
+            }
+            row += 1;
+        }
+        Ok(row)
+    }
+
+    /// Totals, amount in words, validity, notes and (internal) pricing and approvals.
+    fn totals_and_notes(&self, ws: &mut Worksheet, mut row: u32) -> std::result::Result<u32, XlsxError> {
+        let (q, internal, last) = (self.q, self.internal, self.last);
+        let columns = &self.columns;
+        let amount_col = columns.iter().position(|c| c.0 == "金额（元）").unwrap_or(0) as u16;
+        // Totals.
+        put(ws, row, 0, amount_col.saturating_sub(1).max(1), "合计", &self.f.total_label)?;
+        ws.write_number_with_format(row, amount_col, yuan(q.totals.total_fen), &self.f.total_money)?;
+        if internal {
+            for (name, fen) in [
+                ("成本合计", q.totals.cost_fen),
+                ("费用合计", q.totals.fees_fen),
+                ("返点合计", q.totals.rebate_fen),
+                ("利润合计", q.totals.profit_fen),
+            ] {
+                if let Some(i) = columns.iter().position(|c| c.0 == name) {
+                    ws.write_number_with_format(row, i as u16, yuan(fen), &self.f.total_money)?;
+                }
+            }
+        }
+        row += 1;
+        ws.write_string_with_format(row, 0, "大写金额", &self.f.label)?;
+        put(ws, row, 1, last, &format!("人民币{}", q.totals.total_uppercase), &self.f.label)?;
+        row += 1;
+        ws.write_string_with_format(row, 0, "有效期", &self.f.label)?;
+        put(ws, row, 1, last, &format!("本报价有效期至 {}，逾期请重新确认。", q.valid_until), &self.f.value)?;
+        row += 1;
+        if !q.notes.is_empty() {
+            ws.write_string_with_format(row, 0, "备注", &self.f.label)?;
+            put(ws, row, 1, last, &q.notes, &self.f.wrap)?;
+            row += 1;
+        }
+        if internal {
+            ws.write_string_with_format(row, 0, "计价说明", &self.f.label)?;
+            let rule = format!(
+                "单价 = 成本 + 成本×利润率 + 成本×返点率 + 其他费用。{ROUNDING_ZH}{}",
+                if q.dealer_led {
+                    "经销商主导：不套用公式，手工定价（政策单价仅供参考）。"
+                } else {
+                    ""
+                }
+            );
+            put(ws, row, 1, last, &rule, &self.f.wrap)?;
+            row += 1;
+            for r in &q.required_approvals {
+                ws.write_string_with_format(row, 0, "审批要求", &self.f.label)?;
+                put(ws, row, 1, last, &r.reason_zh, &self.f.wrap)?;
+                row += 1;
+            }
+            for a in &q.approvals {
+                ws.write_string_with_format(row, 0, "审批记录", &self.f.label)?;
+                let who = a.approver_name.clone().unwrap_or_else(|| a.approver_id.clone());
+                let line = format!(
+                    "{} {} {}（{}）{} {}",
+                    &a.decided_at[..a.decided_at.len().min(10)],
+                    a.kind.label_zh(),
+                    who,
+                    a.approver_role.label_zh(),
+                    a.decision.label_zh(),
+                    a.comment
+                );
+                put(ws, row, 1, last, &line, &self.f.value)?;
+                row += 1;
+            }
+        }
+        Ok(row)
+    }
+
+    /// The signature block.
+    fn signatures(&self, ws: &mut Worksheet, mut row: u32) -> std::result::Result<(), XlsxError> {
+        let (q, company, last, mid) = (self.q, self.company, self.last, self.mid);
+        // Signature block.
+        row += 1;
+        put(ws, row, 0, mid - 1, &format!("报价单位（盖章）：{}", company.name), &self.f.label)?;
+        put(ws, row, mid, last, "客户确认（签字盖章）：", &self.f.label)?;
+        row += 2;
+        put(ws, row, 0, mid - 1, "报价人：", &self.f.label)?;
+        put(ws, row, mid, last, "签字：", &self.f.label)?;
+        row += 1;
+        put(ws, row, 0, mid - 1, &format!("日期：{}", q.quote_date), &self.f.label)?;
+        put(ws, row, mid, last, "日期：", &self.f.label)?;
+        Ok(())
+    }
 }
 
 pub(crate) use crate::util::write_atomically;

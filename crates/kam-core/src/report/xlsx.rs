@@ -223,13 +223,49 @@ pub(crate) fn workbook(r: &MonthlyReport) -> Result<(Vec<u8>, Vec<String>)> {
     Ok((bytes, SHEETS.iter().map(|s| s.to_string()).collect()))
 }
 
+/// Two ways to write a cell's figure, by kind.
+fn money(v: i64) -> Cell {
+    Cell::Money(v)
+}
+
+fn int(v: u32) -> Cell {
+    Cell::Int(v as i64)
+}
+
 fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
     let f = formats();
     let mut wb = Workbook::new();
-    let money = |v: i64| Cell::Money(v);
-    let int = |v: u32| Cell::Int(v as i64);
+    // 业绩 first in the code (the summary's charts refer to it); pushed in sheet order below.
+    let perf = performance_table(r);
+    summary_sheet(&mut wb, r, &f)?;
+    push_table_sheet(&mut wb, r, &f, &perf)?;
+    push_table_sheet(&mut wb, r, &f, &tiers_table(r))?;
+    push_table_sheet(&mut wb, r, &f, &overdue_visits_table(r))?;
+    push_table_sheet(&mut wb, r, &f, &open_complaints_table(r))?;
+    push_table_sheet(&mut wb, r, &f, &overdue_receivables_table(r))?;
+    new_customers_sheet(&mut wb, r, &f)?;
+    push_table_sheet(&mut wb, r, &f, &bonus_table(r))?;
+    push_table_sheet(&mut wb, r, &f, &commissions_table(r))?;
+    wb.save_to_buffer()
+}
 
-    // 业绩 first (the summary's charts refer to it); pushed in sheet order below.
+/// A sheet holding one table.
+fn push_table_sheet(
+    wb: &mut Workbook,
+    r: &MonthlyReport,
+    f: &Formats,
+    tb: &Table,
+) -> std::result::Result<(), XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(tb.name)?;
+    page_setup(&mut ws, r);
+    table(&mut ws, 0, tb, r, f)?;
+    wb.push_worksheet(ws);
+    Ok(())
+}
+
+/// 业绩: one row per rep.
+fn performance_table(r: &MonthlyReport) -> Table<'static> {
     let perf_rows: Vec<Vec<Cell>> = r
         .reps
         .iter()
@@ -257,7 +293,7 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             ]
         })
         .collect();
-    let perf = Table {
+    Table {
         name: "业绩",
         headers: vec![
             ("业务员", Sum::No),
@@ -285,9 +321,11 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             "销售额为销售减退货；拜访、报价、投诉和满意度按客户的当前负责人统计；逾期拜访截至生成日。".into(),
             "离职人员在离职当月仍列出（按在职天数内的业绩）。".into(),
         ],
-    };
+    }
+}
 
-    // 汇总.
+/// 汇总: the key figures and three charts.
+fn summary_sheet(wb: &mut Workbook, r: &MonthlyReport, f: &Formats) -> std::result::Result<(), XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(SHEETS[0])?;
     page_setup(&mut ws, r);
@@ -326,7 +364,7 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
     }
     let summary =
         Table { name: "汇总", headers: vec![("指标", Sum::No), ("数值", Sum::No)], rows: key, notes: vec![] };
-    table(&mut ws, 2, &summary, r, &f)?;
+    table(&mut ws, 2, &summary, r, f)?;
     ws.set_column_width(1, 22)?;
     let n = r.reps.len() as u32;
     if n > 0 {
@@ -346,15 +384,12 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
     c3.add_series().set_name("客户数").set_categories(("客户分级", 1, 0, 4, 0)).set_values(("客户分级", 1, 2, 4, 2));
     ws.insert_chart(2, 11, &c3)?;
     wb.push_worksheet(ws);
+    Ok(())
+}
 
-    let mut ws = Worksheet::new();
-    ws.set_name(perf.name)?;
-    page_setup(&mut ws, r);
-    table(&mut ws, 0, &perf, r, &f)?;
-    wb.push_worksheet(ws);
-
-    // 客户分级.
-    let tiers = Table {
+/// 客户分级: tiers at the month's start and end.
+fn tiers_table(r: &MonthlyReport) -> Table<'static> {
+    Table {
         name: "客户分级",
         headers: vec![
             ("等级", Sum::No),
@@ -370,15 +405,12 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             .map(|x| vec![t(&x.label), int(x.at_start), int(x.at_end), int(x.moved_in), int(x.moved_out), int(x.added)])
             .collect(),
         notes: vec!["说明：月内等级有变动的客户只计一次，按其月末所在等级统计；调入/调出比较月初与月末的等级。".into()],
-    };
-    let mut ws = Worksheet::new();
-    ws.set_name(tiers.name)?;
-    page_setup(&mut ws, r);
-    table(&mut ws, 0, &tiers, r, &f)?;
-    wb.push_worksheet(ws);
+    }
+}
 
-    // 逾期拜访.
-    let visits = Table {
+/// 逾期拜访.
+fn overdue_visits_table(r: &MonthlyReport) -> Table<'static> {
+    Table {
         name: "逾期拜访",
         headers: vec![
             ("客户", Sum::No),
@@ -409,15 +441,12 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             })
             .collect(),
         notes: vec![format!("逾期拜访截至生成日（{}），按拜访频次规则计算。", r.generated_at)],
-    };
-    let mut ws = Worksheet::new();
-    ws.set_name(visits.name)?;
-    page_setup(&mut ws, r);
-    table(&mut ws, 0, &visits, r, &f)?;
-    wb.push_worksheet(ws);
+    }
+}
 
-    // 未结投诉.
-    let complaints = Table {
+/// 未结投诉.
+fn open_complaints_table(r: &MonthlyReport) -> Table<'static> {
+    Table {
         name: "未结投诉",
         headers: vec![
             ("客户", Sum::No),
@@ -448,15 +477,12 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             })
             .collect(),
         notes: vec![],
-    };
-    let mut ws = Worksheet::new();
-    ws.set_name(complaints.name)?;
-    page_setup(&mut ws, r);
-    table(&mut ws, 0, &complaints, r, &f)?;
-    wb.push_worksheet(ws);
+    }
+}
 
-    // 逾期应收.
-    let recv = Table {
+/// 逾期应收.
+fn overdue_receivables_table(r: &MonthlyReport) -> Table<'static> {
+    Table {
         name: "逾期应收",
         headers: vec![
             ("客户", Sum::No),
@@ -485,14 +511,11 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             })
             .collect(),
         notes: vec![format!("截至 {}。", r.as_of)],
-    };
-    let mut ws = Worksheet::new();
-    ws.set_name(recv.name)?;
-    page_setup(&mut ws, r);
-    table(&mut ws, 0, &recv, r, &f)?;
-    wb.push_worksheet(ws);
+    }
+}
 
-    // 新客户开发: per rep incentive, then the customers.
+/// 新客户开发: per rep incentive, then the customers.
+fn new_customers_sheet(wb: &mut Workbook, r: &MonthlyReport, f: &Formats) -> std::result::Result<(), XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name("新客户开发")?;
     page_setup(&mut ws, r);
@@ -530,7 +553,7 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             "新客户奖金（只取当月最高一档，退货冲减）：首月 含2,000→50、含4,000→100；次月 含3,000→50、超过5,000→100；第三月 超过5,000→100、超过10,000→200。".into(),
         ],
     };
-    table(&mut ws, 0, &quota_table, r, &f)?;
+    table(&mut ws, 0, &quota_table, r, f)?;
     let top = (r.reps.len().max(1) + 7) as u32;
     let list = Table {
         name: "新客户开发",
@@ -561,12 +584,15 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
         notes: vec![],
     };
     // The second table: no freeze/filter of its own (one autofilter per sheet).
-    write_plain(&mut ws, top, &list, &f)?;
+    write_plain(&mut ws, top, &list, f)?;
     ws.set_freeze_panes(1, 0)?;
     wb.push_worksheet(ws);
+    Ok(())
+}
 
-    // 绩效奖金.
-    let bonus = Table {
+/// 绩效奖金.
+fn bonus_table(r: &MonthlyReport) -> Table<'static> {
+    Table {
         name: "绩效奖金",
         headers: vec![
             ("业务员", Sum::No),
@@ -609,15 +635,12 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             "发放：95–100 分 105%；90–94 分 100%；60–89 分 按得分%；60 分以下不发。部门超额完成冲刺目标 +5%，未完成目标 −5%。".into(),
             "金额逐项四舍五入到分（例：88 分、绩效工资 3,000 元 → 2,640 元；部门超额 +132 → 2,772 元）。".into(),
         ],
-    };
-    let mut ws = Worksheet::new();
-    ws.set_name(bonus.name)?;
-    page_setup(&mut ws, r);
-    table(&mut ws, 0, &bonus, r, &f)?;
-    wb.push_worksheet(ws);
+    }
+}
 
-    // 提成.
-    let comm = Table {
+/// 提成.
+fn commissions_table(r: &MonthlyReport) -> Table<'static> {
+    Table {
         name: "提成",
         headers: vec![
             ("业务员", Sum::No),
@@ -640,14 +663,7 @@ fn build(r: &MonthlyReport) -> std::result::Result<Vec<u8>, XlsxError> {
             })
             .collect(),
         notes: vec!["提成 = 上月财务确认回款 × 2%，四舍五入到分。".into()],
-    };
-    let mut ws = Worksheet::new();
-    ws.set_name(comm.name)?;
-    page_setup(&mut ws, r);
-    table(&mut ws, 0, &comm, r, &f)?;
-    wb.push_worksheet(ws);
-
-    wb.save_to_buffer()
+    }
 }
 
 /// A second table on a sheet: header, rows, totals, without freeze panes or autofilter.

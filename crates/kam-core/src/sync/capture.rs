@@ -13,35 +13,8 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::error::Result;
 
 /// The synced tables, parents before children: the order the importer applies rows in, so a
-/// foreign key always finds its parent.
-pub const SYNCED_TABLES: &[&str] = &[
-    "users",
-    "pricing_policies",
-    "products",
-    "cadence_rules",
-    "complaint_deadlines",
-    "survey_dimensions",
-    "customers",
-    "contacts",
-    "contact_changes",
-    "tier_changes",
-    "projects",
-    "records",
-    "quotes",
-    "quote_lines",
-    "quote_approvals",
-    "visit_plans",
-    "visits",
-    "complaints",
-    "complaint_actions",
-    "surveys",
-    "survey_scores",
-    "sales_targets",
-    "sales",
-    "collections",
-    "receivables",
-    "performance_inputs",
-];
+/// foreign key always finds its parent. Derived from the registry, [`super::tables::TABLES`].
+pub const SYNCED_TABLES: &[&str] = super::tables::NAMES;
 
 /// Columns never synced: local row numbers.
 const LOCAL_COLUMNS: &[(&str, &str)] = &[("customers", "seq")];

@@ -12,6 +12,7 @@ mod exchange;
 mod file;
 mod keys;
 mod model;
+pub mod tables;
 
 pub(crate) use exchange::is_field_device;
 pub use exchange::Addressee;
