@@ -28,6 +28,7 @@ export async function refreshAppInfo(): Promise<void> {
               message_en: String(err),
               field: null,
               existing_id: null,
+              entity: null,
             });
     }
   }

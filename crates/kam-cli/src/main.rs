@@ -462,6 +462,7 @@ fn report_error(e: &anyhow::Error, json: bool) {
             message_en: format!("{e:#}"),
             field: None,
             existing_id: None,
+            entity: None,
         });
         eprintln!("{}", serde_json::json!({ "error": dto }));
         return;
@@ -507,8 +508,14 @@ fn usage_error(e: clap::Error, json: bool) -> ! {
     let zh = format!("{zh}用 kam --help（或 kam <子命令> --help）查看用法。");
     let en = e.render().to_string();
     if json {
-        let dto =
-            kam_core::ErrorDto { code: "usage".into(), message: zh, message_en: en, field: None, existing_id: None };
+        let dto = kam_core::ErrorDto {
+            code: "usage".into(),
+            message: zh,
+            message_en: en,
+            field: None,
+            existing_id: None,
+            entity: None,
+        };
         eprintln!("{}", serde_json::json!({ "error": dto }));
     } else {
         eprintln!("错误 error: {zh}\n{en}");

@@ -21,8 +21,8 @@ pub enum KamError {
     #[error("{zh}")]
     Duplicate { field: String, existing_id: String, zh: String, en: String },
     /// The record does not exist, or was deleted.
-    #[error("找不到{entity}（{id}）：它可能已被删除。请刷新列表后重试。")]
-    NotFound { entity: &'static str, id: String },
+    #[error("找不到{}（{id}）：它可能已被删除。请刷新列表后重试。", entity.label_zh())]
+    NotFound { entity: Entity, id: String },
     /// The database file was written by a newer KAM; we refuse to touch it.
     #[error("数据库由更新版本的 KAM 写入（结构版本 {found}，本程序支持到 {supported}）。请升级 KAM 后再打开，数据未做任何改动。")]
     DatabaseTooNew { found: i64, supported: i64 },
@@ -67,7 +67,7 @@ impl KamError {
             | KamError::Duplicate { en, .. }
             | KamError::SyncFile { en, .. } => en.clone(),
             KamError::NotFound { entity, id } => {
-                format!("{} {id} not found: it may have been deleted. Refresh the list and try again.", entity_en(entity))
+                format!("{} {id} not found: it may have been deleted. Refresh the list and try again.", entity.label_en())
             }
             KamError::DatabaseTooNew { found, supported } => format!(
                 "The database was written by a newer KAM (schema {found}, this program supports up to {supported}). Upgrade KAM to open it; nothing was changed."
@@ -103,6 +103,10 @@ impl KamError {
 
     /// The serializable form sent to the UI.
     pub fn to_dto(&self) -> ErrorDto {
+        let entity = match self {
+            KamError::NotFound { entity, .. } => Some(*entity),
+            _ => None,
+        };
         let (field, existing_id) = match self {
             KamError::Validation { field, .. } => (Some(field.clone()), None),
             KamError::Duplicate { field, existing_id, .. } => (Some(field.clone()), Some(existing_id.clone())),
@@ -114,6 +118,7 @@ impl KamError {
             message_en: self.message_en(),
             field,
             existing_id,
+            entity,
         }
     }
 }
@@ -157,14 +162,73 @@ fn storage_message(e: &rusqlite::Error) -> (String, String) {
     }
 }
 
-fn entity_en(zh: &str) -> &'static str {
-    match zh {
-        "客户" => "Customer",
-        "联系人" => "Contact",
-        "项目" => "Project",
-        "记录" => "Record",
-        "用户" => "User",
-        _ => "Record",
+/// What was not found, named right in both languages (and as a stable code in `ErrorDto.entity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Entity {
+    Customer,
+    Contact,
+    ContactChange,
+    Project,
+    Record,
+    User,
+    Visit,
+    VisitPlan,
+    Complaint,
+    Survey,
+    SurveyDimension,
+    Quote,
+    QuoteLine,
+    Product,
+    PricingPolicy,
+    SyncConflict,
+    DuplicateClaim,
+}
+
+impl Entity {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Entity::Customer => "客户",
+            Entity::Contact => "联系人",
+            Entity::ContactChange => "关键人变动记录",
+            Entity::Project => "项目",
+            Entity::Record => "记录",
+            Entity::User => "用户",
+            Entity::Visit => "拜访记录",
+            Entity::VisitPlan => "拜访计划",
+            Entity::Complaint => "投诉",
+            Entity::Survey => "满意度调查",
+            Entity::SurveyDimension => "调查维度",
+            Entity::Quote => "报价单",
+            Entity::QuoteLine => "报价行",
+            Entity::Product => "产品",
+            Entity::PricingPolicy => "报价政策",
+            Entity::SyncConflict => "冲突",
+            Entity::DuplicateClaim => "撞单记录",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Entity::Customer => "Customer",
+            Entity::Contact => "Contact",
+            Entity::ContactChange => "Key-person change",
+            Entity::Project => "Project",
+            Entity::Record => "Record",
+            Entity::User => "User",
+            Entity::Visit => "Visit",
+            Entity::VisitPlan => "Visit plan",
+            Entity::Complaint => "Complaint",
+            Entity::Survey => "Survey",
+            Entity::SurveyDimension => "Survey dimension",
+            Entity::Quote => "Quote",
+            Entity::QuoteLine => "Quote line",
+            Entity::Product => "Product",
+            Entity::PricingPolicy => "Pricing policy",
+            Entity::SyncConflict => "Conflict",
+            Entity::DuplicateClaim => "Duplicate claim",
+        }
     }
 }
 
@@ -178,6 +242,8 @@ pub struct ErrorDto {
     pub message_en: String,
     pub field: Option<String>,
     pub existing_id: Option<String>,
+    /// For `not_found`: what was not found.
+    pub entity: Option<Entity>,
 }
 
 impl From<KamError> for ErrorDto {

@@ -268,6 +268,25 @@ mod tests {
         assert_eq!(rate_opt("r", "").unwrap(), None);
     }
 
+    /// Moved from quote/pricing.rs when its parsers became this module.
+    #[test]
+    fn parsing_as_the_quote_tests_had_it() {
+        assert_eq!(money("cost", "70").unwrap(), 7000);
+        assert_eq!(money("cost", "¥1,000,000.05").unwrap(), 100_000_005);
+        assert!(money("cost", "1.005").is_err());
+        assert!(money("cost", "-1").is_err());
+        assert!(money("cost", "1e30").is_err());
+        assert!(money("cost", "99999999999999999999999999").is_err());
+        assert_eq!(rate("r", "8%").unwrap(), dec("0.08"));
+        // A bare fraction is ambiguous (8 % or 0.08 %?) and refused; a bare 8 is 8 %.
+        assert!(rate("r", "0.08").is_err());
+        assert_eq!(rate("r", "12.5%").unwrap(), dec("0.125"));
+        assert_eq!(rate("r", "8").unwrap(), dec("0.08"));
+        assert_eq!(quantity("quantity", "10,000.5").unwrap(), dec("10000.5"));
+        assert!(quantity("quantity", "0").is_err());
+        assert!(quantity("quantity", "1.00001").is_err());
+    }
+
     #[test]
     fn quantities_as_typed() {
         assert_eq!(quantity("q", "10,000").unwrap(), dec("10000"));

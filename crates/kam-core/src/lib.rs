@@ -8,8 +8,10 @@ mod demo;
 mod dossier;
 pub mod error;
 pub mod input;
+pub mod ratio;
 #[macro_use]
 pub mod model;
+pub mod policy_defaults;
 mod quote;
 mod relation;
 mod report;

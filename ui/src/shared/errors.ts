@@ -1,5 +1,6 @@
 // The one place that turns a failed command into text or an error message on screen.
 import { KamError } from "../api";
+import { toKamError } from "../ipc";
 import { i18n } from "../i18n";
 
 /** The core's message in the current UI language (any thrown value). */
@@ -11,9 +12,7 @@ export function errorText(err: unknown): string {
 
 /** Any thrown value as a KamError (an IPC failure when it is not one already). */
 export function asKamError(err: unknown): KamError {
-  if (err instanceof KamError) return err;
-  const text = errorText(err);
-  return new KamError({ code: "ipc", message: text, message_en: text, field: null, existing_id: null });
+  return toKamError(err);
 }
 
 /**

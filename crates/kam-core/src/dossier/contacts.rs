@@ -12,7 +12,7 @@ impl Kam {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "联系人", id: contact_id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Contact, id: contact_id.to_string() })
     }
 
     /// Add a contact (or decision maker) to a customer.
@@ -133,7 +133,7 @@ impl Kam {
                 contact_change_from,
             )
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "记录", id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::ContactChange, id: id.to_string() })
     }
 
     /// Record a key-person change (关键人员变动). A "left" change also marks the contact inactive.

@@ -208,7 +208,8 @@ impl Kam {
     pub fn restore_customer(&mut self, id: &str) -> Result<Customer> {
         let code: Option<Option<String>> =
             self.conn.query_row("SELECT credit_code FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        let code = code.ok_or_else(|| KamError::NotFound { entity: "客户", id: id.to_string() })?;
+        let code =
+            code.ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Customer, id: id.to_string() })?;
         refuse_duplicate_credit_code(&self.conn, &code, Some(id))?;
         self.write(|tx, ctx| {
             tx.execute(
@@ -225,7 +226,7 @@ impl Kam {
         self.conn
             .query_row(&format!("{CUSTOMER_SELECT} WHERE c.id = ?1 AND c.deleted_at IS NULL"), [id], customer_from)
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "客户", id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Customer, id: id.to_string() })
     }
 
     /// Find a live customer by id, customer code or credit code (for the CLI).

@@ -220,7 +220,7 @@ pub(crate) fn name_stem(name: &str) -> String {
 fn customer_seq(conn: &Connection, id: &str) -> Result<i64> {
     conn.query_row("SELECT seq FROM customers WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| KamError::NotFound { entity: "客户", id: id.to_string() })
+        .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Customer, id: id.to_string() })
 }
 
 /// Rebuild the search entry of one customer from its current name, codes and contacts.

@@ -1,6 +1,7 @@
 //! Projects and free records, and deleting either.
 
 use super::*;
+use crate::error::Entity;
 
 impl Kam {
     pub(super) fn check_project(&self, i: &ProjectInput) -> Result<(String, String, Option<String>, Option<String>)> {
@@ -49,7 +50,7 @@ impl Kam {
 
     /// Edit a project.
     pub fn update_project(&mut self, project_id: &str, input: &ProjectInput) -> Result<Project> {
-        let customer_id = self.owner_of("projects", "项目", project_id)?;
+        let customer_id = self.owner_of("projects", Entity::Project, project_id)?;
         let (name, notes, start, end) = self.check_project(input)?;
         self.write(|tx, ctx| {
             tx.execute(
@@ -101,7 +102,7 @@ impl Kam {
                 record_from,
             )
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "记录", id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Record, id: id.to_string() })
     }
 
     /// Add a free record (meeting, conversation, survey, note).
@@ -138,9 +139,9 @@ impl Kam {
     /// Delete a project or a record (tombstone). `kind` is "project" or "record".
     pub fn delete_item(&mut self, kind: &str, id: &str) -> Result<()> {
         let (table, entity) = match kind {
-            "project" => ("projects", "项目"),
-            "record" => ("records", "记录"),
-            "contact_change" => ("contact_changes", "记录"),
+            "project" => ("projects", Entity::Project),
+            "record" => ("records", Entity::Record),
+            "contact_change" => ("contact_changes", Entity::ContactChange),
             _ => return Err(KamError::invalid("kind", "未知的条目类型。", "Unknown item kind.")),
         };
         self.owner_of(table, entity, id)?;
@@ -153,7 +154,7 @@ impl Kam {
         })
     }
 
-    pub(super) fn owner_of(&self, table: &str, entity: &'static str, id: &str) -> Result<String> {
+    pub(super) fn owner_of(&self, table: &str, entity: Entity, id: &str) -> Result<String> {
         self.conn
             .query_row(&format!("SELECT customer_id FROM {table} WHERE id = ?1 AND deleted_at IS NULL"), [id], |r| {
                 r.get(0)

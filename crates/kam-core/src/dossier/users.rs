@@ -23,7 +23,7 @@ impl Kam {
                 Ok(User { id: r.get(0)?, name: r.get(1)?, role: r.get(2)?, department: r.get(3)?, active: r.get(4)? })
             })
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "用户", id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::User, id: id.to_string() })
     }
 
     /// Find a user by id or by name (for the CLI and scripts).

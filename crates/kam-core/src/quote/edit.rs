@@ -193,7 +193,7 @@ impl Kam {
             .conn
             .query_row("SELECT quote_id FROM quote_lines WHERE id = ?1 AND deleted_at IS NULL", [line_id], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "报价行", id: line_id.to_string() })?;
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::QuoteLine, id: line_id.to_string() })?;
         header(&self.conn, &quote_id)
     }
 

@@ -26,9 +26,8 @@ use rust_decimal::Decimal;
 
 pub use draft::QuoteLineDraft;
 pub use pricing::{
-    check_quantity, format_rate, format_yuan, parse_quantity, parse_rate, parse_yuan, price_line, round_fen,
-    PriceBreakdown, PricingPolicy, RateTier, TierApplied, DEFAULT_POLICY_ID, MAX_FEN, MAX_QUANTITY, QUANTITY_DECIMALS,
-    ROUNDING_EN, ROUNDING_ZH,
+    check_quantity, format_rate, format_yuan, price_line, round_fen, PriceBreakdown, PricingPolicy, RateTier,
+    TierApplied, DEFAULT_POLICY_ID, MAX_FEN, MAX_QUANTITY, QUANTITY_DECIMALS, ROUNDING_EN, ROUNDING_ZH,
 };
 pub use rmb::rmb_uppercase;
 pub use types::*;
@@ -80,7 +79,7 @@ fn policy_from(r: &Row) -> rusqlite::Result<PricingPolicy> {
 fn policy_by_id(conn: &Connection, id: &str) -> Result<PricingPolicy> {
     conn.query_row(&format!("{POLICY_SELECT} WHERE id = ?1"), [id], policy_from)
         .optional()?
-        .ok_or_else(|| KamError::NotFound { entity: "报价政策", id: id.to_string() })
+        .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::PricingPolicy, id: id.to_string() })
 }
 
 /// The version in effect on `date`: the latest one whose effective date is not after it.
@@ -121,7 +120,7 @@ fn product_from(r: &Row) -> rusqlite::Result<Product> {
 fn product_by_id(conn: &Connection, id: &str) -> Result<Product> {
     conn.query_row(&format!("{PRODUCT_SELECT} WHERE id = ?1 AND deleted_at IS NULL"), [id], product_from)
         .optional()?
-        .ok_or_else(|| KamError::NotFound { entity: "产品", id: id.to_string() })
+        .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Product, id: id.to_string() })
 }
 
 /// The quote row fields the workflow checks.
@@ -162,7 +161,7 @@ fn header(conn: &Connection, id: &str) -> Result<Header> {
         },
     )
     .optional()?
-    .ok_or_else(|| KamError::NotFound { entity: "报价单", id: id.to_string() })
+    .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Quote, id: id.to_string() })
 }
 
 fn display_number(number: &str, revision: u32) -> String {

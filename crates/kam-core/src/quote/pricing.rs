@@ -22,6 +22,7 @@ use ts_rs::TS;
 use super::types::{ApprovalKind, ApprovalLevel, LineEconomics};
 use crate::error::{KamError, Result};
 use crate::model::Role;
+use crate::policy_defaults::{DISCOUNT_STANDARD_PERCENT, PROFIT_TIERS, QUOTE_VALIDITY_DAYS, REBATE_TIERS};
 
 /// The largest amount of money the core accepts anywhere: 10^13 fen = 1000 亿元 (as
 /// `validate::money`). Unit prices, line totals and quote totals are all bounded by it.
@@ -92,12 +93,13 @@ impl PricingPolicy {
             id: DEFAULT_POLICY_ID.to_string(),
             version: 1,
             effective_from: "2000-01-01".to_string(),
-            profit_tiers: vec![t(0, 20), t(200_000, 17), t(500_000, 14), t(1_000_000, 10)],
-            rebate_tiers: vec![t(0, 5), t(200_000, 8), t(1_000_000, 10)],
-            discount_standard: rate(5),
+            // The seed's numbers: crate::policy_defaults.
+            profit_tiers: PROFIT_TIERS.iter().map(|&(from, pct)| t(from, pct)).collect(),
+            rebate_tiers: REBATE_TIERS.iter().map(|&(from, pct)| t(from, pct)).collect(),
+            discount_standard: rate(DISCOUNT_STANDARD_PERCENT),
             department_roles: vec![Role::Manager, Role::Executive],
             general_manager_roles: vec![Role::Executive],
-            validity_days: 30,
+            validity_days: QUOTE_VALIDITY_DAYS,
             notes: "默认报价政策（大客户管理制度 篇五）".to_string(),
             created_at: "2026-01-01T00:00:00.000Z".to_string(),
         }
@@ -459,21 +461,6 @@ pub(crate) fn line_approvals(
     out
 }
 
-/// Parse an amount in yuan as typed (see [`crate::input::money`], the one money parser).
-pub fn parse_yuan(field: &str, s: &str) -> Result<i64> {
-    crate::input::money(field, s)
-}
-
-/// Parse a rate as typed (see [`crate::input::rate`] for the rule on a bare number).
-pub fn parse_rate(field: &str, s: &str) -> Result<Decimal> {
-    crate::input::rate(field, s)
-}
-
-/// Parse a quantity as typed (see [`crate::input::quantity`]).
-pub fn parse_quantity(s: &str) -> Result<Decimal> {
-    crate::input::quantity("quantity", s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,24 +498,6 @@ mod tests {
             price_line(&PricingPolicy::default_policy(), 1001, d("1"), d("0.05"), 0).unwrap().unit_price_fen,
             1251
         );
-    }
-
-    #[test]
-    fn parsing() {
-        assert_eq!(parse_yuan("cost", "70").unwrap(), 7000);
-        assert_eq!(parse_yuan("cost", "¥1,000,000.05").unwrap(), 100_000_005);
-        assert!(parse_yuan("cost", "1.005").is_err());
-        assert!(parse_yuan("cost", "-1").is_err());
-        assert!(parse_yuan("cost", "1e30").is_err());
-        assert!(parse_yuan("cost", "99999999999999999999999999").is_err());
-        assert_eq!(parse_rate("r", "8%").unwrap(), d("0.08"));
-        // A bare fraction is ambiguous (8 % or 0.08 %?) and refused; a bare 8 is 8 %.
-        assert!(parse_rate("r", "0.08").is_err());
-        assert_eq!(parse_rate("r", "12.5%").unwrap(), d("0.125"));
-        assert_eq!(parse_rate("r", "8").unwrap(), d("0.08"));
-        assert_eq!(parse_quantity("10,000.5").unwrap(), d("10000.5"));
-        assert!(parse_quantity("0").is_err());
-        assert!(parse_quantity("1.00001").is_err());
     }
 
     #[test]

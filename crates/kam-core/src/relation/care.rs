@@ -284,7 +284,7 @@ impl Kam {
             |r| r.get(0),
         )?;
         if exists == 0 {
-            return Err(KamError::NotFound { entity: "联系人", id: contact_id.to_string() });
+            return Err(KamError::NotFound { entity: crate::error::Entity::Contact, id: contact_id.to_string() });
         }
         self.write(|tx, ctx| {
             tx.execute(

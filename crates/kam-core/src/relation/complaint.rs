@@ -1,6 +1,7 @@
 //! Complaints (投诉): response deadlines by tier, append-only handling records, feedback to the
 //! customer, open → handling → resolved → closed, and the monthly summary.
 
+use crate::ratio::Ratio;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use rusqlite::{params, params_from_iter, types::Value, OptionalExtension, Row};
 
@@ -267,7 +268,10 @@ impl Kam {
             .prepare_cached(&format!("{SELECT} WHERE x.id = ?1 AND x.deleted_at IS NULL"))?
             .query_row([complaint_id], |r| complaint_from(r, now))
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "记录", id: complaint_id.to_string() })?;
+            .ok_or_else(|| KamError::NotFound {
+                entity: crate::error::Entity::Complaint,
+                id: complaint_id.to_string(),
+            })?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.kind, a.note, a.acted_at, u.name FROM complaint_actions a LEFT JOIN users u ON u.id = a.created_by
              WHERE a.complaint_id = ?1 AND a.deleted_at IS NULL ORDER BY a.acted_at, a.rowid",
@@ -355,7 +359,13 @@ impl Kam {
         let now = ts(self.now());
         let mut by: Vec<SeverityCount> = ComplaintSeverity::ALL
             .iter()
-            .map(|s| SeverityCount { severity: *s, opened: 0, closed: 0, within_deadline: 0 })
+            .map(|s| SeverityCount {
+                severity: *s,
+                opened: 0,
+                closed: 0,
+                within_deadline: 0,
+                within_deadline_rate: None,
+            })
             .collect();
         let idx = |s: ComplaintSeverity| ComplaintSeverity::ALL.iter().position(|x| *x == s).unwrap_or(0);
         let (mut opened, mut closed, mut within, mut late, mut still_open) = (0, 0, 0, 0, 0);
@@ -396,11 +406,15 @@ impl Kam {
             closed += 1;
             by[idx(sev?)].closed += 1;
         }
+        for s in &mut by {
+            s.within_deadline_rate = Ratio::of_counts(s.within_deadline, s.opened);
+        }
         Ok(ComplaintSummary {
             month: format!("{y:04}-{m:02}"),
             opened,
             closed,
             within_deadline: within,
+            within_deadline_rate: Ratio::of_counts(within, opened),
             late,
             still_open,
             by_severity: by,

@@ -383,6 +383,8 @@ pub struct SeverityCount {
     pub opened: u32,
     pub closed: u32,
     pub within_deadline: u32,
+    /// Within the deadline ÷ opened (crate::ratio).
+    pub within_deadline_rate: Option<crate::ratio::Ratio>,
 }
 
 /// 投诉月度汇总: one calendar month in the company time zone.
@@ -397,6 +399,8 @@ pub struct ComplaintSummary {
     pub closed: u32,
     /// Of those opened: first handling record no later than the deadline.
     pub within_deadline: u32,
+    /// Within the deadline ÷ opened (crate::ratio).
+    pub within_deadline_rate: Option<crate::ratio::Ratio>,
     /// Of those opened: responded after the deadline, or not responded and the deadline passed.
     pub late: u32,
     /// Of those opened: not closed yet.

@@ -77,11 +77,10 @@ impl Kam {
     /// their scores.
     pub fn set_survey_dimension_active(&mut self, code: &str, active: bool) -> Result<SurveyDimension> {
         self.only_head_office("满意度维度", "the survey dimensions")?;
-        let dim = self
-            .survey_dimensions()?
-            .into_iter()
-            .find(|d| d.code == code)
-            .ok_or_else(|| KamError::NotFound { entity: "记录", id: code.to_string() })?;
+        let dim = self.survey_dimensions()?.into_iter().find(|d| d.code == code).ok_or_else(|| KamError::NotFound {
+            entity: crate::error::Entity::SurveyDimension,
+            id: code.to_string(),
+        })?;
         if dim.builtin && !active {
             return Err(KamError::invalid(
                 "code",
@@ -181,7 +180,7 @@ impl Kam {
     /// One survey.
     pub fn survey(&self, survey_id: &str) -> Result<Survey> {
         let mut list = self.surveys_where("s.id = ?1", survey_id)?;
-        list.pop().ok_or_else(|| KamError::NotFound { entity: "记录", id: survey_id.to_string() })
+        list.pop().ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Survey, id: survey_id.to_string() })
     }
 
     fn surveys_where(&self, cond: &str, arg: &str) -> Result<Vec<Survey>> {
@@ -233,7 +232,7 @@ impl Kam {
             .query_row("SELECT id FROM customers WHERE id = ?1 AND deleted_at IS NULL", [customer_id], |r| r.get(0))
             .optional()?;
         if exists.is_none() {
-            return Err(KamError::NotFound { entity: "客户", id: customer_id.to_string() });
+            return Err(KamError::NotFound { entity: crate::error::Entity::Customer, id: customer_id.to_string() });
         }
         let surveys = self.surveys_where("s.customer_id = ?1", customer_id)?;
         let dimensions = self

@@ -396,7 +396,7 @@ impl Kam {
         let mut rows = stmt.query([visit_id])?;
         match rows.next()? {
             Some(r) => visit_from(&self.conn, r),
-            None => Err(KamError::NotFound { entity: "记录", id: visit_id.to_string() }),
+            None => Err(KamError::NotFound { entity: crate::error::Entity::Visit, id: visit_id.to_string() }),
         }
     }
 
@@ -489,7 +489,7 @@ impl Kam {
         let mut rows = stmt.query([plan_id])?;
         match rows.next()? {
             Some(r) => plan_from(&self.conn, r, today),
-            None => Err(KamError::NotFound { entity: "记录", id: plan_id.to_string() }),
+            None => Err(KamError::NotFound { entity: crate::error::Entity::VisitPlan, id: plan_id.to_string() }),
         }
     }
 

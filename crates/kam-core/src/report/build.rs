@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::gather::Gather;
 use super::*;
+use crate::ratio::Ratio;
 use crate::relation::{local_today, ymd};
 use crate::util::ts;
 use crate::Kam;
@@ -161,6 +162,14 @@ impl Kam {
                 || inputs.contains_key(&r.user_id)
         });
 
+        for r in reps.iter_mut() {
+            r.rates = RepRates {
+                visit_plan: Ratio::of_counts(r.visits_planned_done, r.visits_planned),
+                quota: Ratio::of_counts(r.new_customers, r.quota),
+                sales: Ratio::of_target(r.net_sales_fen, r.sales_target_fen),
+                collection: Ratio::of_target(r.collections_fen, r.collection_target_fen),
+            };
+        }
         let departments = department_figures(&reps, &dept_targets, department.as_deref());
         let performance = performance_rows(&reps, &departments, &inputs);
         let commissions = commission_rows(&reps, &prev_collections, m);
@@ -171,6 +180,8 @@ impl Kam {
         for r in &reps {
             t.visits_done += r.visits_done;
             t.visits_planned += r.visits_planned;
+            t.visits_planned_done += r.visits_planned_done;
+            t.visits_unplanned += r.visits_unplanned;
             t.new_customers += r.new_customers;
             t.quota += r.quota;
             t.quota_incentive_fen += r.quota_incentive_fen;
@@ -197,6 +208,14 @@ impl Kam {
         t.overdue_receivable_fen = overdue_receivables.iter().map(|r| r.outstanding_fen).sum();
         t.performance_bonus_fen = performance.iter().filter_map(|p| p.bonus.map(|b| b.total_fen)).sum();
         t.commission_fen = commissions.iter().map(|c| c.commission_fen).sum();
+        t.rates = TotalRates {
+            visit_plan: Ratio::of_counts(t.visits_planned_done, t.visits_planned),
+            quota: Ratio::of_counts(t.new_customers, t.quota),
+            win: Ratio::of_counts(t.quotes_won, t.quotes_issued),
+            sales: Ratio::of(t.net_sales_fen, t.sales_target_fen),
+            collection: Ratio::of(t.collections_fen, t.collection_target_fen),
+            complaints_on_time: Ratio::of_counts(t.complaints_within_deadline, t.complaints_opened),
+        };
         let empty = t.visits_done == 0
             && t.visits_planned == 0
             && new_customers.is_empty()
@@ -260,6 +279,7 @@ fn department_figures(
                 target_fen: t,
                 stretch_fen: st,
                 outcome: DepartmentOutcome::of(s, t, st),
+                sales_rate: Ratio::of_target(s, t),
             }
         })
         .collect()

@@ -36,14 +36,11 @@ pub fn month_str(m: MonthIndex) -> String {
     format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
 }
 
-/// A new customer's purchases must exceed this in the month (100 元).
-pub const NEW_CUSTOMER_MIN_FEN: i64 = 10_000;
-/// Quota incentive per customer above (+) or short of (−) the quota: 10 元.
-pub const QUOTA_STEP_FEN: i64 = 1_000;
+// The seed's numbers (thresholds, steps, bands, the 2 % commission) live in policy_defaults.rs.
+pub use crate::policy_defaults::{COMMISSION_PERCENT, NEW_CUSTOMER_MIN_FEN, QUOTA_STEP_FEN};
+use crate::policy_defaults::{DEPARTMENT_ADJUST_PERCENT, NEW_CUSTOMER_BONUS, PERFORMANCE_BONUS_BANDS};
 /// Default new-customer quota per rep and month (setting `new_customer_quota`).
-pub const DEFAULT_QUOTA: u32 = 3;
-/// Commission rate on the previous month's collections: 2%.
-pub const COMMISSION_PERCENT: i64 = 2;
+pub const DEFAULT_QUOTA: u32 = crate::policy_defaults::NEW_CUSTOMER_QUOTA;
 
 fn round_fen(d: Decimal) -> i64 {
     d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64().unwrap_or(0)
@@ -71,15 +68,10 @@ pub fn quota_incentive_fen(new_customers: u32, quota: u32) -> i64 {
 /// - month 3: > 5,000 元 → 100; > 10,000 元 → 200
 pub fn new_customer_bonus_fen(nth: u32, net_purchases_fen: i64) -> i64 {
     let p = net_purchases_fen;
-    match nth {
-        1 if p >= 400_000 => 10_000,
-        1 if p >= 200_000 => 5_000,
-        2 if p > 500_000 => 10_000,
-        2 if p >= 300_000 => 5_000,
-        3 if p > 1_000_000 => 20_000,
-        3 if p > 500_000 => 10_000,
-        _ => 0,
-    }
+    NEW_CUSTOMER_BONUS
+        .iter()
+        .find(|s| s.month == nth && if s.inclusive { p >= s.from_fen } else { p > s.from_fen })
+        .map_or(0, |s| s.bonus_fen)
 }
 
 /// The results score (0–60) from target achievement, see the module docs.
@@ -144,12 +136,7 @@ pub struct BonusFigures {
 /// The percent of the performance pay a score earns: 95–100 → 105; 90–94 → 100; 60–89 → the
 /// score; below 60 → 0.
 pub fn bonus_percent(score: u32) -> u32 {
-    match score {
-        95.. => 105,
-        90..=94 => 100,
-        60..=89 => score,
-        _ => 0,
-    }
+    PERFORMANCE_BONUS_BANDS.iter().find(|(from, _)| score >= *from).map_or(0, |(_, pct)| pct.unwrap_or(score))
 }
 
 /// The performance bonus (绩效奖金): score 88, pay 3,000 元, department beat its stretch
@@ -162,7 +149,8 @@ pub fn performance_bonus(score: u32, performance_pay_fen: i64, dept: DepartmentO
         DepartmentOutcome::Met => 0,
         DepartmentOutcome::Missed => -1,
     };
-    let department_fen = round_fen(Decimal::from(base_fen * sign) * Decimal::from(5) / Decimal::from(100));
+    let department_fen =
+        round_fen(Decimal::from(base_fen * sign) * Decimal::from(DEPARTMENT_ADJUST_PERCENT) / Decimal::from(100));
     BonusFigures { percent, base_fen, department_fen, total_fen: base_fen + department_fen }
 }
 

@@ -74,6 +74,8 @@ impl Gather<'_> {
                     left_on: left,
                     visits_done: 0,
                     visits_planned: 0,
+                    visits_planned_done: 0,
+                    visits_unplanned: 0,
                     visits_overdue: 0,
                     new_customers: 0,
                     quota: 0,
@@ -92,6 +94,7 @@ impl Gather<'_> {
                     complaints_closed: 0,
                     complaints_within_deadline: 0,
                     satisfaction: None,
+                    rates: RepRates::default(),
                 });
             }
         }
@@ -129,14 +132,26 @@ impl Gather<'_> {
             }
         }
         let mut stmt = conn.prepare(
-            "SELECT customer_id, count(*) FROM visit_plans WHERE deleted_at IS NULL AND status <> 'cancelled'
-                 AND planned_on BETWEEN ?1 AND ?2 GROUP BY customer_id",
+            "SELECT customer_id, count(*), count(*) FILTER (WHERE status = 'done') FROM visit_plans
+                 WHERE deleted_at IS NULL AND status <> 'cancelled' AND planned_on BETWEEN ?1 AND ?2 GROUP BY customer_id",
         )?;
         let mut rows = stmt.query(params![self.start_s, self.end_s])?;
         while let Some(r) = rows.next()? {
             let cid: String = r.get(0)?;
             if let Some(i) = self.owner_idx(&cid) {
                 self.reps[i].visits_planned += r.get::<_, u32>(1)?;
+                self.reps[i].visits_planned_done += r.get::<_, u32>(2)?;
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT customer_id, count(*) FROM visits WHERE deleted_at IS NULL AND plan_id IS NULL
+                 AND visited_on BETWEEN ?1 AND ?2 GROUP BY customer_id",
+        )?;
+        let mut rows = stmt.query(params![self.start_s, self.end_s])?;
+        while let Some(r) = rows.next()? {
+            let cid: String = r.get(0)?;
+            if let Some(i) = self.owner_idx(&cid) {
+                self.reps[i].visits_unplanned += r.get::<_, u32>(1)?;
             }
         }
         Ok(())

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::calc::{BonusFigures, DepartmentOutcome};
 use crate::model::Tier;
+use crate::ratio::Ratio;
 use crate::relation::DueItem;
 
 /// A sales target for one month: a rep's (`user_id`) or a department's (`department`, with
@@ -127,8 +128,14 @@ pub struct RepFigures {
     pub department: String,
     /// Set when the rep left (still shown for the days worked).
     pub left_on: Option<String>,
+    /// Visits logged in the month, planned or not.
     pub visits_done: u32,
+    /// Visit plans due in the month (not cancelled).
     pub visits_planned: u32,
+    /// Of those plans: carried out.
+    pub visits_planned_done: u32,
+    /// Visits logged without a plan (counted apart: they are not part of the plan rate).
+    pub visits_unplanned: u32,
     pub visits_overdue: u32,
     pub new_customers: u32,
     pub quota: u32,
@@ -158,6 +165,36 @@ pub struct RepFigures {
     pub complaints_within_deadline: u32,
     /// Average survey score (1–5) of the month's surveys, if any.
     pub satisfaction: Option<f64>,
+    pub rates: RepRates,
+}
+
+/// A rep's ratios (crate::ratio: one rounding rule; none without a meaningful whole).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RepRates {
+    /// Planned visits done ÷ planned visits.
+    pub visit_plan: Option<Ratio>,
+    /// New customers ÷ quota.
+    pub quota: Option<Ratio>,
+    /// Net sales ÷ sales target.
+    pub sales: Option<Ratio>,
+    /// Collections ÷ collection target.
+    pub collection: Option<Ratio>,
+}
+
+/// The month's ratios (crate::ratio).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TotalRates {
+    /// Planned visits done ÷ planned visits.
+    pub visit_plan: Option<Ratio>,
+    pub quota: Option<Ratio>,
+    /// Quotes won ÷ quotes issued.
+    pub win: Option<Ratio>,
+    pub sales: Option<Ratio>,
+    pub collection: Option<Ratio>,
+    /// Complaints answered within the deadline ÷ complaints opened.
+    pub complaints_on_time: Option<Ratio>,
 }
 
 /// Counts by tier at the month's end and the movements during it.
@@ -272,6 +309,8 @@ pub struct DepartmentFigures {
     #[ts(type = "number | null")]
     pub stretch_fen: Option<i64>,
     pub outcome: DepartmentOutcome,
+    /// Net sales ÷ target.
+    pub sales_rate: Option<Ratio>,
 }
 
 /// The key figures of the month (the 汇总 sheet and the preview).
@@ -282,6 +321,8 @@ pub struct ReportTotals {
     pub customers: u32,
     pub visits_done: u32,
     pub visits_planned: u32,
+    pub visits_planned_done: u32,
+    pub visits_unplanned: u32,
     pub visits_overdue: u32,
     pub new_customers: u32,
     pub quota: u32,
@@ -313,6 +354,7 @@ pub struct ReportTotals {
     pub performance_bonus_fen: i64,
     #[ts(type = "number")]
     pub commission_fen: i64,
+    pub rates: TotalRates,
 }
 
 /// The monthly key-account report's figures: what the preview shows and the workbook holds.

@@ -618,3 +618,43 @@ fn overdue_receivables_are_warned_about_on_the_dossier() {
     k.day("2026-11-11");
     assert_eq!(k.kam.dossier(&c).unwrap().receivables.overdue_fen, 1_500_000, "a day later both are overdue");
 }
+
+/// The visit rate is planned visits done ÷ planned visits; unplanned visits are counted apart
+/// (the Reports page once showed "933 / 2 · 46650.0%": all visits over planned ones).
+#[test]
+fn the_visit_plan_rate_has_a_meaningful_denominator() {
+    let mut t = TestKam::at("2026-11-10");
+    let rep = t.rep("周敏", "华东区");
+    let c = t.customer("华东电力设备有限公司", &rep);
+    let plan = |on: &str| VisitPlanInput {
+        planned_on: on.into(),
+        kind: VisitKind::FaceToFace,
+        executive: None,
+        purpose: "年度回访".into(),
+        agenda: None,
+        contact_ids: vec![],
+    };
+    let first = t.kam.plan_visit(&c, &plan("2026-11-12")).unwrap();
+    t.kam.plan_visit(&c, &plan("2026-11-20")).unwrap();
+    t.day("2026-11-12");
+    t.kam
+        .log_visit(
+            &c,
+            &VisitInput { plan_id: Some(first.id.clone()), purpose: Some("年度回访".into()), ..Default::default() },
+        )
+        .unwrap();
+    for _ in 0..3 {
+        t.kam.log_visit(&c, &VisitInput { purpose: Some("顺路拜访".into()), ..Default::default() }).unwrap();
+    }
+    t.day("2026-11-30");
+    let r = t.kam.monthly_report("2026-11", None).unwrap();
+    let f = rep_of(&r, &rep);
+    assert_eq!((f.visits_done, f.visits_planned, f.visits_planned_done, f.visits_unplanned), (4, 2, 1, 3));
+    assert_eq!(f.rates.visit_plan.as_ref().map(|x| x.text.as_str()), Some("50.0%"));
+    let tt = &r.totals;
+    assert_eq!((tt.visits_done, tt.visits_planned, tt.visits_planned_done, tt.visits_unplanned), (4, 2, 1, 3));
+    assert_eq!(tt.rates.visit_plan.as_ref().map(|x| x.tenths), Some(500));
+    assert!(tt.rates.visit_plan.as_ref().unwrap().behind);
+    // No targets and no quotes: no ratio at all rather than a made-up one.
+    assert_eq!((tt.rates.sales.as_ref(), tt.rates.win.as_ref()), (None, None));
+}

@@ -234,7 +234,7 @@ impl Tally {
 fn the_tally_fails_a_run_where_writes_failed() {
     let mut t = Tally::default();
     for _ in 0..4 {
-        t.count::<()>(Err(kam_core::KamError::NotFound { entity: "客户", id: "x".into() }));
+        t.count::<()>(Err(kam_core::KamError::NotFound { entity: kam_core::error::Entity::Customer, id: "x".into() }));
     }
     assert!(std::panic::catch_unwind(|| t.assert_most_succeeded()).is_err());
 }

@@ -1,24 +1,24 @@
-// Small display helpers of the Reports page: ratios as percentages, file sizes, durations.
-// Ratios are display-only; amounts themselves are formatted with format.ts (integer fen).
+// Small display helpers of the Reports page: ratios, file sizes, durations. Ratios come from the
+// core (kam_core::ratio: one rounding rule, none without a meaningful whole); the window only
+// shows them. Amounts are formatted with format.ts (integer fen).
+import type { Ratio } from "../../bindings/Ratio";
 
-/** `part / whole` as "92.5%"; "—" when the whole is zero or unknown. */
-export function pct(part: number, whole: number | null): string {
-  if (whole === null || whole <= 0) return "—";
-  return `${((part * 100) / whole).toFixed(1)}%`;
-}
-
-/** The ratio in percent (for colouring and progress bars), or null when there is no whole. */
-export function ratio(part: number, whole: number | null): number | null {
-  if (whole === null || whole <= 0) return null;
-  return (part * 100) / whole;
+/** A ratio as the core wrote it ("92.5%"), or "—" when there is none. */
+export function pct(r: Ratio | null): string {
+  return r === null ? "—" : r.text;
 }
 
 /** CSS class for an achievement ratio: reached (≥100%), behind (<80%), or nothing. */
-export function rateClass(r: number | null): string {
+export function rateClass(r: Ratio | null): string {
   if (r === null) return "muted";
-  if (r >= 100) return "rate-ok";
-  if (r < 80) return "rate-low";
+  if (r.reached) return "rate-ok";
+  if (r.behind) return "rate-low";
   return "";
+}
+
+/** Width of a progress bar (0–100) for a ratio. */
+export function barWidth(r: Ratio | null): number {
+  return r === null ? 0 : Math.max(0, Math.min(1000, r.tenths)) / 10;
 }
 
 /** 123456 → "120.6 KB". */

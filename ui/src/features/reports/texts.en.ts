@@ -32,6 +32,7 @@ const reportEn: typeof reportZh = {
     visitRate: "{p} done",
     visitsOverdue: "{n} overdue today",
     noPlans: "No visit plans this month",
+    visitsUnplanned: "{n} unplanned visits ({all} in all)",
     noQuotes: "No quotes issued this month",
     newCustomers: "New customers (vs quota)",
     quotaRate: "{p} of quota",

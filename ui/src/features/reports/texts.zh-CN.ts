@@ -32,6 +32,7 @@ const reportZh = {
     visitRate: "完成率 {p}",
     visitsOverdue: "今天逾期未访 {n} 项",
     noPlans: "本月没有拜访计划",
+    visitsUnplanned: "计划外拜访 {n} 次（本月共 {all} 次）",
     noQuotes: "本月没有发出报价",
     newCustomers: "新客户（开发 / 指标）",
     quotaRate: "指标完成 {p}",

@@ -86,7 +86,7 @@ impl Kam {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: "冲突", id: id.to_string() })?;
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::SyncConflict, id: id.to_string() })?;
         if status != ConflictStatus::Open {
             return Err(KamError::invalid(
                 "id",
@@ -96,7 +96,7 @@ impl Kam {
         }
         let cols = columns(&self.conn, &t)?;
         if !SYNCED_TABLES.contains(&t.as_str()) || !cols.contains(&col) {
-            return Err(KamError::NotFound { entity: "冲突", id: id.to_string() });
+            return Err(KamError::NotFound { entity: crate::error::Entity::SyncConflict, id: id.to_string() });
         }
         let value = from_json(&serde_json::from_str(loser.as_deref().unwrap_or("null")).unwrap_or(Json::Null));
         let id2 = id.to_string();
@@ -131,6 +131,6 @@ impl Kam {
         self.sync_conflicts(true)?
             .into_iter()
             .find(|c| c.id == id)
-            .ok_or_else(|| KamError::NotFound { entity: "冲突", id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::SyncConflict, id: id.to_string() })
     }
 }

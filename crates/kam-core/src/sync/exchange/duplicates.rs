@@ -27,7 +27,7 @@ impl Kam {
             )?)
         })?;
         if n == 0 {
-            return Err(KamError::NotFound { entity: "撞单记录", id: id.to_string() });
+            return Err(KamError::NotFound { entity: crate::error::Entity::DuplicateClaim, id: id.to_string() });
         }
         duplicate_claim(&self.conn, id)
     }
