@@ -27,9 +27,12 @@ export function useFieldErrors() {
    * (`aliases` maps core field names to form fields), otherwise as an error message.
    */
   function show(err: unknown, known: readonly string[], aliases: Record<string, string> = {}): void {
-    if (err instanceof KamError && err.field !== null) {
-      const field = aliases[err.field] ?? err.field;
-      if (known.includes(field)) {
+    if (err instanceof KamError) {
+      // A record in the wrong state (code wrong_state) is shown on the form's "status" item,
+      // when it has one.
+      const named = err.field ?? (err.code === "wrong_state" ? "status" : null);
+      const field = named === null ? null : (aliases[named] ?? named);
+      if (field !== null && known.includes(field)) {
         set(field, () => err.localizedMessage(currentLocale.value));
         return;
       }

@@ -84,7 +84,6 @@ impl KamError {
         KamError::Validation { field: field.to_string(), zh: zh.into(), en: en.into() }
     }
 
-    #[allow(dead_code)] // used by the authorization checks that move here from sync and quotes
     pub(crate) fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Self {
         KamError::Forbidden { zh: zh.into(), en: en.into() }
     }

@@ -186,8 +186,7 @@ impl Header {
         if self.editable() {
             return Ok(());
         }
-        Err(KamError::invalid(
-            "status",
+        Err(KamError::wrong_state(
             format!(
                 "报价单 {} 的状态为「{}」，已发给客户，不能再修改。如需变更，请创建修订版（第 {} 版），原报价单保持不变。",
                 self.display(),
@@ -204,8 +203,7 @@ impl Header {
     }
 
     fn wrong_status(&self, action_zh: &str, action_en: &str, hint_zh: &str, hint_en: &str) -> KamError {
-        KamError::invalid(
-            "status",
+        KamError::wrong_state(
             format!("报价单 {} 当前状态为「{}」，不能{action_zh}。{hint_zh}", self.display(), self.status.label_zh()),
             format!(
                 "Quote {} is {}: it cannot be {action_en}. {hint_en}",

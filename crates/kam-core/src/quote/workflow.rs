@@ -82,8 +82,7 @@ impl Kam {
             KamError::invalid("approver", "审批人不存在。请选择一个用户。", "The approver does not exist. Pick a user.")
         })?;
         if !approver.active {
-            return Err(KamError::invalid(
-                "approver",
+            return Err(KamError::forbidden(
                 format!("「{}」已停用，不能审批。", approver.name),
                 format!("'{}' is inactive and cannot approve.", approver.name),
             ));
@@ -94,8 +93,7 @@ impl Kam {
         if mine.is_empty() {
             let need_zh = open.iter().map(|r| r.reason_zh.as_str()).collect::<Vec<_>>().join("");
             let need_en = open.iter().map(|r| r.reason_en.as_str()).collect::<Vec<_>>().join(" ");
-            return Err(KamError::invalid(
-                "approver",
+            return Err(KamError::forbidden(
                 format!(
                     "「{}」的角色是{}，无权审批此报价单：{need_zh}请由有权限的人员审批。",
                     approver.name,

@@ -163,12 +163,7 @@ impl Kam {
         });
 
         for r in reps.iter_mut() {
-            r.rates = RepRates {
-                visit_plan: Ratio::of_counts(r.visits_planned_done, r.visits_planned),
-                quota: Ratio::of_counts(r.new_customers, r.quota),
-                sales: Ratio::of_target(r.net_sales_fen, r.sales_target_fen),
-                collection: Ratio::of_target(r.collections_fen, r.collection_target_fen),
-            };
+            r.rates = rep_rates(r);
         }
         let departments = department_figures(&reps, &dept_targets, department.as_deref());
         let performance = performance_rows(&reps, &departments, &inputs);
@@ -208,14 +203,7 @@ impl Kam {
         t.overdue_receivable_fen = overdue_receivables.iter().map(|r| r.outstanding_fen).sum();
         t.performance_bonus_fen = performance.iter().filter_map(|p| p.bonus.map(|b| b.total_fen)).sum();
         t.commission_fen = commissions.iter().map(|c| c.commission_fen).sum();
-        t.rates = TotalRates {
-            visit_plan: Ratio::of_counts(t.visits_planned_done, t.visits_planned),
-            quota: Ratio::of_counts(t.new_customers, t.quota),
-            win: Ratio::of_counts(t.quotes_won, t.quotes_issued),
-            sales: Ratio::of(t.net_sales_fen, t.sales_target_fen),
-            collection: Ratio::of(t.collections_fen, t.collection_target_fen),
-            complaints_on_time: Ratio::of_counts(t.complaints_within_deadline, t.complaints_opened),
-        };
+        t.rates = total_rates(&t);
         let empty = t.visits_done == 0
             && t.visits_planned == 0
             && new_customers.is_empty()
@@ -341,4 +329,27 @@ fn commission_rows(reps: &[RepFigures], prev_collections: &HashMap<String, i64>,
             }
         })
         .collect()
+}
+
+/// A rep's ratios (crate::ratio): planned visits done ÷ planned, new customers ÷ quota, sales
+/// and collections ÷ their targets.
+fn rep_rates(r: &RepFigures) -> RepRates {
+    RepRates {
+        visit_plan: Ratio::of_counts(r.visits_planned_done, r.visits_planned),
+        quota: Ratio::of_counts(r.new_customers, r.quota),
+        sales: Ratio::of_target(r.net_sales_fen, r.sales_target_fen),
+        collection: Ratio::of_target(r.collections_fen, r.collection_target_fen),
+    }
+}
+
+/// The month's ratios (crate::ratio).
+fn total_rates(t: &ReportTotals) -> TotalRates {
+    TotalRates {
+        visit_plan: Ratio::of_counts(t.visits_planned_done, t.visits_planned),
+        quota: Ratio::of_counts(t.new_customers, t.quota),
+        win: Ratio::of_counts(t.quotes_won, t.quotes_issued),
+        sales: Ratio::of(t.net_sales_fen, t.sales_target_fen),
+        collection: Ratio::of(t.collections_fen, t.collection_target_fen),
+        complaints_on_time: Ratio::of_counts(t.complaints_within_deadline, t.complaints_opened),
+    }
 }

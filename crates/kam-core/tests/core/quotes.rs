@@ -238,11 +238,11 @@ fn approvals_are_required_enforced_by_role_and_immutable() {
     assert_eq!(q.outstanding_approvals.len(), 4);
 
     // Not yet approved: it cannot be sent, but it can be shown and exported (marked).
-    assert_eq!(field(kam.send_quote(&q.id).unwrap_err()), "status");
+    assert_eq!(kam.send_quote(&q.id).unwrap_err().code(), "wrong_state");
     // A rep may not approve: refused, nothing written.
     let err = kam.approve_quote(&q.id, &rep.id, "同意").unwrap_err();
     assert!(err.to_string().contains("无权审批"), "{err}");
-    assert_eq!(field(err), "approver");
+    assert_eq!(err.code(), "forbidden");
     assert_eq!(count(&env, "quote_approvals"), 0);
 
     // The manager signs the department-level ones; the general manager's remain.
@@ -250,7 +250,11 @@ fn approvals_are_required_enforced_by_role_and_immutable() {
     assert_eq!(q.status, QuoteStatus::PendingApproval);
     assert_eq!(q.approvals.len(), 2);
     assert!(q.outstanding_approvals.iter().all(|r| r.level == ApprovalLevel::GeneralManager));
-    assert_eq!(field(kam.approve_quote(&q.id, &manager.id, "").unwrap_err()), "approver", "nothing left for a manager");
+    assert_eq!(
+        kam.approve_quote(&q.id, &manager.id, "").unwrap_err().code(),
+        "forbidden",
+        "nothing left for a manager"
+    );
 
     let q = kam.approve_quote(&q.id, &gm.id, "特批：战略客户首单").unwrap();
     assert_eq!(q.status, QuoteStatus::Approved);
@@ -310,9 +314,9 @@ fn a_sent_quote_refuses_edits_and_revisions_link_to_it() {
     ];
     for e in errors {
         assert!(e.to_string().contains("修订版"), "{e}");
-        assert_eq!(field(e), "status");
+        assert_eq!(e.code(), "wrong_state");
     }
-    assert_eq!(field(kam.submit_quote(&q.id).unwrap_err()), "status");
+    assert_eq!(kam.submit_quote(&q.id).unwrap_err().code(), "wrong_state");
     // Even a direct write cannot change a sent quote or its lines.
     let raw = env.raw();
     assert!(raw.execute("UPDATE quote_lines SET unit_price_fen = 1 WHERE id = ?1", [&line_id]).is_err());
@@ -344,8 +348,8 @@ fn a_sent_quote_refuses_edits_and_revisions_link_to_it() {
     kam.send_quote(&r.id).unwrap();
     let won = kam.close_quote(&r.id, QuoteOutcome::Won).unwrap();
     assert_eq!(won.status, QuoteStatus::Won);
-    assert_eq!(field(kam.close_quote(&r.id, QuoteOutcome::Lost).unwrap_err()), "status");
-    assert_eq!(field(kam.revise_quote(&r.id).unwrap_err()), "status", "a won quote is not revised");
+    assert_eq!(kam.close_quote(&r.id, QuoteOutcome::Lost).unwrap_err().code(), "wrong_state");
+    assert_eq!(kam.revise_quote(&r.id).unwrap_err().code(), "wrong_state", "a won quote is not revised");
     let all = kam.list_quotes(&QuoteQuery::default()).unwrap();
     assert_eq!(all.len(), 2);
     let latest = kam.list_quotes(&QuoteQuery { latest_only: Some(true), ..Default::default() }).unwrap();

@@ -7,8 +7,7 @@ impl Kam {
     /// data, finance): head office would refuse it on import anyway, so say so now.
     pub(crate) fn only_head_office(&self, what_zh: &str, what_en: &str) -> Result<()> {
         if is_field_device(&self.conn)? {
-            return Err(KamError::invalid(
-                "sync",
+            return Err(KamError::forbidden(
                 format!("本机是业务员设备：{what_zh}由总部维护，随总部回传文件更新。如需修改，请联系总部内勤。"),
                 format!("This is a field device: {what_en} is maintained by head office and arrives with its return files. Ask head office to change it."),
             ));

@@ -126,16 +126,14 @@ struct Scope {
 }
 
 fn not_enrolled() -> KamError {
-    KamError::invalid(
-        "sync",
+    KamError::wrong_state(
         "本机尚未加入总部同步。总部请先在「同步」页设为总部；业务员请导入总部发来的注册文件（.kamenroll）。",
         "This installation is not enrolled yet. At head office, set it up as head office on the Sync page; a field device imports the enrollment file (.kamenroll) from head office.",
     )
 }
 
 fn head_office_only(what_zh: &str, what_en: &str) -> KamError {
-    KamError::invalid(
-        "sync",
+    KamError::forbidden(
         format!("只有总部设备可以{what_zh}。"),
         format!("Only the head-office installation can {what_en}."),
     )
