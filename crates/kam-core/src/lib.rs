@@ -17,6 +17,7 @@ mod relation;
 mod report;
 pub mod search;
 pub mod sync;
+pub mod time;
 mod util;
 pub mod validate;
 
@@ -33,8 +34,7 @@ pub use quote::*;
 pub use relation::*;
 pub use report::*;
 
-/// The company's time zone for "days since", deadlines and local dates.
-pub const DEFAULT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+pub use time::DEFAULT_TIME_ZONE;
 
 /// The clock the core reads; tests pass a fixed one.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -161,7 +161,7 @@ impl Kam {
             self.conn.query_row("SELECT count(*) FROM customers WHERE deleted_at IS NULL", [], |r| r.get(0))?;
         let last = self.setting("last_exchange_at")?;
         let days = last.as_deref().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| {
-            let today = self.now().with_timezone(&DEFAULT_TIME_ZONE).date_naive();
+            let today = crate::time::local_today(self);
             (today - t.with_timezone(&DEFAULT_TIME_ZONE).date_naive()).num_days()
         });
         Ok(AppInfo {

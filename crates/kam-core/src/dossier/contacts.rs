@@ -106,7 +106,7 @@ impl Kam {
         input: &ContactChangeInput,
     ) -> Result<(String, String, Option<String>)> {
         let description = v::required("description", "变动说明", "Description", &input.description, 500)?;
-        let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive();
+        let today = crate::time::local_today(self);
         let changed_on = opt_date("changed_on", &input.changed_on)?.unwrap_or_else(|| today.to_string());
         let contact_id = clean(&input.contact_id);
         if let Some(cid) = &contact_id {

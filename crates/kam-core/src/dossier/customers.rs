@@ -332,7 +332,7 @@ impl Kam {
             ))?
             .query_map([id], record_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive().to_string();
+        let today = crate::time::local_today(self).to_string();
         let receivables = self.conn.query_row(
             "SELECT COALESCE(SUM(amount_fen - paid_fen), 0),
                     COALESCE(SUM(CASE WHEN due_on < ?2 THEN amount_fen - paid_fen END), 0),

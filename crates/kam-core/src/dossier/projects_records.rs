@@ -78,7 +78,7 @@ impl Kam {
     pub(super) fn check_record(&self, input: &RecordInput) -> Result<(String, String, String)> {
         let title = v::required("title", "标题", "Title", &input.title, 100)?;
         let content = v::optional("content", "内容", "Content", &input.content, 10000)?;
-        let today = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive();
+        let today = crate::time::local_today(self);
         let on = opt_date("occurred_on", &input.occurred_on)?.unwrap_or_else(|| today.to_string());
         if NaiveDate::parse_from_str(&on, "%Y-%m-%d").map(|d| d > today).unwrap_or(false) {
             return Err(KamError::invalid(

@@ -98,7 +98,7 @@ pub(super) fn refuse_duplicate_code(conn: &Connection, code: &str, except: Optio
 
 impl Kam {
     pub(super) fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).date_naive()
+        crate::time::local_today(self)
     }
 
     // ----- pricing policy -------------------------------------------------------------------

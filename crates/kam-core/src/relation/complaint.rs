@@ -2,7 +2,7 @@
 //! customer, open → handling → resolved → closed, and the monthly summary.
 
 use crate::ratio::Ratio;
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use rusqlite::{params, params_from_iter, types::Value, OptionalExtension, Row};
 
 use super::model::*;
@@ -11,7 +11,7 @@ use crate::error::{KamError, Result};
 use crate::model::Tier;
 use crate::util::{char_len, clean, new_id, ts};
 use crate::validate as v;
-use crate::{Kam, DEFAULT_TIME_ZONE};
+use crate::Kam;
 
 /// Hours used when a tier has no deadline row.
 const FALLBACK_HOURS: u32 = 72;
@@ -55,12 +55,6 @@ fn complaint_from(r: &Row, now: chrono::DateTime<Utc>) -> rusqlite::Result<Compl
         feedback: r.get(19)?,
         feedback_at: r.get(20)?,
     })
-}
-
-/// The UTC instant a local month starts, as stored text.
-fn month_start_utc(year: i32, month: u32) -> Option<String> {
-    let local = DEFAULT_TIME_ZONE.from_local_datetime(&NaiveDate::from_ymd_opt(year, month, 1)?.and_hms_opt(0, 0, 0)?);
-    local.earliest().map(|t| ts(t.with_timezone(&Utc)))
 }
 
 impl Kam {
@@ -354,8 +348,13 @@ impl Kam {
         if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) {
             return Err(bad());
         }
-        let from = month_start_utc(y, m).ok_or_else(bad)?;
-        let to = if m == 12 { month_start_utc(y + 1, 1) } else { month_start_utc(y, m + 1) }.ok_or_else(bad)?;
+        let from = crate::time::month_start_utc_opt(y, m).ok_or_else(bad)?;
+        let to = if m == 12 {
+            crate::time::month_start_utc_opt(y + 1, 1)
+        } else {
+            crate::time::month_start_utc_opt(y, m + 1)
+        }
+        .ok_or_else(bad)?;
         let now = ts(self.now());
         let mut by: Vec<SeverityCount> = ComplaintSeverity::ALL
             .iter()
@@ -419,16 +418,5 @@ impl Kam {
             still_open,
             by_severity: by,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_months_start_at_shanghai_midnight() {
-        assert_eq!(month_start_utc(2026, 12).unwrap(), "2026-11-30T16:00:00.000Z");
-        assert_eq!(month_start_utc(2027, 1).unwrap(), "2026-12-31T16:00:00.000Z");
     }
 }

@@ -51,56 +51,15 @@ pub(crate) mod visit;
 pub use care::festivals;
 pub use model::*;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{KamError, Result};
 use crate::model::Tier;
-use crate::{Kam, DEFAULT_TIME_ZONE};
+use crate::Kam;
 
-/// Today in the company time zone, by the Kam's clock.
-pub(crate) fn local_today(kam: &Kam) -> NaiveDate {
-    kam.now().with_timezone(&DEFAULT_TIME_ZONE).date_naive()
-}
-
-/// A stored UTC timestamp as a date in the company time zone. The stored form
-/// (`2026-11-23T02:00:00.000Z`) takes a fast path: the due list reads one per customer.
-pub(crate) fn local_date_of(ts: &str) -> Option<NaiveDate> {
-    let b = ts.as_bytes();
-    if b.len() >= 20 && b[10] == b'T' && b[b.len() - 1] == b'Z' {
-        let n = |r: std::ops::Range<usize>| ts.get(r).and_then(|x| x.parse::<u32>().ok());
-        if let (Some(d), Some(h), Some(m), Some(s)) = (parse_ymd(&ts[..10]), n(11..13), n(14..16), n(17..19)) {
-            if let Some(t) = chrono::NaiveTime::from_hms_opt(h, m, s) {
-                return Some(DEFAULT_TIME_ZONE.from_utc_datetime(&d.and_time(t)).date_naive());
-            }
-        }
-    }
-    DateTime::parse_from_rfc3339(ts).ok().map(|t| t.with_timezone(&DEFAULT_TIME_ZONE).date_naive())
-}
-
-/// `YYYY-MM-DD` without the general-purpose parser.
-pub(crate) fn parse_ymd(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(s[..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?)
-}
-
-/// A stored UTC timestamp as the company's wall-clock time, `2026-11-24 10:00`.
-pub(crate) fn local_time(ts: &str) -> String {
-    DateTime::parse_from_rfc3339(ts)
-        .map(|t| t.with_timezone(&DEFAULT_TIME_ZONE).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| ts.to_string())
-}
-
-pub(crate) fn parse_ts(ts: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(ts).ok().map(|t| t.with_timezone(&Utc))
-}
-
-pub(crate) fn ymd(d: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
+// The company-time-zone helpers live in crate::time; relation code reaches them from here.
+pub(crate) use crate::time::{local_date_of, local_time, local_today, parse_ts, parse_ymd, ymd};
 
 /// The customer a visit, plan, complaint or survey is about.
 pub(crate) struct Target {

@@ -13,28 +13,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// A month as a number of months since year 0 (`year * 12 + month - 1`), for arithmetic.
-pub type MonthIndex = i32;
-
-/// `2026-10` → month index; `None` for anything else (e.g. `2026-13`).
-pub fn parse_month(s: &str) -> Option<MonthIndex> {
-    let b = s.trim().as_bytes();
-    if b.len() != 7 || b[4] != b'-' {
-        return None;
-    }
-    let s = s.trim();
-    let y: i32 = s[..4].parse().ok()?;
-    let m: i32 = s[5..].parse().ok()?;
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) || !s[5..].chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    Some(y * 12 + m - 1)
-}
-
-/// Month index → `2026-10`.
-pub fn month_str(m: MonthIndex) -> String {
-    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
-}
+pub use crate::time::{month_str, parse_month, MonthIndex};
 
 // The seed's numbers (thresholds, steps, bands, the 2 % commission) live in policy_defaults.rs.
 pub use crate::policy_defaults::{COMMISSION_PERCENT, NEW_CUSTOMER_MIN_FEN, QUOTA_STEP_FEN};

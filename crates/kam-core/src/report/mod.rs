@@ -23,14 +23,14 @@ pub use calc::*;
 pub(crate) use demo::demo_sales;
 pub use model::*;
 
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::{KamError, Result};
 use crate::model::User;
 use crate::relation::{check_user, local_today, sane_date, target_customer, ymd};
-use crate::util::{new_id, ts};
-use crate::DEFAULT_TIME_ZONE;
+use crate::time::{first_day, month_start_utc};
+use crate::util::new_id;
 
 const MAX_FEN: i64 = 10_000_000_000_000;
 
@@ -61,19 +61,8 @@ fn amount(field: &str, fen: i64, allow_zero: bool) -> Result<i64> {
     Ok(fen)
 }
 
-fn first_day(m: MonthIndex) -> NaiveDate {
-    NaiveDate::from_ymd_opt(m.div_euclid(12), (m.rem_euclid(12) + 1) as u32, 1).expect("valid month")
-}
-
 fn last_day(m: MonthIndex) -> NaiveDate {
     first_day(m + 1).pred_opt().expect("valid date")
-}
-
-/// Local midnight at the start of month `m`, as a stored UTC timestamp.
-fn month_start_utc(m: MonthIndex) -> String {
-    let local = first_day(m).and_hms_opt(0, 0, 0).expect("midnight");
-    let t = DEFAULT_TIME_ZONE.from_local_datetime(&local).earliest().expect("no gap at midnight in Asia/Shanghai");
-    ts(t.with_timezone(&chrono::Utc))
 }
 
 fn month_of(d: NaiveDate) -> MonthIndex {
