@@ -57,6 +57,27 @@ impl Ratio {
     }
 }
 
+/// A satisfaction average (1–5) kept to two decimals, the one rounding rule for scores.
+pub fn round_score(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// A satisfaction average as shown: `4.50`.
+pub fn score_text(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// The change between two averages as shown: `▲ 0.25`, `▼ 0.25`, or `＝`.
+pub fn score_change_text(change: f64) -> String {
+    if change > 0.0 {
+        format!("▲ {change:.2}")
+    } else if change < 0.0 {
+        format!("▼ {:.2}", -change)
+    } else {
+        "＝".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +95,15 @@ mod tests {
         assert!(Ratio::of(79, 100).unwrap().behind);
         assert!(!Ratio::of(80, 100).unwrap().behind);
         assert_eq!(Ratio::of(-50, 100).unwrap().text, "-50.0%", "net sales after returns can be negative");
+    }
+
+    #[test]
+    fn scores_as_shown() {
+        assert_eq!(round_score(13.0 / 3.0), 4.33);
+        assert_eq!(score_text(4.5), "4.50");
+        assert_eq!(score_change_text(0.25), "▲ 0.25");
+        assert_eq!(score_change_text(-0.5), "▼ 0.50");
+        assert_eq!(score_change_text(0.0), "＝");
     }
 
     #[test]

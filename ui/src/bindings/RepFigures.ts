@@ -32,4 +32,8 @@ net_sales_fen: number, sales_target_fen: number | null, collections_fen: number,
 /**
  * Average survey score (1–5) of the month's surveys, if any.
  */
-satisfaction: number | null, rates: RepRates, };
+satisfaction: number | null, 
+/**
+ * As shown: `4.50`.
+ */
+satisfaction_text: string | null, rates: RepRates, };

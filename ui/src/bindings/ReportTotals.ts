@@ -4,4 +4,8 @@ import type { TotalRates } from "./TotalRates";
 /**
  * The key figures of the month (the 汇总 sheet and the preview).
  */
-export type ReportTotals = { reps: number, customers: number, visits_done: number, visits_planned: number, visits_planned_done: number, visits_unplanned: number, visits_overdue: number, new_customers: number, quota: number, quota_incentive_fen: number, new_customer_bonus_fen: number, quotes_issued: number, quotes_won: number, quotes_won_fen: number, net_sales_fen: number, sales_target_fen: number, collections_fen: number, collection_target_fen: number, complaints_opened: number, complaints_closed: number, complaints_within_deadline: number, open_complaints: number, satisfaction: number | null, overdue_receivables: number, overdue_receivable_fen: number, performance_bonus_fen: number, commission_fen: number, rates: TotalRates, };
+export type ReportTotals = { reps: number, customers: number, visits_done: number, visits_planned: number, visits_planned_done: number, visits_unplanned: number, visits_overdue: number, new_customers: number, quota: number, quota_incentive_fen: number, new_customer_bonus_fen: number, quotes_issued: number, quotes_won: number, quotes_won_fen: number, net_sales_fen: number, sales_target_fen: number, collections_fen: number, collection_target_fen: number, complaints_opened: number, complaints_closed: number, complaints_within_deadline: number, open_complaints: number, satisfaction: number | null, 
+/**
+ * As shown: `4.50`.
+ */
+satisfaction_text: string | null, overdue_receivables: number, overdue_receivable_fen: number, performance_bonus_fen: number, commission_fen: number, rates: TotalRates, };

@@ -8,4 +8,8 @@ export type Survey = { id: string, customer_id: string, customer_name: string, s
 /**
  * Mean of the scores, two decimals.
  */
-average: number, comments: string, follow_up_actions: string, author_name: string | null, };
+average: number, 
+/**
+ * The mean as shown: `4.50`.
+ */
+average_text: string, comments: string, follow_up_actions: string, author_name: string | null, };

@@ -15,6 +15,14 @@ dimensions: Array<SurveyDimension>,
  */
 surveys: Array<Survey>, latest_average: number | null, 
 /**
+ * The latest average as shown: `4.50`.
+ */
+latest_text: string | null, 
+/**
  * Latest average minus the one before (positive: improving).
  */
-change: number | null, };
+change: number | null, 
+/**
+ * The change as shown: `▲ 0.25`, `▼ 0.25`, `＝`.
+ */
+change_text: string | null, };

@@ -462,6 +462,8 @@ pub struct Survey {
     pub scores: Vec<SurveyScore>,
     /// Mean of the scores, two decimals.
     pub average: f64,
+    /// The mean as shown: `4.50`.
+    pub average_text: String,
     pub comments: String,
     pub follow_up_actions: String,
     pub author_name: Option<String>,
@@ -477,8 +479,12 @@ pub struct SurveyTrend {
     /// Oldest first.
     pub surveys: Vec<Survey>,
     pub latest_average: Option<f64>,
+    /// The latest average as shown: `4.50`.
+    pub latest_text: Option<String>,
     /// Latest average minus the one before (positive: improving).
     pub change: Option<f64>,
+    /// The change as shown: `▲ 0.25`, `▼ 0.25`, `＝`.
+    pub change_text: Option<String>,
 }
 
 /// What the relationship demo generator produced.

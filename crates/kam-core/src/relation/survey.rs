@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension};
 use super::model::*;
 use super::{check_contact, local_today, sane_date, target_customer, ymd};
 use crate::error::{KamError, Result};
+use crate::ratio::{round_score, score_change_text, score_text};
 use crate::util::{clean, new_id};
 use crate::validate as v;
 use crate::Kam;
@@ -15,10 +16,6 @@ use crate::Kam;
 /// The score scale: 1 (very dissatisfied) to 5 (very satisfied).
 pub const SCORE_MIN: u8 = 1;
 pub const SCORE_MAX: u8 = 5;
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
 
 impl Kam {
     /// All survey dimensions in display order (inactive ones too; see `active`).
@@ -201,6 +198,7 @@ impl Kam {
                     contact_name: r.get(5)?,
                     scores: Vec::new(),
                     average: 0.0,
+                    average_text: String::new(),
                     comments: r.get(6)?,
                     follow_up_actions: r.get(7)?,
                     author_name: r.get(8)?,
@@ -219,8 +217,9 @@ impl Kam {
             s.scores.sort_by_key(|x| order.get(&x.dimension).copied().unwrap_or(usize::MAX));
             if !s.scores.is_empty() {
                 let sum: u32 = s.scores.iter().map(|x| x.score as u32).sum();
-                s.average = round2(sum as f64 / s.scores.len() as f64);
+                s.average = round_score(sum as f64 / s.scores.len() as f64);
             }
+            s.average_text = score_text(s.average);
         }
         Ok(surveys)
     }
@@ -242,9 +241,17 @@ impl Kam {
             .collect();
         let latest_average = surveys.last().map(|s| s.average);
         let change = match surveys.as_slice() {
-            [.., a, b] => Some(round2(b.average - a.average)),
+            [.., a, b] => Some(round_score(b.average - a.average)),
             _ => None,
         };
-        Ok(SurveyTrend { customer_id: customer_id.to_string(), dimensions, surveys, latest_average, change })
+        Ok(SurveyTrend {
+            customer_id: customer_id.to_string(),
+            dimensions,
+            surveys,
+            latest_text: latest_average.map(score_text),
+            latest_average,
+            change_text: change.map(score_change_text),
+            change,
+        })
     }
 }

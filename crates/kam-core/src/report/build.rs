@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::gather::Gather;
 use super::*;
-use crate::ratio::Ratio;
+use crate::ratio::{round_score, score_text, Ratio};
 use crate::relation::{local_today, ymd};
 use crate::util::ts;
 use crate::Kam;
@@ -197,7 +197,8 @@ impl Kam {
             }
         }
         t.visits_overdue = overdue_visits.len() as u32;
-        t.satisfaction = (sat_n > 0).then(|| ((sat_sum / sat_n as f64) * 100.0).round() / 100.0);
+        t.satisfaction = (sat_n > 0).then(|| round_score(sat_sum / sat_n as f64));
+        t.satisfaction_text = t.satisfaction.map(score_text);
         t.open_complaints = open_complaints.len() as u32;
         t.overdue_receivables = overdue_receivables.len() as u32;
         t.overdue_receivable_fen = overdue_receivables.iter().map(|r| r.outstanding_fen).sum();

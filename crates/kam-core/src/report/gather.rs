@@ -7,6 +7,7 @@ use rusqlite::{params, Connection};
 
 use super::*;
 use crate::model::Tier;
+use crate::ratio::{round_score, score_text};
 use crate::relation::{local_date_of, ymd, DueItem, DueQuery};
 use crate::util::ts;
 use crate::Kam;
@@ -94,6 +95,7 @@ impl Gather<'_> {
                     complaints_closed: 0,
                     complaints_within_deadline: 0,
                     satisfaction: None,
+                    satisfaction_text: None,
                     rates: RepRates::default(),
                 });
             }
@@ -402,7 +404,9 @@ impl Gather<'_> {
         }
         for (i, (s, n)) in sums {
             if n > 0 {
-                self.reps[i].satisfaction = Some(((s as f64 / n as f64) * 100.0).round() / 100.0);
+                let avg = round_score(s as f64 / n as f64);
+                self.reps[i].satisfaction = Some(avg);
+                self.reps[i].satisfaction_text = Some(score_text(avg));
             }
         }
         Ok(())

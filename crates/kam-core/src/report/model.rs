@@ -165,6 +165,8 @@ pub struct RepFigures {
     pub complaints_within_deadline: u32,
     /// Average survey score (1–5) of the month's surveys, if any.
     pub satisfaction: Option<f64>,
+    /// As shown: `4.50`.
+    pub satisfaction_text: Option<String>,
     pub rates: RepRates,
 }
 
@@ -347,6 +349,8 @@ pub struct ReportTotals {
     pub complaints_within_deadline: u32,
     pub open_complaints: u32,
     pub satisfaction: Option<f64>,
+    /// As shown: `4.50`.
+    pub satisfaction_text: Option<String>,
     pub overdue_receivables: u32,
     #[ts(type = "number")]
     pub overdue_receivable_fen: i64,

@@ -28,9 +28,9 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(2)} MB`;
 }
 
-/** A satisfaction average (1–5) with two decimals, or "—". */
-export function formatScore(s: number | null): string {
-  return s === null ? "—" : s.toFixed(2);
+/** A satisfaction average as the core wrote it ("4.50"), or "—". */
+export function formatScore(s: string | null): string {
+  return s ?? "—";
 }
 
 /** `YYYY-MM` shifted by `delta` months. */
