@@ -55,18 +55,6 @@ pub async fn input_money(field: String, text: String) -> Res<Option<i64>> {
     kam_core::input::money_opt(&field, &text).map_err(ErrorDto::from)
 }
 
-/// A rate typed as `8%` or `8` (both 8 %), read by the core: the fraction as a decimal string.
-#[tauri::command]
-pub async fn input_rate(field: String, text: String) -> Res<Option<String>> {
-    kam_core::input::rate_opt(&field, &text).map(|r| r.map(|d| d.to_string())).map_err(ErrorDto::from)
-}
-
-/// A date typed as `2026-01-05`, `2026/1/5`, `2026年1月5日`…, read by the core: `YYYY-MM-DD`.
-#[tauri::command]
-pub async fn input_date(field: String, text: String) -> Res<Option<String>> {
-    kam_core::input::date_opt(&field, &text).map(|d| d.map(|d| d.to_string())).map_err(ErrorDto::from)
-}
-
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Res<AppInfo> {
     with(&state, |k| k.app_info())

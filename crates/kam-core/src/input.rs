@@ -28,7 +28,7 @@ pub fn normalize_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\u{3000}' => ' ',
-            '，' | '、' => ',',
+            '，' => ',',
             '。' => '.',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,

@@ -78,14 +78,6 @@ export function inputMoney(field: string, text: string): Promise<number | null> 
   return call<number | null>("input_money", { field, text });
 }
 
-export function inputRate(field: string, text: string): Promise<string | null> {
-  return call<string | null>("input_rate", { field, text });
-}
-
-export function inputDate(field: string, text: string): Promise<string | null> {
-  return call<string | null>("input_date", { field, text });
-}
-
 export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
 }

@@ -11,9 +11,7 @@ export function errorText(err: unknown): string {
 }
 
 /** Any thrown value as a KamError (an IPC failure when it is not one already). */
-export function asKamError(err: unknown): KamError {
-  return toKamError(err);
-}
+export { toKamError as asKamError };
 
 /**
  * Show a failed command as an error message. `duration` 0 keeps it until closed; the
