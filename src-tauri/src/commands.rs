@@ -12,6 +12,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use kam_core::auth::SignInState;
 use kam_core::sync::*;
 use kam_core::*;
 use tauri::ipc::Channel;
@@ -26,7 +27,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(path: &std::path::Path) -> Self {
-        AppState { kam: Mutex::new(Kam::open(path).map_err(ErrorDto::from)), drops: Mutex::new(None) }
+        AppState { kam: Mutex::new(Kam::open_locked(path).map_err(ErrorDto::from)), drops: Mutex::new(None) }
     }
 
     /// Files were dropped on the window (a Tauri window event): hand their paths to the UI.
@@ -40,13 +41,68 @@ impl AppState {
 
 type Res<T> = std::result::Result<T, ErrorDto>;
 
-/// Lock the state and run one core call.
+/// Lock the state and run one core call for the person signed in (`not_signed_in` otherwise).
 fn with<T>(state: &AppState, f: impl FnOnce(&mut Kam) -> kam_core::Result<T>) -> Res<T> {
+    before_sign_in(state, |k| {
+        k.require_signed_in()?;
+        f(k)
+    })
+}
+
+/// Run one core call that needs nobody signed in: the sign-in screen's own commands.
+fn before_sign_in<T>(state: &AppState, f: impl FnOnce(&mut Kam) -> kam_core::Result<T>) -> Res<T> {
     let mut guard = state.kam.lock().unwrap_or_else(|p| p.into_inner());
     match guard.as_mut() {
         Ok(kam) => f(kam).map_err(ErrorDto::from),
         Err(e) => Err(e.clone()),
     }
+}
+
+/// Who may sign in here, who signed in last, whether the first administrator is still to be made.
+#[tauri::command]
+pub async fn sign_in_state(state: State<'_, AppState>) -> Res<SignInState> {
+    before_sign_in(&state, |k| k.sign_in_state())
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, user_id: String, password: String) -> Res<User> {
+    before_sign_in(&state, |k| k.sign_in(&user_id, &password))
+}
+
+/// Lock the window (退出登录, or the idle lock): nothing more until someone signs in.
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>) -> Res<()> {
+    before_sign_in(&state, |k| {
+        k.sign_out();
+        Ok(())
+    })
+}
+
+/// A fresh database: the first head-office administrator.
+#[tauri::command]
+pub async fn first_admin_create(state: State<'_, AppState>, name: String, password: String) -> Res<User> {
+    before_sign_in(&state, |k| k.create_first_admin(&name, &password))
+}
+
+#[tauri::command]
+pub async fn password_change(state: State<'_, AppState>, old_password: String, new_password: String) -> Res<()> {
+    with(&state, |k| k.change_password(&old_password, &new_password))
+}
+
+/// An administrator sets someone's password.
+#[tauri::command]
+pub async fn user_password_set(state: State<'_, AppState>, user_id: String, password: String) -> Res<()> {
+    with(&state, |k| k.set_user_password(&user_id, &password))
+}
+
+#[tauri::command]
+pub async fn user_admin_set(state: State<'_, AppState>, user_id: String, admin: bool) -> Res<User> {
+    with(&state, |k| k.set_user_admin(&user_id, admin))
+}
+
+#[tauri::command]
+pub async fn idle_lock_set(state: State<'_, AppState>, minutes: u32) -> Res<u32> {
+    with(&state, |k| k.set_idle_lock_minutes(minutes))
 }
 
 /// Money typed in 元 (`¥12,800.50`, full-width digits…) read by the core: fen, or none when empty.
@@ -63,11 +119,6 @@ pub async fn app_info(state: State<'_, AppState>) -> Res<AppInfo> {
 #[tauri::command]
 pub async fn users_list(state: State<'_, AppState>) -> Res<Vec<User>> {
     with(&state, |k| k.users())
-}
-
-#[tauri::command]
-pub async fn current_user_set(state: State<'_, AppState>, user_id: String) -> Res<User> {
-    with(&state, |k| k.set_current_user(&user_id))
 }
 
 #[tauri::command]
@@ -402,13 +453,13 @@ pub async fn quote_submit(state: State<'_, AppState>, id: String) -> Res<Quote> 
 }
 
 #[tauri::command]
-pub async fn quote_approve(state: State<'_, AppState>, id: String, approver_id: String, comment: String) -> Res<Quote> {
-    with(&state, |k| k.approve_quote(&id, &approver_id, &comment))
+pub async fn quote_approve(state: State<'_, AppState>, id: String, comment: String) -> Res<Quote> {
+    with(&state, |k| k.approve_quote(&id, &comment))
 }
 
 #[tauri::command]
-pub async fn quote_reject(state: State<'_, AppState>, id: String, approver_id: String, comment: String) -> Res<Quote> {
-    with(&state, |k| k.reject_quote(&id, &approver_id, &comment))
+pub async fn quote_reject(state: State<'_, AppState>, id: String, comment: String) -> Res<Quote> {
+    with(&state, |k| k.reject_quote(&id, &comment))
 }
 
 #[tauri::command]
@@ -526,7 +577,8 @@ pub async fn sync_enroll_export(
 
 #[tauri::command]
 pub async fn sync_enroll_import(state: State<'_, AppState>, path: String) -> Res<SyncStatus> {
-    with(&state, |k| k.enroll_import(std::path::Path::new(&path)))
+    // A fresh laptop imports its enrollment file before anyone can sign in (the core checks).
+    before_sign_in(&state, |k| k.enroll_import(std::path::Path::new(&path)))
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
 //! `kam`: the command line for clerks' scripts and head-office jobs. A thin client of
 //! `kam_core::Kam`, like the desktop app; errors go to stderr with a non-zero exit code.
 
+mod auth;
 #[cfg(feature = "bench")]
 mod bench;
 mod errors;
@@ -25,6 +26,8 @@ struct Cli {
     /// Database file (default: the app's database in the user's data directory).
     #[arg(long, global = true, env = "KAM_DB")]
     db: Option<PathBuf>,
+    #[command(flatten)]
+    creds: auth::Credentials,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -33,6 +36,20 @@ struct Cli {
 enum Cmd {
     /// Create (or migrate) the database and print where it is.
     Init,
+    /// A fresh database: create the first head-office administrator (asks for a password).
+    Setup {
+        #[arg(long)]
+        name: String,
+    },
+    /// Sign in (asks for the password without echo) and keep a session for 12 hours.
+    Login,
+    /// End the session of `kam login`.
+    Logout,
+    /// Who is signed in.
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the database, device and user.
     Info {
         #[arg(long)]
@@ -324,8 +341,21 @@ enum UserCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Make a user the current user of this database (author of new rows; role for approvals).
-    Use { user: String },
+    /// Change your own password.
+    Passwd,
+    /// An administrator sets someone's password (asked twice, or read from a file).
+    SetPassword {
+        user: String,
+        #[arg(long)]
+        new_password_file: Option<PathBuf>,
+    },
+    /// An administrator appoints another administrator (or, with --revoke, removes one; the last
+    /// administrator stays).
+    Admin {
+        user: String,
+        #[arg(long)]
+        revoke: bool,
+    },
     /// Add a user.
     Add {
         #[arg(long)]
@@ -457,9 +487,32 @@ fn run(cli: Cli) -> Result<()> {
     if let Cmd::Bench(b) = cli.cmd {
         return bench::run(b, &path);
     }
-    let mut kam = Kam::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let mut kam = Kam::open_locked(&path).with_context(|| format!("opening {}", path.display()))?;
+    // What works before anyone signs in; everything else signs in first.
+    match &cli.cmd {
+        Cmd::Init => {
+            println!("{}", kam.path().display());
+            return Ok(());
+        }
+        Cmd::Setup { name } => return auth::setup(&mut kam, &cli.creds, name),
+        Cmd::Login => return auth::login(&mut kam, &cli.creds),
+        Cmd::Logout => return auth::logout(&mut kam),
+        Cmd::Info { .. } | Cmd::Enroll(sync::EnrollCmd::Import { .. }) if kam.setup_needed()? => {}
+        _ => {
+            auth::sign_in(&mut kam, &cli.creds)?;
+        }
+    }
     match cli.cmd {
-        Cmd::Init => println!("{}", kam.path().display()),
+        Cmd::Init | Cmd::Setup { .. } | Cmd::Login | Cmd::Logout => unreachable!("handled above"),
+        Cmd::Whoami { json } => {
+            let me = kam.me()?;
+            if json {
+                print_json(&me)?;
+            } else {
+                let admin = if me.is_admin { "，管理员 administrator" } else { "" };
+                println!("{}（{}{admin}）{}", me.name, me.role.label_zh(), me.department);
+            }
+        }
         Cmd::Info { json } => {
             let info = kam.app_info()?;
             if json {
@@ -511,10 +564,18 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Cmd::User(UserCmd::Use { user }) => {
+        Cmd::User(UserCmd::Passwd) => auth::change_own_password(&mut kam)?,
+        Cmd::User(UserCmd::SetPassword { user, new_password_file }) => {
+            auth::set_password(&mut kam, &user, new_password_file.as_deref())?
+        }
+        Cmd::User(UserCmd::Admin { user, revoke }) => {
             let id = resolve_user(&kam, &Some(user))?.expect("given");
-            let u = kam.set_current_user(&id)?;
-            println!("当前用户 current user: {} ({})", u.name, u.role.label_zh());
+            let u = kam.set_user_admin(&id, !revoke)?;
+            println!(
+                "{}：{}",
+                u.name,
+                if u.is_admin { "管理员 administrator" } else { "非管理员 not an administrator" }
+            );
         }
         Cmd::User(UserCmd::Add { name, role, department }) => {
             let u = kam.add_user(&name, role, &department)?;

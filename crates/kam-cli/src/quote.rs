@@ -10,7 +10,7 @@ use kam_core::{
     QuoteLine, QuoteLineDraft, QuoteOutcome, QuoteQuery, QuoteStatus,
 };
 
-use crate::{pad, print_json, resolve_user, yuan};
+use crate::{pad, print_json, yuan};
 
 #[derive(Subcommand)]
 pub enum QuoteCmd {
@@ -94,21 +94,18 @@ pub enum QuoteCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Approve as a user (id or name) whose role may sign the outstanding approvals.
+    /// Approve as the person signed in (their role must allow the outstanding approvals;
+    /// nobody approves their own quote).
     Approve {
         quote: String,
-        #[arg(long = "as")]
-        approver: String,
         #[arg(long, default_value = "")]
         comment: String,
         #[arg(long)]
         json: bool,
     },
-    /// Reject as a user, with a reason: the quote goes back to draft.
+    /// Reject as the person signed in, with a reason: the quote goes back to draft.
     Reject {
         quote: String,
-        #[arg(long = "as")]
-        approver: String,
         #[arg(long)]
         comment: String,
         #[arg(long)]
@@ -381,10 +378,6 @@ fn show(q: &Quote, json: bool) -> Result<()> {
     }
 }
 
-fn approver(kam: &Kam, key: &str) -> Result<String> {
-    Ok(resolve_user(kam, &Some(key.to_string()))?.expect("some key"))
-}
-
 // Long because: one short match arm per `kam quote` subcommand, each a call and its printout.
 pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
     match cmd {
@@ -475,9 +468,9 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
                 println!("  需要审批 needs: {}", r.reason_zh);
             }
         }
-        QuoteCmd::Approve { quote, approver: who, comment, json } => {
+        QuoteCmd::Approve { quote, comment, json } => {
             let q = kam.resolve_quote(&quote)?;
-            let q = kam.approve_quote(&q.id, &approver(kam, &who)?, &comment)?;
+            let q = kam.approve_quote(&q.id, &comment)?;
             if json {
                 return print_json(&q);
             }
@@ -486,9 +479,9 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
                 println!("  仍需审批 still needs: {}", r.reason_zh);
             }
         }
-        QuoteCmd::Reject { quote, approver: who, comment, json } => {
+        QuoteCmd::Reject { quote, comment, json } => {
             let q = kam.resolve_quote(&quote)?;
-            let q = kam.reject_quote(&q.id, &approver(kam, &who)?, &comment)?;
+            let q = kam.reject_quote(&q.id, &comment)?;
             if json {
                 return print_json(&q);
             }

@@ -2,13 +2,24 @@
 
 use std::process::{Command, Output};
 
+const PASSWORD: &str = "kam-test-密码";
+
 struct Kam {
     dir: tempfile::TempDir,
 }
 
 impl Kam {
+    /// A fresh database nobody has set up yet.
     fn new() -> Self {
         Kam { dir: tempfile::tempdir().unwrap() }
+    }
+
+    /// A database whose first head-office administrator (管理员) is set up. Every run signs in
+    /// with `KAM_PASSWORD`, as a scheduled job would.
+    fn admin() -> Self {
+        let kam = Kam::new();
+        kam.ok(&["setup", "--name", "管理员"]);
+        kam
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -16,6 +27,9 @@ impl Kam {
             .args(args)
             .env("KAM_DB", self.dir.path().join("kam.sqlite3"))
             .env("KAM_EXPORT_DIR", self.dir.path())
+            .env("KAM_SESSION_DIR", self.dir.path().join("sessions"))
+            .env("KAM_PASSWORD", PASSWORD)
+            .env_remove("KAM_USER")
             .output()
             .unwrap()
     }
@@ -45,7 +59,7 @@ impl Kam {
 
 #[test]
 fn init_demo_search_and_show() {
-    let kam = Kam::new();
+    let kam = Kam::admin();
     let path = kam.ok(&["init"]);
     assert!(path.trim().ends_with("kam.sqlite3"), "{path}");
     let demo = kam.json(&["demo", "--customers", "300", "--seed", "5", "--visits", "0", "--json"]);
@@ -64,7 +78,7 @@ fn init_demo_search_and_show() {
 
 #[test]
 fn add_edit_tier_and_errors_in_plain_words() {
-    let kam = Kam::new();
+    let kam = Kam::admin();
     kam.ok(&[
         "customer",
         "add",
@@ -113,7 +127,7 @@ fn add_edit_tier_and_errors_in_plain_words() {
 
 #[test]
 fn records_and_key_person_changes_are_added_and_edited() {
-    let kam = Kam::new();
+    let kam = Kam::admin();
     let c = kam.json(&["customer", "add", "--name", "苏州金桥精密机械有限公司", "--json"]);
     let customer = c["customer"]["id"].as_str().unwrap();
     kam.ok(&["contact", "add", customer, "--name", "赵敏"]);
@@ -209,7 +223,7 @@ fn records_and_key_person_changes_are_added_and_edited() {
 
 #[test]
 fn quote_price_prints_the_seed_example() {
-    let kam = Kam::new();
+    let kam = Kam::admin();
     let out = kam.ok(&["quote", "price", "--cost", "70", "--qty", "10000", "--rebate", "8%"]);
     assert!(out.contains("85.40"), "{out}");
     assert!(out.contains("14%"), "{out}");
@@ -217,7 +231,7 @@ fn quote_price_prints_the_seed_example() {
 
 #[test]
 fn money_rates_and_quantities_as_people_type_them() {
-    let kam = Kam::new();
+    let kam = Kam::admin();
     // The example: yuan sign, thousands separator, percent — and a bare 8 means 8 %.
     for rebate in ["8%", "８％", "8"] {
         let out = kam.ok(&["quote", "price", "--cost", "¥70", "--qty", "10,000", "--rebate", rebate]);
@@ -232,7 +246,7 @@ fn money_rates_and_quantities_as_people_type_them() {
 
 #[test]
 fn errors_carry_a_code_scripts_can_branch_on() {
-    let kam = Kam::new();
+    let kam = Kam::admin();
     let out = kam.run(&["quote", "price", "--cost", "abc", "--qty", "1", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).expect("one JSON object on stderr");
@@ -290,8 +304,9 @@ fn customer_total(kam: &Kam) -> u64 {
 // Long because: one end-to-end story (enroll, exchange, refuse a tampered file, duplicate claim and merge, conflict) whose steps build on each other.
 #[test]
 fn head_office_and_two_reps_exchange_sync_files_through_the_cli() {
-    let hq = Kam::new();
-    let (zhang, li) = (Kam::new(), Kam::new());
+    let hq = Kam::admin();
+    // 张三's laptop was used on its own before enrollment; 李四's is new.
+    let (zhang, li) = (Kam::admin(), Kam::new());
     let st = hq.json(&["sync", "status", "--json"]);
     assert_eq!(st["enrolled"], false);
     let st = hq.json(&["enroll", "init", "--org", "华东电力销售公司", "--json"]);
@@ -461,7 +476,7 @@ fn head_office_and_two_reps_exchange_sync_files_through_the_cli() {
 
 #[test]
 fn sync_commands_say_what_to_do_before_enrollment() {
-    let rep = Kam::new();
+    let rep = Kam::admin();
     rep.ok(&["init"]);
     assert!(rep.ok(&["sync", "status"]).contains("kam enroll"));
     let (_, err) = rep.fails(&["sync", "export", "--to", "hq"]);
@@ -476,7 +491,7 @@ fn sync_commands_say_what_to_do_before_enrollment() {
 
 #[test]
 fn company_header_is_shown_and_set() {
-    let kam = Kam::new();
+    let kam = Kam::admin();
     let c = kam.json(&["company", "show", "--json"]);
     assert_eq!(c, serde_json::json!({"name": "", "address": "", "phone": ""}));
 
@@ -491,4 +506,103 @@ fn company_header_is_shown_and_set() {
     let (_, err) = kam.fails(&["company", "set", "--name", "  "]);
     assert!(err.contains("请填写公司名称"), "{err}");
     assert_eq!(kam.json(&["company", "show", "--json"])["name"], "华东新材料科技有限公司", "unchanged");
+}
+
+impl Kam {
+    /// Run with the given environment changes instead of signing in with `KAM_PASSWORD`.
+    fn run_with(&self, args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kam"));
+        cmd.args(args)
+            .env("KAM_DB", self.db())
+            .env("KAM_EXPORT_DIR", self.dir.path())
+            .env("KAM_SESSION_DIR", self.dir.path().join("sessions"))
+            .env("KAM_PASSWORD", PASSWORD)
+            .env_remove("KAM_USER");
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd.output().unwrap()
+    }
+}
+
+fn error_code(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "should fail: {}", String::from_utf8_lossy(&out.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("--json error on stderr");
+    v["error"]["code"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn login_whoami_logout_and_approval_as_the_person_signed_in() {
+    let kam = Kam::new();
+    let no_password = [("KAM_PASSWORD", None)];
+    // A fresh database: nothing but setup until the first administrator exists.
+    assert_eq!(error_code(&kam.run_with(&["whoami", "--json"], &no_password)), "setup_needed");
+    kam.ok(&["setup", "--name", "管理员"]);
+
+    // kam login keeps a session file only its owner can read; later commands need no password.
+    kam.ok(&["login"]);
+    let sessions: Vec<_> =
+        std::fs::read_dir(kam.dir.path().join("sessions")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(sessions.len(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&sessions[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let me = kam.run_with(&["whoami", "--json"], &no_password);
+    assert!(me.status.success(), "{}", String::from_utf8_lossy(&me.stderr));
+    let me: serde_json::Value = serde_json::from_slice(&me.stdout).unwrap();
+    assert_eq!((me["name"].as_str(), me["is_admin"].as_bool()), (Some("管理员"), Some(true)));
+    // The same token under another OS account is refused.
+    assert_eq!(
+        error_code(&kam.run_with(&["whoami", "--json"], &[("KAM_PASSWORD", None), ("USER", Some("someone-else"))])),
+        "session_invalid"
+    );
+    kam.ok(&["logout"]);
+    assert_eq!(error_code(&kam.run_with(&["whoami", "--json"], &no_password)), "not_signed_in");
+    assert_eq!(
+        error_code(&kam.run_with(&["whoami", "--json"], &[("KAM_PASSWORD", Some("wrong-pass"))])),
+        "wrong_password"
+    );
+
+    // The administrator adds a manager and sets his password from a file (an unattended job).
+    kam.ok(&["user", "add", "--name", "李经理", "--role", "manager", "--department", "大客户部"]);
+    let pw_file = kam.dir.path().join("li.txt");
+    std::fs::write(&pw_file, "li-password-1\n").unwrap();
+    kam.ok(&["user", "set-password", "李经理", "--new-password-file", pw_file.to_str().unwrap()]);
+
+    // A quote with a rebate needs the department's approval: not the author's, the manager's.
+    kam.ok(&["customer", "add", "--name", "宝山钢铁股份有限公司", "--credit-code", "914403001922038216"]);
+    let q = kam.json(&["quote", "new", "--customer", "914403001922038216", "--json"]);
+    let id = q["id"].as_str().unwrap();
+    kam.ok(&[
+        "quote",
+        "add-line",
+        id,
+        "--name",
+        "防水卷材",
+        "--unit",
+        "㎡",
+        "--qty",
+        "100",
+        "--cost",
+        "70",
+        "--rebate",
+        "5%",
+    ]);
+    kam.ok(&["quote", "submit", id]);
+    assert_eq!(error_code(&kam.run_with(&["quote", "approve", id, "--json"], &[])), "forbidden");
+    let as_li = [("KAM_USER", Some("李经理")), ("KAM_PASSWORD", None)];
+    let pw = ["--password-file", pw_file.to_str().unwrap()];
+    let out = kam.run_with(&[&["quote", "approve", id, "--comment", "同意", "--json"][..], &pw[..]].concat(), &as_li);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let q: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(q["status"], "approved");
+    assert_eq!(q["approvals"][0]["approver_name"], "李经理");
+    // --as is gone: nobody acts as someone else.
+    let (_, err) = kam.fails(&["quote", "approve", id, "--as", "李经理"]);
+    assert!(err.contains("--as"), "{err}");
 }

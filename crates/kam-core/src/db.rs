@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0006_sync_refusals.sql"),
     include_str!("migrations/0007_enrollment_tags.sql"),
+    include_str!("migrations/0008_sign_in.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).

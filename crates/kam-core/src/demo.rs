@@ -67,6 +67,18 @@ fn person(rng: &mut ChaCha8Rng, w: &Words) -> String {
     format!("{}{}", pick(rng, &w.surnames), pick(rng, &w.given))
 }
 
+/// Add a demo person; a name already taken gets a number (张伟2), as names are unique.
+fn add_person(kam: &mut Kam, name: &str, role: Role, department: &str) -> Result<crate::model::User> {
+    let mut n = 1;
+    loop {
+        let candidate = if n == 1 { name.to_string() } else { format!("{name}{n}") };
+        match kam.add_user(&candidate, role, department) {
+            Err(crate::KamError::Duplicate { .. }) => n += 1,
+            other => return other,
+        }
+    }
+}
+
 pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoReport> {
     let started = Instant::now();
     let w = words();
@@ -77,16 +89,16 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
     let mut liaisons = Vec::new();
     let mut n_users = 0;
     for dept in departments.iter() {
-        kam.add_user(&format!("{}经理", person(&mut rng, &w)), Role::Manager, dept)?;
-        let l = kam.add_user(&person(&mut rng, &w), Role::Liaison, "公司领导")?;
+        add_person(kam, &format!("{}经理", person(&mut rng, &w)), Role::Manager, dept)?;
+        let l = add_person(kam, &person(&mut rng, &w), Role::Liaison, "公司领导")?;
         liaisons.push(l.id);
         n_users += 2;
     }
-    kam.add_user(&person(&mut rng, &w), Role::Executive, "公司领导")?;
-    kam.add_user(&person(&mut rng, &w), Role::HeadOffice, "大客户服务部")?;
+    add_person(kam, &person(&mut rng, &w), Role::Executive, "公司领导")?;
+    add_person(kam, &person(&mut rng, &w), Role::HeadOffice, "大客户服务部")?;
     n_users += 2;
     for i in 0..n_reps {
-        let u = kam.add_user(&person(&mut rng, &w), Role::Rep, departments[i as usize % departments.len()])?;
+        let u = add_person(kam, &person(&mut rng, &w), Role::Rep, departments[i as usize % departments.len()])?;
         reps.push(u.id);
         n_users += 1;
     }

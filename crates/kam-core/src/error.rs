@@ -39,6 +39,37 @@ pub enum KamError {
     /// has its own kind); the messages say what it means and what to do. Nothing was applied.
     #[error("{zh}")]
     SyncFile { kind: crate::sync::SyncFileErrorKind, zh: String, en: String },
+    /// Signing in failed or is needed first (`kind` is the code: `not_signed_in`,
+    /// `wrong_password`, `too_many_attempts`, `session_invalid`, `setup_needed`). Nothing was written.
+    #[error("{zh}")]
+    Auth { kind: AuthErrorKind, zh: String, en: String },
+}
+
+/// Why signing in failed or is needed: each its own stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthErrorKind {
+    /// Nobody is signed in (the window is locked, or the CLI has no session).
+    NotSignedIn,
+    /// The password does not match.
+    WrongPassword,
+    /// Too many wrong passwords in a row: wait before the next try.
+    TooManyAttempts,
+    /// A CLI session token that is expired, from another database or another OS user.
+    SessionInvalid,
+    /// A fresh database: the first head-office administrator must be created first.
+    SetupNeeded,
+}
+
+impl AuthErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AuthErrorKind::NotSignedIn => "not_signed_in",
+            AuthErrorKind::WrongPassword => "wrong_password",
+            AuthErrorKind::TooManyAttempts => "too_many_attempts",
+            AuthErrorKind::SessionInvalid => "session_invalid",
+            AuthErrorKind::SetupNeeded => "setup_needed",
+        }
+    }
 }
 
 impl KamError {
@@ -55,6 +86,7 @@ impl KamError {
             KamError::Storage(e) => storage_code(e),
             KamError::Io(_) => "io",
             KamError::SyncFile { .. } => "sync_file",
+            KamError::Auth { kind, .. } => kind.code(),
         }
     }
 
@@ -65,7 +97,8 @@ impl KamError {
             | KamError::Forbidden { en, .. }
             | KamError::WrongState { en, .. }
             | KamError::Duplicate { en, .. }
-            | KamError::SyncFile { en, .. } => en.clone(),
+            | KamError::SyncFile { en, .. }
+            | KamError::Auth { en, .. } => en.clone(),
             KamError::NotFound { entity, id } => {
                 format!("{} {id} not found: it may have been deleted. Refresh the list and try again.", entity.label_en())
             }
@@ -86,6 +119,10 @@ impl KamError {
 
     pub(crate) fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Self {
         KamError::Forbidden { zh: zh.into(), en: en.into() }
+    }
+
+    pub(crate) fn auth(kind: AuthErrorKind, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        KamError::Auth { kind, zh: zh.into(), en: en.into() }
     }
 
     pub(crate) fn wrong_state(zh: impl Into<String>, en: impl Into<String>) -> Self {

@@ -3,6 +3,7 @@
 //! [`Kam`] is the API: open a database file, then call its methods. Everything a user can do
 //! in the app is a method here, so the CLI can do it too. See ARCHITECTURE.md.
 
+pub mod auth;
 mod db;
 mod demo;
 mod dossier;
@@ -47,6 +48,8 @@ pub struct Kam {
     device_id: String,
     device_tag: String,
     user_id: String,
+    /// Whether anyone is signed in (see `auth`).
+    gate: auth::Gate,
 }
 
 /// Where the app and the CLI keep their database unless told otherwise: `$KAM_DB`, else the
@@ -93,6 +96,7 @@ impl Kam {
             device_id: String::new(),
             device_tag: String::new(),
             user_id: String::new(),
+            gate: auth::Gate::Trusted,
         };
         kam.ensure_device()?;
         Ok(kam)
@@ -144,8 +148,16 @@ impl Kam {
         Ok(())
     }
 
-    /// Run `f` in one transaction: all of it is written, or nothing.
+    /// Run `f` in one transaction: all of it is written, or nothing. Refused unless someone is
+    /// signed in.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction, &Ctx) -> Result<T>) -> Result<T> {
+        self.require_signed_in()?;
+        self.write_unchecked(f)
+    }
+
+    /// [`Kam::write`] without the sign-in gate: only for creating the first administrator and
+    /// importing an enrollment file on a fresh database.
+    pub(crate) fn write_unchecked<T>(&mut self, f: impl FnOnce(&Transaction, &Ctx) -> Result<T>) -> Result<T> {
         let now = self.now();
         let ctx = Ctx { now: util::ts(now), user: self.user_id.clone() };
         let tx = self.conn.transaction()?;
@@ -178,9 +190,16 @@ impl Kam {
         })
     }
 
-    /// Who is using this installation: every row written from now on carries this user as its
-    /// author, and role checks (e.g. who may approve a quote) use this user's role.
+    /// Trusted in-process callers (tests, benchmarks) act as another person: every row written
+    /// from now on carries them as its author, and their role decides what is allowed. The window
+    /// and the CLI cannot: for them, switching user means signing in ([`Kam::sign_in`]).
     pub fn set_current_user(&mut self, user_id: &str) -> Result<User> {
+        if self.gate != auth::Gate::Trusted {
+            return Err(KamError::forbidden(
+                "切换用户需要以该用户的身份登录。",
+                "Switching user means signing in as that user.",
+            ));
+        }
         let user = self.user(user_id)?;
         if !user.active {
             return Err(KamError::invalid(

@@ -91,6 +91,8 @@ pub struct User {
     pub role: Role,
     pub department: String,
     pub active: bool,
+    /// Manages people and passwords (see `auth`).
+    pub is_admin: bool,
 }
 
 /// What the user types to create or edit a customer (company profile + business information).

@@ -4,4 +4,8 @@ import type { Role } from "./Role";
 /**
  * A person using KAM: rep, manager, head office, liaison or executive.
  */
-export type User = { id: string, name: string, role: Role, department: string, active: boolean, };
+export type User = { id: string, name: string, role: Role, department: string, active: boolean, 
+/**
+ * Manages people and passwords (see `auth`).
+ */
+is_admin: boolean, };

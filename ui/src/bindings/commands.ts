@@ -54,6 +54,7 @@ import type { SaleInput } from "./SaleInput";
 import type { SalesTarget } from "./SalesTarget";
 import type { ScoreInput } from "./ScoreInput";
 import type { SearchResult } from "./SearchResult";
+import type { SignInState } from "./SignInState";
 import type { Survey } from "./Survey";
 import type { SurveyDimension } from "./SurveyDimension";
 import type { SurveyInput } from "./SurveyInput";
@@ -74,6 +75,38 @@ import type { VisitPlan } from "./VisitPlan";
 import type { VisitPlanInput } from "./VisitPlanInput";
 import type { VisitQuery } from "./VisitQuery";
 
+export function signInState(): Promise<SignInState> {
+  return call<SignInState>("sign_in_state");
+}
+
+export function signIn(userId: string, password: string): Promise<User> {
+  return call<User>("sign_in", { userId, password });
+}
+
+export function signOut(): Promise<void> {
+  return call<void>("sign_out");
+}
+
+export function firstAdminCreate(name: string, password: string): Promise<User> {
+  return call<User>("first_admin_create", { name, password });
+}
+
+export function passwordChange(oldPassword: string, newPassword: string): Promise<void> {
+  return call<void>("password_change", { oldPassword, newPassword });
+}
+
+export function userPasswordSet(userId: string, password: string): Promise<void> {
+  return call<void>("user_password_set", { userId, password });
+}
+
+export function userAdminSet(userId: string, admin: boolean): Promise<User> {
+  return call<User>("user_admin_set", { userId, admin });
+}
+
+export function idleLockSet(minutes: number): Promise<number> {
+  return call<number>("idle_lock_set", { minutes });
+}
+
 export function inputMoney(field: string, text: string): Promise<number | null> {
   return call<number | null>("input_money", { field, text });
 }
@@ -84,10 +117,6 @@ export function appInfo(): Promise<AppInfo> {
 
 export function usersList(): Promise<User[]> {
   return call<User[]>("users_list");
-}
-
-export function currentUserSet(userId: string): Promise<User> {
-  return call<User>("current_user_set", { userId });
 }
 
 export function companyInfo(): Promise<CompanyInfo> {
@@ -330,12 +359,12 @@ export function quoteSubmit(id: string): Promise<Quote> {
   return call<Quote>("quote_submit", { id });
 }
 
-export function quoteApprove(id: string, approverId: string, comment: string): Promise<Quote> {
-  return call<Quote>("quote_approve", { id, approverId, comment });
+export function quoteApprove(id: string, comment: string): Promise<Quote> {
+  return call<Quote>("quote_approve", { id, comment });
 }
 
-export function quoteReject(id: string, approverId: string, comment: string): Promise<Quote> {
-  return call<Quote>("quote_reject", { id, approverId, comment });
+export function quoteReject(id: string, comment: string): Promise<Quote> {
+  return call<Quote>("quote_reject", { id, comment });
 }
 
 export function quoteSend(id: string): Promise<Quote> {

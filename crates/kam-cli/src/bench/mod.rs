@@ -3,6 +3,7 @@
 mod due;
 mod quote;
 mod report;
+mod sign_in;
 mod sync;
 
 use std::path::Path;
@@ -54,6 +55,11 @@ pub enum BenchCmd {
     /// importing every rep's weekly file, bytes per change. Builds head office and the enrolled
     /// reps first, each rep's week written through the normal API.
     Sync(sync::BenchArgs),
+    /// Open a database and sign in with the real argon2id parameters (temporary database).
+    SignIn {
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
 }
 
 pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
@@ -61,6 +67,7 @@ pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
         BenchCmd::Search { customers, queries } => search(path, customers, queries),
         BenchCmd::Quote { lines } => quote::bench(lines),
         BenchCmd::Sync(a) => sync::bench(a),
+        BenchCmd::SignIn { runs } => sign_in::bench(runs),
         BenchCmd::Report { customers, visits, runs } => report::bench_report(path, customers, visits, runs),
         BenchCmd::Due { customers, visits, runs } => due::bench_due(path, customers, visits, runs),
     }

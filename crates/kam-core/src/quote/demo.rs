@@ -121,7 +121,7 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
             }
             3 => {
                 kam.submit_quote(&q.id)?;
-                kam.approve_quote(&q.id, &manager, "折扣在标准以内，同意。")?;
+                kam.decide(&q.id, &manager, "折扣在标准以内，同意。", ApprovalDecision::Approved)?;
             }
             5 => {
                 kam.submit_quote(&q.id)?; // waits for the general manager's 特批

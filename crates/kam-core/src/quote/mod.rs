@@ -136,12 +136,14 @@ struct Header {
     valid_until: String,
     submission: u32,
     required: Vec<RequiredApproval>,
+    /// Who drafted the quote: they may not approve it.
+    created_by: String,
 }
 
 fn header(conn: &Connection, id: &str) -> Result<Header> {
     conn.query_row(
         "SELECT id, number, revision, customer_id, policy_id, status, dealer_led, quote_date, valid_until,
-            submission, required_approvals
+            submission, required_approvals, created_by
          FROM quotes WHERE id = ?1 AND deleted_at IS NULL",
         [id],
         |r| {
@@ -157,6 +159,7 @@ fn header(conn: &Connection, id: &str) -> Result<Header> {
                 valid_until: r.get(8)?,
                 submission: r.get(9)?,
                 required: json_col(r, 10)?,
+                created_by: r.get(11)?,
             })
         },
     )

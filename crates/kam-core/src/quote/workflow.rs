@@ -87,6 +87,12 @@ impl Kam {
                 format!("'{}' is inactive and cannot approve.", approver.name),
             ));
         }
+        if approver.id == h.created_by {
+            return Err(KamError::forbidden(
+                "不能审批自己起草的报价单。请由有权限的其他人审批。",
+                "Nobody approves their own quote. Ask someone else with the right role.",
+            ));
+        }
         let approvals = approvals_of(&self.conn, &h.id)?;
         let open = outstanding(&h.required, &approvals, h.submission);
         let mine: Vec<RequiredApproval> = open.iter().filter(|r| r.roles.contains(&approver.role)).cloned().collect();
@@ -109,17 +115,19 @@ impl Kam {
         Ok((approver, mine))
     }
 
-    /// Approve as `approver_id`: records one approval for each outstanding requirement the
-    /// approver's role may sign (append-only), and approves the quote once none is left.
-    /// Refused if the approver's role matches none of them.
-    pub fn approve_quote(&mut self, id: &str, approver_id: &str, comment: &str) -> Result<Quote> {
-        self.decide(id, approver_id, comment, ApprovalDecision::Approved)
+    /// Approve as the person signed in: records one approval for each outstanding requirement
+    /// their role may sign (append-only), and approves the quote once none is left. Refused if
+    /// their role matches none of them, or if they drafted the quote.
+    pub fn approve_quote(&mut self, id: &str, comment: &str) -> Result<Quote> {
+        let me = self.me()?.id;
+        self.decide(id, &me, comment, ApprovalDecision::Approved)
     }
 
-    /// Reject as `approver_id` (a comment is required): records the decision and returns the
-    /// quote to draft for changes.
-    pub fn reject_quote(&mut self, id: &str, approver_id: &str, comment: &str) -> Result<Quote> {
-        self.decide(id, approver_id, comment, ApprovalDecision::Rejected)
+    /// Reject as the person signed in (a comment is required): records the decision and returns
+    /// the quote to draft for changes.
+    pub fn reject_quote(&mut self, id: &str, comment: &str) -> Result<Quote> {
+        let me = self.me()?.id;
+        self.decide(id, &me, comment, ApprovalDecision::Rejected)
     }
 
     pub(super) fn decide(

@@ -4,6 +4,7 @@ mod dossier;
 mod quotes;
 mod relation;
 mod report;
+mod roles;
 mod sync_exchange;
 mod sync_file;
 mod sync_props;

@@ -240,23 +240,23 @@ fn approvals_are_required_enforced_by_role_and_immutable() {
     // Not yet approved: it cannot be sent, but it can be shown and exported (marked).
     assert_eq!(kam.send_quote(&q.id).unwrap_err().code(), "wrong_state");
     // A rep may not approve: refused, nothing written.
-    let err = kam.approve_quote(&q.id, &rep.id, "同意").unwrap_err();
+    let author = kam.app_info().unwrap().current_user;
+    kam.set_current_user(&rep.id).unwrap();
+    let err = kam.approve_quote(&q.id, "同意").unwrap_err();
     assert!(err.to_string().contains("无权审批"), "{err}");
     assert_eq!(err.code(), "forbidden");
     assert_eq!(count(&env, "quote_approvals"), 0);
 
     // The manager signs the department-level ones; the general manager's remain.
-    let q = kam.approve_quote(&q.id, &manager.id, "返点与折扣同意").unwrap();
+    kam.set_current_user(&manager.id).unwrap();
+    let q = kam.approve_quote(&q.id, "返点与折扣同意").unwrap();
     assert_eq!(q.status, QuoteStatus::PendingApproval);
     assert_eq!(q.approvals.len(), 2);
     assert!(q.outstanding_approvals.iter().all(|r| r.level == ApprovalLevel::GeneralManager));
-    assert_eq!(
-        kam.approve_quote(&q.id, &manager.id, "").unwrap_err().code(),
-        "forbidden",
-        "nothing left for a manager"
-    );
+    assert_eq!(kam.approve_quote(&q.id, "").unwrap_err().code(), "forbidden", "nothing left for a manager");
 
-    let q = kam.approve_quote(&q.id, &gm.id, "特批：战略客户首单").unwrap();
+    kam.set_current_user(&gm.id).unwrap();
+    let q = kam.approve_quote(&q.id, "特批：战略客户首单").unwrap();
     assert_eq!(q.status, QuoteStatus::Approved);
     assert!(q.outstanding_approvals.is_empty());
     assert_eq!(q.approvals.len(), 4);
@@ -284,10 +284,18 @@ fn approvals_are_required_enforced_by_role_and_immutable() {
     assert_eq!(q.approvals.len(), 4, "history kept");
 
     // Rejecting needs a reason and returns the quote to draft.
-    assert_eq!(field(kam.reject_quote(&q.id, &gm.id, " ").unwrap_err()), "comment");
-    let q = kam.reject_quote(&q.id, &gm.id, "价格过低，请重新核算").unwrap();
+    assert_eq!(field(kam.reject_quote(&q.id, " ").unwrap_err()), "comment");
+    let q = kam.reject_quote(&q.id, "价格过低，请重新核算").unwrap();
     assert_eq!(q.status, QuoteStatus::Draft);
     assert_eq!(q.approvals.last().unwrap().decision, ApprovalDecision::Rejected);
+
+    // Nobody approves their own quote, whatever their role.
+    let q = kam.submit_quote(&q.id).unwrap();
+    assert_eq!(q.status, QuoteStatus::PendingApproval);
+    kam.set_current_user(&author.id).unwrap();
+    let err = kam.approve_quote(&q.id, "").unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    assert!(err.to_string().contains("自己起草"), "{err}");
 }
 
 #[test]

@@ -418,7 +418,7 @@ fn a_manager_sees_and_approves_for_the_department_only() {
     assert!(mgr_dev.customer(&theirs.id).is_err(), "another department's does not");
 
     // The manager approves on the laptop; head office accepts it, the rep receives it.
-    assert_eq!(mgr_dev.approve_quote(&q.id, &mgr.id, "同意").unwrap().status, QuoteStatus::Approved);
+    assert_eq!(mgr_dev.approve_quote(&q.id, "同意").unwrap().status, QuoteStatus::Approved);
     let r = send(&mut mgr_dev, "hq", &mut o.hq, &d);
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     send(&mut o.hq, "张三", &mut o.reps[0], &d);

@@ -220,7 +220,12 @@ impl Kam {
         let old_user = self.user_id.clone();
         let new_user = f.user.id.clone();
         let schema = schema(&self.conn)?;
-        self.write(|tx, ctx| {
+        // A fresh laptop imports its enrollment file before anyone can sign in: holding the
+        // file is the proof; the enrolled person sets their password at the first sign-in.
+        if !self.setup_needed()? {
+            self.require_signed_in()?;
+        }
+        self.write_unchecked(|tx, ctx| {
             tx.execute("UPDATE sync_state SET applying = 1", [])?;
             tx.execute(
                 "INSERT OR IGNORE INTO users (id, name, role, department, created_at, created_by, updated_at, updated_by)
@@ -239,11 +244,14 @@ impl Kam {
                     "UPDATE sales_targets SET subject = ?2 WHERE scope = 'rep' AND subject = ?1",
                     params![old_user, new_user],
                 )?;
+                tx.execute("DELETE FROM cli_sessions WHERE user_id = ?1", [&old_user])?;
+                tx.execute("DELETE FROM credentials WHERE user_id = ?1", [&old_user])?;
                 tx.execute("DELETE FROM users WHERE id = ?1", [&old_user])?;
                 tx.execute("DELETE FROM sync_rows WHERE tbl = 'users' AND row_id = ?1", [&old_user])?;
                 tx.execute("DELETE FROM sync_cols WHERE tbl = 'users' AND row_id = ?1", [&old_user])?;
             }
             set_setting(tx, "current_user_id", &new_user)?;
+            set_setting(tx, "enrolled_user_id", &new_user)?;
             set_setting(tx, "sync_role", f.role.as_str())?;
             set_setting(tx, "sync_org_id", &f.org_id)?;
             set_setting(tx, "sync_org_name", &f.org_name)?;
