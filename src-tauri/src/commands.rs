@@ -632,3 +632,15 @@ pub async fn customers_merge(state: State<'_, AppState>, keep_id: String, merged
 pub async fn sync_history(state: State<'_, AppState>, limit: u32) -> Res<Vec<SyncHistoryEntry>> {
     with(&state, |k| k.sync_history(limit))
 }
+
+/// 变更历史 of a customer: its fields, contacts, visits, quotes and quote lines.
+#[tauri::command]
+pub async fn customer_history(state: State<'_, AppState>, id: String) -> Res<Vec<kam_core::history::ChangeEntry>> {
+    with(&state, |k| k.customer_history(&id))
+}
+
+/// 变更历史 of a quote and its lines.
+#[tauri::command]
+pub async fn quote_history(state: State<'_, AppState>, id: String) -> Res<Vec<kam_core::history::ChangeEntry>> {
+    with(&state, |k| k.quote_history(&id))
+}

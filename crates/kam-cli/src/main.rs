@@ -5,6 +5,7 @@ mod auth;
 #[cfg(feature = "bench")]
 mod bench;
 mod errors;
+mod history;
 mod quote;
 mod relation;
 mod report;
@@ -45,6 +46,14 @@ enum Cmd {
     Login,
     /// End the session of `kam login`.
     Logout,
+    /// Change history (变更历史) of a customer or a quote: who changed which field from what to
+    /// what, when, on which device and through which sync file.
+    History {
+        /// Customer (id, customer code or credit code) or quote (id or number).
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Who is signed in.
     Whoami {
         #[arg(long)]
@@ -504,6 +513,7 @@ fn run(cli: Cli) -> Result<()> {
     }
     match cli.cmd {
         Cmd::Init | Cmd::Setup { .. } | Cmd::Login | Cmd::Logout => unreachable!("handled above"),
+        Cmd::History { key, json } => history::run(&kam, &key, json)?,
         Cmd::Whoami { json } => {
             let me = kam.me()?;
             if json {

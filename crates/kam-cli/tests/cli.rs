@@ -606,3 +606,26 @@ fn login_whoami_logout_and_approval_as_the_person_signed_in() {
     let (_, err) = kam.fails(&["quote", "approve", id, "--as", "李经理"]);
     assert!(err.contains("--as"), "{err}");
 }
+
+#[test]
+fn history_lists_a_changed_field_with_its_old_and_new_value() {
+    let kam = Kam::admin();
+    kam.ok(&[
+        "customer",
+        "add",
+        "--name",
+        "苏州精密机械有限公司",
+        "--credit-code",
+        "914403001922038216",
+        "--address",
+        "苏州",
+    ]);
+    kam.ok(&["customer", "edit", "914403001922038216", "--address", "苏州工业园区"]);
+    let h = kam.json(&["history", "914403001922038216", "--json"]);
+    let change = h.as_array().unwrap().iter().find(|e| e["field"] == "address").expect("the address change");
+    assert_eq!((change["old_value"].as_str(), change["new_value"].as_str()), (Some("苏州"), Some("苏州工业园区")));
+    assert_eq!(change["by_name"], "管理员");
+    let text = kam.ok(&["history", "914403001922038216"]);
+    assert!(text.contains("地址：苏州 → 苏州工业园区"), "{text}");
+    assert!(text.contains("新增"), "{text}");
+}

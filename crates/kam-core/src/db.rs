@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_sync_refusals.sql"),
     include_str!("migrations/0007_enrollment_tags.sql"),
     include_str!("migrations/0008_sign_in.sql"),
+    include_str!("migrations/0009_change_history.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).
@@ -51,6 +52,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     let mut conn = conn;
     migrate(&mut conn)?;
     crate::sync::capture::install(&mut conn)?;
+    crate::history::install(&mut conn)?;
     Ok(conn)
 }
 

@@ -8,6 +8,7 @@ mod db;
 mod demo;
 mod dossier;
 pub mod error;
+pub mod history;
 pub mod input;
 pub mod ratio;
 #[macro_use]

@@ -5,6 +5,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import { call } from "../ipc";
 import type { AppInfo } from "./AppInfo";
 import type { CadenceRule } from "./CadenceRule";
+import type { ChangeEntry } from "./ChangeEntry";
 import type { CollectionInput } from "./CollectionInput";
 import type { CompanyInfo } from "./CompanyInfo";
 import type { Complaint } from "./Complaint";
@@ -477,4 +478,12 @@ export function customersMerge(keepId: string, mergedId: string): Promise<MergeR
 
 export function syncHistory(limit: number): Promise<SyncHistoryEntry[]> {
   return call<SyncHistoryEntry[]>("sync_history", { limit });
+}
+
+export function customerHistory(id: string): Promise<ChangeEntry[]> {
+  return call<ChangeEntry[]>("customer_history", { id });
+}
+
+export function quoteHistory(id: string): Promise<ChangeEntry[]> {
+  return call<ChangeEntry[]>("quote_history", { id });
 }

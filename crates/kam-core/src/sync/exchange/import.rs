@@ -90,6 +90,11 @@ impl Kam {
         let scope = if head_office { Some(scope_of(&self.conn, &peer)?) } else { None };
         let tx = self.conn.transaction()?;
         tx.execute_batch("PRAGMA defer_foreign_keys = ON; UPDATE sync_state SET applying = 1;")?;
+        // The change history names the file and its sender for every field it changes.
+        tx.execute(
+            "UPDATE sync_state SET applying_file = ?1, applying_device = ?2",
+            params![file_id, header.sender_device_id],
+        )?;
         let mut a = Apply {
             tx: &tx,
             schema: &schema,
@@ -121,7 +126,7 @@ impl Kam {
         if head_office {
             a.redirect_merged(&me_user)?;
         }
-        tx.execute("UPDATE sync_state SET applying = 0", [])?;
+        tx.execute("UPDATE sync_state SET applying = 0, applying_file = NULL, applying_device = NULL", [])?;
         a.refresh_derived()?;
         if head_office {
             a.claim_duplicates()?;
