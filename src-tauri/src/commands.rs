@@ -644,3 +644,18 @@ pub async fn customer_history(state: State<'_, AppState>, id: String) -> Res<Vec
 pub async fn quote_history(state: State<'_, AppState>, id: String) -> Res<Vec<kam_core::history::ChangeEntry>> {
     with(&state, |k| k.quote_history(&id))
 }
+
+/// 审计日志: recorded exports, newest first (head office, executives, administrators).
+#[tauri::command]
+pub async fn audit_list(
+    state: State<'_, AppState>,
+    query: kam_core::audit::AuditQuery,
+) -> Res<Vec<kam_core::audit::AuditEntry>> {
+    with(&state, |k| k.audit_entries(&query))
+}
+
+/// Recompute the audit log's hash chain.
+#[tauri::command]
+pub async fn audit_verify(state: State<'_, AppState>) -> Res<kam_core::audit::AuditCheck> {
+    with(&state, |k| k.verify_audit_chain())
+}

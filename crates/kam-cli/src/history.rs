@@ -21,7 +21,7 @@ pub fn run(kam: &Kam, key: &str, json: bool) -> Result<()> {
     for e in &entries {
         println!(
             "{}  {}  {}  {}",
-            pad(&local_time(&e.at), 16),
+            pad(&kam_core::time::local_time(&e.at), 16),
             pad(e.by_name.as_deref().unwrap_or(&e.by_user_id), 8),
             pad(&e.record_zh, 8),
             what(e)
@@ -46,10 +46,4 @@ fn what(e: &ChangeEntry) -> String {
             e.new_value.as_deref().unwrap_or("（空）")
         ),
     }
-}
-
-fn local_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.with_timezone(&kam_core::DEFAULT_TIME_ZONE).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| at.to_string())
 }

@@ -1,6 +1,7 @@
 //! `kam`: the command line for clerks' scripts and head-office jobs. A thin client of
 //! `kam_core::Kam`, like the desktop app; errors go to stderr with a non-zero exit code.
 
+mod audit;
 mod auth;
 #[cfg(feature = "bench")]
 mod bench;
@@ -54,6 +55,9 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// The audit log (审计日志): every export recorded, and its hash chain checked.
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
     /// Who is signed in.
     Whoami {
         #[arg(long)]
@@ -514,6 +518,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.cmd {
         Cmd::Init | Cmd::Setup { .. } | Cmd::Login | Cmd::Logout => unreachable!("handled above"),
         Cmd::History { key, json } => history::run(&kam, &key, json)?,
+        Cmd::Audit(cmd) => audit::run(&kam, cmd)?,
         Cmd::Whoami { json } => {
             let me = kam.me()?;
             if json {

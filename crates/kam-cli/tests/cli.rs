@@ -602,6 +602,15 @@ fn login_whoami_logout_and_approval_as_the_person_signed_in() {
     let q: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(q["status"], "approved");
     assert_eq!(q["approvals"][0]["approver_name"], "李经理");
+    // Every export is recorded: head office lists it, and the chain is intact.
+    let out = kam.dir.path().join("内部报价.xlsx");
+    // (李经理 signed in last: the administrator names himself, as a scheduled job would.)
+    let admin = ["--login-user", "管理员"];
+    kam.ok(&[&["quote", "export", id, "--internal", "--out", out.to_str().unwrap()][..], &admin[..]].concat());
+    let log = kam.json(&[&["audit", "list", "--kind", "quote_internal", "--json"][..], &admin[..]].concat());
+    assert_eq!(log[0]["user_name"], "管理员");
+    assert_eq!(log[0]["path"], out.to_str().unwrap());
+    assert!(kam.ok(&[&["audit", "verify"][..], &admin[..]].concat()).contains("intact"));
     // --as is gone: nobody acts as someone else.
     let (_, err) = kam.fails(&["quote", "approve", id, "--as", "李经理"]);
     assert!(err.contains("--as"), "{err}");

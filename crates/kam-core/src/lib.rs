@@ -3,6 +3,7 @@
 //! [`Kam`] is the API: open a database file, then call its methods. Everything a user can do
 //! in the app is a method here, so the CLI can do it too. See ARCHITECTURE.md.
 
+pub mod audit;
 pub mod auth;
 mod db;
 mod demo;

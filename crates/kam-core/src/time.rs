@@ -90,6 +90,13 @@ pub fn month_start_utc(m: MonthIndex) -> String {
     ts(t.with_timezone(&Utc))
 }
 
+/// Local midnight at the start of day `d` in the company time zone, as a stored UTC timestamp.
+pub fn day_start_utc(d: NaiveDate) -> String {
+    let local = d.and_hms_opt(0, 0, 0).expect("midnight");
+    let t = DEFAULT_TIME_ZONE.from_local_datetime(&local).earliest().expect("no gap at midnight in Asia/Shanghai");
+    ts(t.with_timezone(&Utc))
+}
+
 /// The same for a year and month given apart; `None` for a month that does not exist.
 pub fn month_start_utc_opt(year: i32, month: u32) -> Option<String> {
     let local = DEFAULT_TIME_ZONE.from_local_datetime(&NaiveDate::from_ymd_opt(year, month, 1)?.and_hms_opt(0, 0, 0)?);

@@ -4,6 +4,9 @@
 import type { Channel } from "@tauri-apps/api/core";
 import { call } from "../ipc";
 import type { AppInfo } from "./AppInfo";
+import type { AuditCheck } from "./AuditCheck";
+import type { AuditEntry } from "./AuditEntry";
+import type { AuditQuery } from "./AuditQuery";
 import type { CadenceRule } from "./CadenceRule";
 import type { ChangeEntry } from "./ChangeEntry";
 import type { CollectionInput } from "./CollectionInput";
@@ -486,4 +489,12 @@ export function customerHistory(id: string): Promise<ChangeEntry[]> {
 
 export function quoteHistory(id: string): Promise<ChangeEntry[]> {
   return call<ChangeEntry[]>("quote_history", { id });
+}
+
+export function auditList(query: AuditQuery): Promise<AuditEntry[]> {
+  return call<AuditEntry[]>("audit_list", { query });
+}
+
+export function auditVerify(): Promise<AuditCheck> {
+  return call<AuditCheck>("audit_verify");
 }

@@ -27,7 +27,17 @@ impl Kam {
     /// Export a quote as an Excel workbook: the customer-facing quote, or (`internal`) the
     /// internal version with cost, profit and rebate columns. Written to a temporary file in
     /// the same folder and renamed, so a failed export leaves no partial file.
+    /// The internal version (costs, margins) is for managers, head office and executives; every
+    /// export is recorded in the audit log.
     pub fn export_quote(&self, id: &str, path: &std::path::Path, internal: bool) -> Result<QuoteExport> {
+        self.require_signed_in()?;
+        if internal {
+            self.require_role_or_admin(
+                &[Role::Manager, Role::HeadOffice, Role::Executive],
+                "导出内部版报价单（含成本和利润）",
+                "export the internal quote workbook (costs and margins)",
+            )?;
+        }
         let q = self.quote(id)?;
         let info = self.company_info()?;
         let company = export::Company {
@@ -41,6 +51,12 @@ impl Kam {
         };
         let bytes = export::workbook(&q, &company, internal)?;
         export::write_atomically(path, &bytes)?;
+        self.record_export(
+            if internal { "quote_internal" } else { "quote_customer" },
+            serde_json::json!({ "quote": q.display_number, "customer": q.customer_name }),
+            Some(q.lines.len() as i64),
+            path,
+        )?;
         Ok(QuoteExport { path: path.display().to_string(), bytes: bytes.len() as u64, internal })
     }
 

@@ -9,7 +9,7 @@ use super::*;
 use crate::ratio::{round_score, score_text, Ratio};
 use crate::relation::{local_today, ymd};
 use crate::util::ts;
-use crate::Kam;
+use crate::{Kam, Role};
 
 impl Kam {
     /// The monthly key-account report's figures for `month` (`YYYY-MM`), for the whole company
@@ -28,12 +28,19 @@ impl Kam {
         progress: &mut dyn FnMut(u32),
     ) -> Result<ReportExport> {
         let started = Instant::now();
+        self.may_export_report(department)?;
         progress(0);
         let report = self.build_report(month, department, &mut |p| progress(p * 6 / 10))?;
         progress(60);
         let (bytes, sheets) = xlsx::workbook(&report)?;
         progress(90);
         xlsx::write_atomically(path, &bytes)?;
+        self.record_export(
+            "monthly_report",
+            serde_json::json!({ "month": month, "department": department }),
+            Some(report.reps.len() as i64),
+            path,
+        )?;
         progress(100);
         Ok(ReportExport {
             path: path.display().to_string(),
@@ -42,6 +49,23 @@ impl Kam {
             millis: started.elapsed().as_millis() as u32,
             report,
         })
+    }
+
+    /// The workbook shows everyone's bonus: head office, executives and administrators export
+    /// it; a department manager only their own department's.
+    fn may_export_report(&self, department: Option<&str>) -> Result<()> {
+        self.require_signed_in()?;
+        if !self.is_trusted() {
+            let me = self.user(&self.user_id)?;
+            if me.role == Role::Manager && !me.department.is_empty() && department == Some(me.department.as_str()) {
+                return Ok(());
+            }
+        }
+        self.require_role_or_admin(
+            &[Role::HeadOffice, Role::Executive],
+            "导出大客户月报（含每个人的奖金）；部门经理可导出本部门的",
+            "export the monthly report (everyone's bonus); a department manager may export their own department's",
+        )
     }
 
     /// Where the report is saved unless the user picks another place:

@@ -141,3 +141,57 @@ fn wrong_passwords_are_refused_then_slowed_and_sessions_are_bound() {
     k.end_cli_session(&token).unwrap();
     assert_eq!(code(Kam::open_locked(&path2).unwrap().resume_cli_session(&token, "alice")), "session_invalid");
 }
+
+// Long because: one story of exports by role, each recorded, then a tampered log detected.
+#[test]
+fn exports_follow_the_role_and_every_one_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kam.sqlite3");
+    let mut admin = Kam::open_locked(&path).unwrap();
+    admin.create_first_admin("王芳", PW).unwrap();
+    for (name, role, dept) in [("张伟", Role::Rep, "大客户一部"), ("李经理", Role::Manager, "大客户一部")]
+    {
+        let u = admin.add_user(name, role, dept).unwrap();
+        admin.set_user_password(&u.id, PW).unwrap();
+    }
+    let mut rep = as_(&path, "张伟");
+    let c = rep.create_customer(&CustomerInput { name: "宝山钢铁股份有限公司".into(), ..Default::default() }).unwrap();
+    let q = rep.create_quote(&QuoteInput { customer_id: c.customer.id.clone(), ..Default::default() }).unwrap();
+    rep.add_quote_line(&q.id, &line(7000)).unwrap();
+
+    // A rep exports the customer's quote, not the internal one with costs and margins.
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    rep.export_quote(&q.id, &out.join("报价单.xlsx"), false).unwrap();
+    assert_eq!(code(rep.export_quote(&q.id, &out.join("内部.xlsx"), true)), "forbidden");
+    assert!(!out.join("内部.xlsx").exists(), "nothing written when refused");
+    // Nor the monthly report with everyone's bonus; the manager may, for his department only.
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    assert_eq!(code(rep.export_monthly_report(&month, None, &out.join("月报.xlsx"), &mut |_| {})), "forbidden");
+    assert_eq!(code(rep.audit_entries(&Default::default())), "forbidden", "reps do not read the audit log");
+    let mgr = as_(&path, "李经理");
+    mgr.export_quote(&q.id, &out.join("内部.xlsx"), true).unwrap();
+    assert_eq!(code(mgr.export_monthly_report(&month, None, &out.join("月报.xlsx"), &mut |_| {})), "forbidden");
+    mgr.export_monthly_report(&month, Some("大客户一部"), &out.join("月报-一部.xlsx"), &mut |_| {}).unwrap();
+
+    // Head office sees every export: who, what, where.
+    let log = admin.audit_entries(&Default::default()).unwrap();
+    let seen: Vec<(&str, &str)> = log.iter().map(|e| (e.user_name.as_deref().unwrap_or(""), e.kind.as_str())).collect();
+    assert_eq!(seen, [("李经理", "monthly_report"), ("李经理", "quote_internal"), ("张伟", "quote_customer")]);
+    assert!(log[0].detail.contains("大客户一部") && log[0].path.ends_with("月报-一部.xlsx"), "{:?}", log[0]);
+    assert_eq!(log[2].row_count, Some(1));
+    let only =
+        admin.audit_entries(&audit::AuditQuery { kind: Some("quote_internal".into()), ..Default::default() }).unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(admin.verify_audit_chain().unwrap().broken_at, None);
+
+    // The log is append-only; an entry changed behind KAM's back (triggers dropped) is found.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    assert!(raw.execute("DELETE FROM audit_log", []).is_err());
+    raw.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET path = '/tmp/elsewhere' WHERE kind = 'quote_internal';",
+    )
+    .unwrap();
+    let check = admin.verify_audit_chain().unwrap();
+    assert!(check.broken_at.as_ref().is_some_and(|at| at.ends_with("#2")), "{check:?}");
+}

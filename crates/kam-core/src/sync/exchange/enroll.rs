@@ -157,6 +157,7 @@ impl Kam {
             )?;
             write_file(&target, &bytes)
         })?;
+        self.record_export("enrollment_file", serde_json::json!({ "user": user.name }), None, &path)?;
         Ok(EnrollmentExport { path: path.display().to_string(), user_id: user.id, user_name: user.name, role })
     }
 

@@ -204,6 +204,12 @@ impl Kam {
             None => crate::default_export_dir().join(&file_name),
         };
         write_file(&path, &bytes)?;
+        self.record_export(
+            "sync_file",
+            serde_json::json!({ "to": peer.name, "device": peer.device_id }),
+            Some(changes as i64),
+            &path,
+        )?;
         let file_id = crate::sync::keys::to_hex(&bytes[bytes.len() - 64..]);
         let shown_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let (pd, pn, sn) = (peer.device_id.clone(), peer.name.clone(), shown_name.clone());
