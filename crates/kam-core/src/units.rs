@@ -330,12 +330,17 @@ mod tests {
     fn sql_keeps_the_storage() {
         let c = Connection::open_in_memory().unwrap();
         c.execute_batch("CREATE TABLE t (fen INTEGER, rate TEXT, qty TEXT)").unwrap();
-        c.execute("INSERT INTO t VALUES (?1, ?2, ?3)", rusqlite::params![Fen(-1_234), Rate(d("0.20")), Quantity(d("10000.5"))])
-            .unwrap();
+        c.execute(
+            "INSERT INTO t VALUES (?1, ?2, ?3)",
+            rusqlite::params![Fen(-1_234), Rate(d("0.20")), Quantity(d("10000.5"))],
+        )
+        .unwrap();
         let (types, fen, rate, qty): (String, Fen, Rate, Quantity) = c
-            .query_row("SELECT typeof(fen) || ',' || typeof(rate) || ',' || typeof(qty) || ',' || rate, fen, rate, qty FROM t", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                "SELECT typeof(fen) || ',' || typeof(rate) || ',' || typeof(qty) || ',' || rate, fen, rate, qty FROM t",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .unwrap();
         assert_eq!(types, "integer,text,text,0.20");
         assert_eq!((fen, rate, qty), (Fen(-1_234), Rate(d("0.20")), Quantity(d("10000.5"))));

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
-use crate::units::{Fen, MAX_FEN};
 use crate::error::{KamError, Result};
+use crate::units::{Fen, MAX_FEN};
 use crate::util::char_len;
 
 /// The 31 characters a 统一社会信用代码 may use (GB 32100-2015: no I, O, S, V, Z).

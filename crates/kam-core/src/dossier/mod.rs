@@ -7,8 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use crate::error::{KamError, Result};
 use crate::model::*;
 use crate::search;
-use crate::util::{clean, new_id};
 use crate::units::Fen;
+use crate::util::{clean, new_id};
 use crate::validate as v;
 use crate::{Ctx, Kam};
 

@@ -25,8 +25,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 pub use draft::QuoteLineDraft;
 pub use pricing::{
-    check_quantity, price_line, round_fen, PriceBreakdown, PricingPolicy, RateTier, TierApplied,
-    DEFAULT_POLICY_ID, MAX_QUANTITY, QUANTITY_DECIMALS, ROUNDING_EN, ROUNDING_ZH,
+    check_quantity, price_line, round_fen, PriceBreakdown, PricingPolicy, RateTier, TierApplied, DEFAULT_POLICY_ID,
+    MAX_QUANTITY, QUANTITY_DECIMALS, ROUNDING_EN, ROUNDING_ZH,
 };
 pub use rmb::rmb_uppercase;
 pub use types::*;

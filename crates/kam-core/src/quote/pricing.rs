@@ -21,8 +21,8 @@ use ts_rs::TS;
 use super::types::{ApprovalKind, ApprovalLevel, LineEconomics};
 use crate::error::{KamError, Result};
 use crate::model::Role;
-use crate::units::{ExactYuan, Fen, Quantity, Rate, MAX_FEN};
 use crate::policy_defaults::{DISCOUNT_STANDARD_PERCENT, PROFIT_TIERS, QUOTE_VALIDITY_DAYS, REBATE_TIERS};
+use crate::units::{ExactYuan, Fen, Quantity, Rate, MAX_FEN};
 
 /// The largest quantity on a line: 10 亿 units.
 pub const MAX_QUANTITY: i64 = 1_000_000_000;

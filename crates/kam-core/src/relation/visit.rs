@@ -7,8 +7,8 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use super::model::*;
 use super::{check_contacts, check_user, contact_refs, local_today, sane_date, target_customer, ymd, Target};
 use crate::error::{KamError, Result};
-use crate::util::{clean, new_id};
 use crate::units::Fen;
+use crate::util::{clean, new_id};
 use crate::validate as v;
 use crate::Kam;
 

@@ -61,7 +61,8 @@ pub fn results_score(net_sales_fen: Fen, target_fen: Fen) -> Option<u32> {
         return None;
     }
     let ratio = net_sales_fen.max(Fen::ZERO).to_decimal() * Decimal::from(60) / target_fen.to_decimal();
-    Some(ratio.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64().unwrap_or(0).clamp(0, 60) as u32)
+    Some(ratio.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64().unwrap_or(0).clamp(0, 60)
+        as u32)
 }
 
 /// How the department did against its targets (for the ±5% of the performance bonus).

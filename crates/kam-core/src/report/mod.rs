@@ -33,7 +33,6 @@ use crate::time::{first_day, month_start_utc};
 use crate::units::{Fen, MAX_FEN};
 use crate::util::new_id;
 
-
 fn month_arg(field: &str, s: &str) -> Result<MonthIndex> {
     parse_month(s).ok_or_else(|| {
         KamError::invalid(

@@ -6,8 +6,8 @@ use ts_rs::TS;
 use super::calc::{BonusFigures, DepartmentOutcome};
 use crate::model::Tier;
 use crate::ratio::Ratio;
-use crate::units::Fen;
 use crate::relation::DueItem;
+use crate::units::Fen;
 
 /// A sales target for one month: a rep's (`user_id`) or a department's (`department`, with
 /// its stretch target). Setting it again replaces the month's target.

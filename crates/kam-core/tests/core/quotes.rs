@@ -153,9 +153,18 @@ fn every_tier_boundary() {
         assert_eq!(b.rebate_reference_tier.rate, Rate(d(rebate)), "rebate reference at {fen}");
     }
     // The amount that picks the tier is quantity × cost, exactly, with decimal quantities too.
-    assert_eq!(price_line(&policy, Fen(2000), Quantity(d("10000")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate, Rate(d("0.17")));
-    assert_eq!(price_line(&policy, Fen(1000), Quantity(d("19999.9999")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate, Rate(d("0.20")));
-    assert_eq!(price_line(&policy, Fen(40_000_000), Quantity(d("0.5")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate, Rate(d("0.17")));
+    assert_eq!(
+        price_line(&policy, Fen(2000), Quantity(d("10000")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate,
+        Rate(d("0.17"))
+    );
+    assert_eq!(
+        price_line(&policy, Fen(1000), Quantity(d("19999.9999")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate,
+        Rate(d("0.20"))
+    );
+    assert_eq!(
+        price_line(&policy, Fen(40_000_000), Quantity(d("0.5")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate,
+        Rate(d("0.17"))
+    );
     let top = price_line(&policy, Fen(100_000_000), Quantity(d("1")), Rate(Decimal::ZERO), Fen(0)).unwrap();
     assert_eq!(top.profit_tier.to_fen, None);
     assert_eq!(top.profit_tier.label, "≥ 1,000,000.00 → 10%");
@@ -169,12 +178,21 @@ fn rounding_is_half_up_once_at_the_unit_price() {
     assert_eq!(b.exact_unit_price_yuan, ExactYuan(d("12.525")));
     assert_eq!(b.unit_price_fen, Fen(1253));
     // 10.01 × 1.25 = 12.5125 → 12.51.
-    assert_eq!(price_line(&policy, Fen(1001), Quantity(d("1")), Rate(d("0.05")), Fen(0)).unwrap().unit_price_fen, Fen(1251));
+    assert_eq!(
+        price_line(&policy, Fen(1001), Quantity(d("1")), Rate(d("0.05")), Fen(0)).unwrap().unit_price_fen,
+        Fen(1251)
+    );
     // Fees are added before the one rounding: 10.02 × 1.2 + 0.005… cannot happen (fees are whole
     // fen), so 10.02 × 1.25 + 0.50 = 13.025 → 13.03.
-    assert_eq!(price_line(&policy, Fen(1002), Quantity(d("1")), Rate(d("0.05")), Fen(50)).unwrap().unit_price_fen, Fen(1303));
+    assert_eq!(
+        price_line(&policy, Fen(1002), Quantity(d("1")), Rate(d("0.05")), Fen(50)).unwrap().unit_price_fen,
+        Fen(1303)
+    );
     // A fractional quantity: 12.53 × 0.5 = 6.265 → 6.27.
-    assert_eq!(price_line(&policy, Fen(1002), Quantity(d("0.5")), Rate(d("0.05")), Fen(0)).unwrap().line_total_fen, Fen(627));
+    assert_eq!(
+        price_line(&policy, Fen(1002), Quantity(d("0.5")), Rate(d("0.05")), Fen(0)).unwrap().line_total_fen,
+        Fen(627)
+    );
     // A discount is applied to the exact price, then rounded once: 85.40 × 0.97 = 82.838 → 82.84.
     let env = Env::new();
     let mut kam = env.open();
@@ -183,7 +201,11 @@ fn rounding_is_half_up_once_at_the_unit_price() {
     let q = kam
         .add_quote_line(
             &q.id,
-            &QuoteLineInput { rebate_rate: Some(Rate(d("0.08"))), discount_rate: Some(Rate(d("0.03"))), ..line(7000, "10000") },
+            &QuoteLineInput {
+                rebate_rate: Some(Rate(d("0.08"))),
+                discount_rate: Some(Rate(d("0.03"))),
+                ..line(7000, "10000")
+            },
         )
         .unwrap();
     assert_eq!(q.lines[0].policy_unit_price_fen, Fen(8540));
@@ -457,8 +479,9 @@ fn dealer_led_quotes_are_priced_by_hand() {
     let c = customer(&mut kam, "成都天府建材经销有限公司");
     let q = kam.create_quote(&QuoteInput { customer_id: c, dealer_led: Some(true), ..Default::default() }).unwrap();
     assert_eq!(field(kam.add_quote_line(&q.id, &line(7000, "100")).unwrap_err()), "manual_unit_price");
-    let q =
-        kam.add_quote_line(&q.id, &QuoteLineInput { manual_unit_price_fen: Some(Fen(7500)), ..line(7000, "100") }).unwrap();
+    let q = kam
+        .add_quote_line(&q.id, &QuoteLineInput { manual_unit_price_fen: Some(Fen(7500)), ..line(7000, "100") })
+        .unwrap();
     let l = &q.lines[0];
     assert!(!l.formula_applied && !l.below_policy, "no formula, no 特批 on a dealer-led price");
     assert_eq!((l.unit_price_fen, l.line_total_fen), (Fen(7500), Fen(750_000)));
@@ -711,8 +734,14 @@ fn bad_input_is_a_clear_error_never_a_panic_and_writes_nothing() {
     // The pure function refuses the same way.
     let p = PricingPolicy::default_policy();
     assert_eq!(field(price_line(&p, Fen(-1), Quantity(d("1")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()), "cost");
-    assert_eq!(field(price_line(&p, MAX_FEN, Quantity(d("1000000000")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()), "cost");
-    assert_eq!(field(price_line(&p, Fen(100_000), Quantity(d("1000000000")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()), "quantity");
+    assert_eq!(
+        field(price_line(&p, MAX_FEN, Quantity(d("1000000000")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()),
+        "cost"
+    );
+    assert_eq!(
+        field(price_line(&p, Fen(100_000), Quantity(d("1000000000")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()),
+        "quantity"
+    );
     assert_eq!(field(price_line(&p, MAX_FEN, Quantity(d("1")), Rate(Decimal::ZERO), MAX_FEN).unwrap_err()), "cost");
 }
 

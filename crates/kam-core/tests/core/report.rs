@@ -406,13 +406,22 @@ fn inputs_are_validated() {
     assert_eq!(
         field(
             k.kam
-                .add_receivable(&ReceivableInput { due_on: "2026-10-31".into(), paid_fen: Some(Fen(101)), ..recv.clone() })
+                .add_receivable(&ReceivableInput {
+                    due_on: "2026-10-31".into(),
+                    paid_fen: Some(Fen(101)),
+                    ..recv.clone()
+                })
                 .unwrap_err()
         ),
         "paid_fen"
     );
-    let score =
-        ScoreInput { user_id: rep.clone(), month: "2026-10".into(), ability: 21, attitude: 0, performance_pay_fen: Fen(0) };
+    let score = ScoreInput {
+        user_id: rep.clone(),
+        month: "2026-10".into(),
+        ability: 21,
+        attitude: 0,
+        performance_pay_fen: Fen(0),
+    };
     assert_eq!(field(k.kam.set_score(&score).unwrap_err()), "ability");
     assert_eq!(
         field(k.kam.set_score(&ScoreInput { ability: 0, attitude: 25, ..score.clone() }).unwrap_err()),
