@@ -634,7 +634,7 @@ fn customer(kam: &mut Kam, cmd: CustomerCmd) -> Result<()> {
                 c.liaison_name.as_deref().unwrap_or("—")
             );
             println!("  地址 address: {}", c.address);
-            println!("  应收 receivable: {}  逾期 overdue: {}", c.receivable_fen.to_string(), c.overdue_receivable_fen.to_string());
+            println!("  应收 receivable: {}  逾期 overdue: {}", c.receivable_fen, c.overdue_receivable_fen);
             println!("  联系人 contacts:");
             for k in &d.contacts {
                 let dm = if k.is_decision_maker { format!(" 决策人:{}", k.decision_role) } else { String::new() };

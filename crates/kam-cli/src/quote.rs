@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use kam_core::{
-    input, Kam, PriceBreakdown, Rate, PriceInput, PricingPolicy, ProductInput, Quote, QuoteInput,
-    QuoteLine, QuoteLineDraft, QuoteOutcome, QuoteQuery, QuoteStatus,
+    input, Kam, PriceBreakdown, PriceInput, PricingPolicy, ProductInput, Quote, QuoteInput, QuoteLine, QuoteLineDraft,
+    QuoteOutcome, QuoteQuery, QuoteStatus, Rate,
 };
 
 use crate::{pad, print_json, resolve_user};
@@ -322,14 +322,11 @@ fn print_quote(q: &Quote, internal: bool) {
     for l in &q.lines {
         print_line(l, internal);
     }
-    println!("  合计 total: {}   大写: 人民币{}", q.totals.total_fen.to_string(), q.totals.total_uppercase);
+    println!("  合计 total: {}   大写: 人民币{}", q.totals.total_fen, q.totals.total_uppercase);
     if internal {
         println!(
             "  成本 {}  费用 {}  返点 {}  利润 {}",
-            q.totals.cost_fen.to_string(),
-            q.totals.fees_fen.to_string(),
-            q.totals.rebate_fen.to_string(),
-            q.totals.profit_fen.to_string()
+            q.totals.cost_fen, q.totals.fees_fen, q.totals.rebate_fen, q.totals.profit_fen
         );
     }
     if !q.notes.is_empty() {
@@ -438,7 +435,7 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
             } else {
                 let l = q.lines.last().expect("just added");
                 print_line(l, false);
-                println!("合计 total: {}", q.totals.total_fen.to_string());
+                println!("合计 total: {}", q.totals.total_fen);
             }
         }
         QuoteCmd::RemoveLine { quote, line, json } => {
@@ -566,7 +563,7 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
                     pad(r.status.label_zh(), 8),
                     r.quote_date,
                     pad(&r.customer_name, 36),
-                    r.total_fen.to_string(),
+                    r.total_fen,
                     r.line_count,
                     r.id
                 );

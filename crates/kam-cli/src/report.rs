@@ -196,24 +196,17 @@ pub fn report(kam: &mut Kam, cmd: ReportCmd) -> Result<()> {
             );
             println!(
                 "  新客户 new customers {} / 指标 quota {}  奖罚 {}  新客户奖金 {}",
-                t.new_customers,
-                t.quota,
-                t.quota_incentive_fen.to_string(),
-                t.new_customer_bonus_fen.to_string()
+                t.new_customers, t.quota, t.quota_incentive_fen, t.new_customer_bonus_fen
             );
-            println!("  报价 quotes {} 发出 / {} 成交  {}", t.quotes_issued, t.quotes_won, t.quotes_won_fen.to_string());
-            println!("  销售额 net sales {} / 目标 {}", t.net_sales_fen.to_string(), t.sales_target_fen.to_string());
-            println!("  回款 collections {} / 目标 {}", t.collections_fen.to_string(), t.collection_target_fen.to_string());
+            println!("  报价 quotes {} 发出 / {} 成交  {}", t.quotes_issued, t.quotes_won, t.quotes_won_fen);
+            println!("  销售额 net sales {} / 目标 {}", t.net_sales_fen, t.sales_target_fen);
+            println!("  回款 collections {} / 目标 {}", t.collections_fen, t.collection_target_fen);
             println!(
                 "  投诉 complaints {} 新增 / {} 已结 / {} 按期响应; 未结 open {}",
                 t.complaints_opened, t.complaints_closed, t.complaints_within_deadline, t.open_complaints
             );
-            println!("  逾期应收 overdue receivables {} 笔 {}", t.overdue_receivables, t.overdue_receivable_fen.to_string());
-            println!(
-                "  绩效奖金 performance bonus {}  提成 commission {}",
-                t.performance_bonus_fen.to_string(),
-                t.commission_fen.to_string()
-            );
+            println!("  逾期应收 overdue receivables {} 笔 {}", t.overdue_receivables, t.overdue_receivable_fen);
+            println!("  绩效奖金 performance bonus {}  提成 commission {}", t.performance_bonus_fen, t.commission_fen);
             for p in r.performance.iter().take(20) {
                 println!(
                     "    {} {} 得分 {} 奖金 {} {}",
@@ -246,7 +239,7 @@ pub fn target(kam: &mut Kam, cmd: TargetCmd) -> Result<()> {
                 collection_fen: money("collection", &collection)?,
                 stretch_fen: money("stretch", &stretch)?,
             })?;
-            println!("已设置目标 target set: {} {} {} 销售 {}", t.month, t.scope, t.subject, t.sales_fen.to_string());
+            println!("已设置目标 target set: {} {} {} 销售 {}", t.month, t.scope, t.subject, t.sales_fen);
         }
         TargetCmd::List { period, json } => {
             let rows = kam.targets(&period)?;
@@ -262,9 +255,9 @@ pub fn target(kam: &mut Kam, cmd: TargetCmd) -> Result<()> {
                     pad(&r.scope, 11),
                     pad(&name, 14),
                     r.months,
-                    r.sales_fen.to_string(),
-                    r.collection_fen.to_string(),
-                    r.stretch_fen.to_string()
+                    r.sales_fen,
+                    r.collection_fen,
+                    r.stretch_fen
                 );
             }
         }

@@ -35,7 +35,10 @@ fn bench_in(dir: &Path, n: usize) -> Result<()> {
             description: Some(format!("基准产品 {i:04}")),
             spec: Some("标准规格".into()),
             unit: Some(["㎡", "套", "吨"][i % 3].into()),
-            quantity: Quantity(rust_decimal::Decimal::new(100 + (i as i64 * 37) % 20_000, if i % 5 == 0 { 1 } else { 0 })),
+            quantity: Quantity(rust_decimal::Decimal::new(
+                100 + (i as i64 * 37) % 20_000,
+                if i % 5 == 0 { 1 } else { 0 },
+            )),
             cost_fen: Some(Fen(1_000 + (i as i64 * 7_919) % 900_000)),
             fees_fen: Some(Fen((i as i64 % 4) * 50)),
             rebate_rate: (i % 7 == 0).then(|| Rate::percent(8)),
@@ -75,7 +78,7 @@ fn bench_in(dir: &Path, n: usize) -> Result<()> {
     let export_internal_ms = ms(t);
     println!(
         "quote of {n} lines (total {}; {} approvals needed)",
-        loaded.totals.total_fen.to_string(),
+        loaded.totals.total_fen,
         submitted.required_approvals.len()
     );
     println!("{:<40} {:>10.3} ms", "price (pure price_line × lines)", price_ms);

@@ -92,7 +92,7 @@ pub fn bench_report(path: &Path, customers: u32, visits: u32, runs: usize) -> Re
     println!(
         "month {month}: {} reps, net sales {}, {} visits, {} new customers, {} overdue visits, {} overdue receivables",
         r.reps.len(),
-        r.totals.net_sales_fen.to_string(),
+        r.totals.net_sales_fen,
         r.totals.visits_done,
         r.totals.new_customers,
         r.totals.visits_overdue,
