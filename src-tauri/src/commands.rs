@@ -107,7 +107,7 @@ pub async fn idle_lock_set(state: State<'_, AppState>, minutes: u32) -> Res<u32>
 
 /// Money typed in 元 (`¥12,800.50`, full-width digits…) read by the core: fen, or none when empty.
 #[tauri::command]
-pub async fn input_money(field: String, text: String) -> Res<Option<i64>> {
+pub async fn input_money(field: String, text: String) -> Res<Option<kam_core::Fen>> {
     kam_core::input::money_opt(&field, &text).map_err(ErrorDto::from)
 }
 

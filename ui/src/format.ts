@@ -1,7 +1,9 @@
 // Display formatting. Money is integer fen (1 yuan = 100 fen) and is formatted with integer
 // arithmetic only: no floating point ever touches an amount.
 
-function toFen(fen: number | bigint): bigint {
+import type { Fen } from "./bindings/Fen";
+
+function toFen(fen: Fen | bigint): bigint {
   if (typeof fen === "bigint") return fen;
   if (!Number.isSafeInteger(fen)) {
     throw new RangeError(`amount in fen must be a safe integer, got ${fen}`);
@@ -19,7 +21,7 @@ function groupThousands(digits: string): string {
 }
 
 /** 123450 → "¥1,234.50"; -5 → "-¥0.05". */
-export function formatMoney(fen: number | bigint): string {
+export function formatMoney(fen: Fen | bigint): string {
   const value = toFen(fen);
   const negative = value < 0n;
   const abs = negative ? -value : value;
@@ -63,7 +65,7 @@ export function daysSince(rfc3339: string, now: Date = new Date()): number {
 }
 
 /** Integer fen → the text of a 元 input: 123450 → "1234.50"; null → "". */
-export function fenToYuanInput(fen: number | null): string {
+export function fenToYuanInput(fen: Fen | null): string {
   if (fen === null) return "";
   const value = toFen(fen);
   const negative = value < 0n;

@@ -2,6 +2,7 @@
 // marks that form item (el-form-item :error) in the current language, or shows a message.
 import { ref } from "vue";
 import { KamError, inputMoney } from "./api";
+import type { Fen } from "./bindings/Fen";
 import { currentLocale } from "./i18n";
 import { showError } from "./shared/errors";
 
@@ -52,7 +53,7 @@ export async function readMoney(
   field: string,
   text: string,
   set: (field: string, text: () => string) => void,
-): Promise<number | null | undefined> {
+): Promise<Fen | null | undefined> {
   try {
     return await inputMoney(field, text);
   } catch (err: unknown) {

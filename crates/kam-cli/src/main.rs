@@ -431,10 +431,6 @@ fn print_json<T: Serialize>(v: &T) -> Result<()> {
     Ok(())
 }
 
-fn yuan(fen: i64) -> String {
-    format!("¥{}", kam_core::format_yuan(fen))
-}
-
 /// Pad to a display width, counting CJK characters as two columns.
 fn pad(s: &str, width: usize) -> String {
     let w: usize = s.chars().map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 }).sum();
@@ -714,7 +710,7 @@ fn customer(kam: &mut Kam, cmd: CustomerCmd) -> Result<()> {
                 c.liaison_name.as_deref().unwrap_or("—")
             );
             println!("  地址 address: {}", c.address);
-            println!("  应收 receivable: {}  逾期 overdue: {}", yuan(c.receivable_fen), yuan(c.overdue_receivable_fen));
+            println!("  应收 receivable: {}  逾期 overdue: {}", c.receivable_fen, c.overdue_receivable_fen);
             println!("  联系人 contacts:");
             for k in &d.contacts {
                 let dm = if k.is_decision_maker { format!(" 决策人:{}", k.decision_role) } else { String::new() };

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use kam_core::{
-    format_rate, format_yuan, input, Kam, PriceBreakdown, PriceInput, PricingPolicy, ProductInput, Quote, QuoteInput,
-    QuoteLine, QuoteLineDraft, QuoteOutcome, QuoteQuery, QuoteStatus,
+    input, Kam, PriceBreakdown, PriceInput, PricingPolicy, ProductInput, Quote, QuoteInput, QuoteLine, QuoteLineDraft,
+    QuoteOutcome, QuoteQuery, QuoteStatus, Rate,
 };
 
-use crate::{pad, print_json, yuan};
+use crate::{pad, print_json};
 
 #[derive(Subcommand)]
 pub enum QuoteCmd {
@@ -221,51 +221,36 @@ pub enum ProductCmd {
 }
 
 fn print_breakdown(b: &PriceBreakdown) {
-    let cost = format_yuan(b.cost_fen);
-    println!("估算销售额 estimated sales: {} × {} = {}", b.quantity, cost, format_yuan_exact(b.estimated_sales_yuan));
-    println!("利润率 profit rate:   {}   档位 tier {}", format_rate(b.profit_rate), b.profit_tier.label);
+    let cost = b.cost_fen.yuan_text();
+    println!("估算销售额 estimated sales: {} × {} = {}", b.quantity, cost, b.estimated_sales_yuan.yuan_text());
+    println!("利润率 profit rate:   {}   档位 tier {}", b.profit_rate.percent_text(), b.profit_tier.label);
     println!(
         "返点率 rebate rate:   {}   参考 reference {} ({})",
-        format_rate(b.rebate_rate),
-        format_rate(b.rebate_reference_tier.rate),
+        b.rebate_rate.percent_text(),
+        b.rebate_reference_tier.rate.percent_text(),
         b.rebate_reference_tier.label
     );
     println!("  成本 cost          {:>14}", cost);
     println!(
         "+ 利润 profit        {:>14}   ({cost} × {})",
-        format_yuan_exact(b.profit_per_unit_yuan),
-        format_rate(b.profit_rate)
+        b.profit_per_unit_yuan.yuan_text(),
+        b.profit_rate.percent_text()
     );
     println!(
         "+ 返点 rebate        {:>14}   ({cost} × {})",
-        format_yuan_exact(b.rebate_per_unit_yuan),
-        format_rate(b.rebate_rate)
+        b.rebate_per_unit_yuan.yuan_text(),
+        b.rebate_rate.percent_text()
     );
-    println!("+ 其他费用 fees      {:>14}", format_yuan(b.fees_fen));
-    println!("= 精确值 exact       {:>14}", format_yuan_exact(b.exact_unit_price_yuan));
+    println!("+ 其他费用 fees      {:>14}", b.fees_fen.yuan_text());
+    println!("= 精确值 exact       {:>14}", b.exact_unit_price_yuan.yuan_text());
     println!(
         "单价 unit price      {:>14}   (政策第 {} 版 policy v{})",
-        format_yuan(b.unit_price_fen),
+        b.unit_price_fen.yuan_text(),
         b.policy_version,
         b.policy_version
     );
-    println!("金额 line total      {:>14}", format_yuan(b.line_total_fen));
+    println!("金额 line total      {:>14}", b.line_total_fen.yuan_text());
     println!("{}", b.rounding_zh);
-}
-
-/// An exact yuan amount with at least two decimals: 9.8 → "9.80", 9.8014 → "9.8014".
-fn format_yuan_exact(d: rust_decimal::Decimal) -> String {
-    let d = d.normalize();
-    if d.scale() <= 2 {
-        let fen = (d * rust_decimal::Decimal::ONE_HUNDRED).trunc();
-        let fen: i64 = fen.try_into().unwrap_or(i64::MAX);
-        return format_yuan(fen);
-    }
-    let int = d.trunc();
-    let int_fen: i64 = (int * rust_decimal::Decimal::ONE_HUNDRED).try_into().unwrap_or(i64::MAX);
-    let whole = format_yuan(int_fen);
-    let frac = d.fract().abs().to_string();
-    format!("{}{}", whole.trim_end_matches(".00"), frac.trim_start_matches('0'))
 }
 
 fn print_line(l: &QuoteLine, internal: bool) {
@@ -276,34 +261,34 @@ fn print_line(l: &QuoteLine, internal: bool) {
         pad(&l.spec, 16),
         pad(&l.unit, 4),
         l.quantity.to_string(),
-        format_yuan(l.unit_price_fen),
-        format_yuan(l.line_total_fen),
+        l.unit_price_fen.yuan_text(),
+        l.line_total_fen.yuan_text(),
         if l.below_policy { "  低于政策价 below policy" } else { "" },
         if l.formula_applied { "" } else { "  手工定价 manual" },
     );
     let b = &l.breakdown;
     println!(
         "       成本 {} + 利润 {} ({}) + 返点 {} ({}) + 费用 {} = {} → 政策单价 {}{}{}",
-        format_yuan(b.cost_fen),
-        format_yuan_exact(b.profit_per_unit_yuan),
-        format_rate(b.profit_rate),
-        format_yuan_exact(b.rebate_per_unit_yuan),
-        format_rate(b.rebate_rate),
-        format_yuan(b.fees_fen),
-        format_yuan_exact(b.exact_unit_price_yuan),
-        format_yuan(l.policy_unit_price_fen),
-        l.manual_unit_price_fen.map(|m| format!("；手工单价 {}", format_yuan(m))).unwrap_or_default(),
-        if l.discount_rate.is_zero() { String::new() } else { format!("；折扣 {}", format_rate(l.discount_rate)) },
+        b.cost_fen.yuan_text(),
+        b.profit_per_unit_yuan.yuan_text(),
+        b.profit_rate.percent_text(),
+        b.rebate_per_unit_yuan.yuan_text(),
+        b.rebate_rate.percent_text(),
+        b.fees_fen.yuan_text(),
+        b.exact_unit_price_yuan.yuan_text(),
+        l.policy_unit_price_fen.yuan_text(),
+        l.manual_unit_price_fen.map(|m| format!("；手工单价 {}", m.yuan_text())).unwrap_or_default(),
+        if l.discount_rate.is_zero() { String::new() } else { format!("；折扣 {}", l.discount_rate.percent_text()) },
     );
     if internal {
         let e = &l.economics;
         println!(
             "       成本合计 {}  费用合计 {}  返点合计 {}  利润合计 {}  实际利润率 {}",
-            format_yuan(e.cost_total_fen),
-            format_yuan(e.fees_total_fen),
-            format_yuan(e.rebate_total_fen),
-            format_yuan(e.profit_total_fen),
-            e.profit_rate_actual.map(format_rate).unwrap_or_else(|| "—".into())
+            e.cost_total_fen.yuan_text(),
+            e.fees_total_fen.yuan_text(),
+            e.rebate_total_fen.yuan_text(),
+            e.profit_total_fen.yuan_text(),
+            e.profit_rate_actual.map(Rate::percent_text).unwrap_or_else(|| "—".into())
         );
     }
 }
@@ -334,14 +319,11 @@ fn print_quote(q: &Quote, internal: bool) {
     for l in &q.lines {
         print_line(l, internal);
     }
-    println!("  合计 total: {}   大写: 人民币{}", yuan(q.totals.total_fen), q.totals.total_uppercase);
+    println!("  合计 total: {}   大写: 人民币{}", q.totals.total_fen, q.totals.total_uppercase);
     if internal {
         println!(
             "  成本 {}  费用 {}  返点 {}  利润 {}",
-            yuan(q.totals.cost_fen),
-            yuan(q.totals.fees_fen),
-            yuan(q.totals.rebate_fen),
-            yuan(q.totals.profit_fen)
+            q.totals.cost_fen, q.totals.fees_fen, q.totals.rebate_fen, q.totals.profit_fen
         );
     }
     if !q.notes.is_empty() {
@@ -446,7 +428,7 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
             } else {
                 let l = q.lines.last().expect("just added");
                 print_line(l, false);
-                println!("合计 total: {}", yuan(q.totals.total_fen));
+                println!("合计 total: {}", q.totals.total_fen);
             }
         }
         QuoteCmd::RemoveLine { quote, line, json } => {
@@ -574,7 +556,7 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
                     pad(r.status.label_zh(), 8),
                     r.quote_date,
                     pad(&r.customer_name, 36),
-                    yuan(r.total_fen),
+                    r.total_fen,
                     r.line_count,
                     r.id
                 );
@@ -610,16 +592,16 @@ fn print_policy(p: &PricingPolicy) {
             .enumerate()
             .map(|(i, x)| match t.get(i + 1) {
                 Some(n) => {
-                    format!("[{}, {}) → {}", format_yuan(x.from_fen), format_yuan(n.from_fen), format_rate(x.rate))
+                    format!("[{}, {}) → {}", x.from_fen.yuan_text(), n.from_fen.yuan_text(), x.rate.percent_text())
                 }
-                None => format!("≥ {} → {}", format_yuan(x.from_fen), format_rate(x.rate)),
+                None => format!("≥ {} → {}", x.from_fen.yuan_text(), x.rate.percent_text()),
             })
             .collect::<Vec<_>>()
             .join("; ")
     };
     println!("  利润率 profit:   {}", tiers(&p.profit_tiers));
     println!("  返点参考 rebate: {}", tiers(&p.rebate_tiers));
-    println!("  折扣标准 discount standard: {}（以内部门审批，超出总经理审批）", format_rate(p.discount_standard));
+    println!("  折扣标准 discount standard: {}（以内部门审批，超出总经理审批）", p.discount_standard.percent_text());
     let roles = |r: &[kam_core::Role]| r.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ");
     println!(
         "  审批角色 roles: 部门级 department = {}; 总经理 general manager = {}",
@@ -659,7 +641,7 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
                     pad(&p.name, 24),
                     pad(&p.spec, 18),
                     pad(&p.unit, 4),
-                    format_yuan(p.cost_fen),
+                    p.cost_fen.yuan_text(),
                     p.effective_from
                 );
             }
@@ -682,7 +664,7 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
             if json {
                 print_json(&p)?;
             } else {
-                println!("已保存 saved: {} {} 成本 {}", p.code, p.name, format_yuan(p.cost_fen));
+                println!("已保存 saved: {} {} 成本 {}", p.code, p.name, p.cost_fen.yuan_text());
             }
         }
     }

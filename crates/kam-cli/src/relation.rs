@@ -265,7 +265,7 @@ fn resolve_contact(kam: &Kam, customer_id: &str, key: &str) -> Result<String> {
     }
 }
 
-fn money(field: &str, s: &Option<String>) -> Result<Option<i64>> {
+fn money(field: &str, s: &Option<String>) -> Result<Option<kam_core::Fen>> {
     s.as_deref().map(|v| input::money(field, v).map_err(anyhow::Error::from)).transpose()
 }
 

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use kam_core::{input, CollectionInput, Kam, ReceivableInput, SaleInput, ScoreInput, TargetInput};
 
-use crate::{pad, print_json, resolve_user, yuan};
+use crate::{pad, print_json, resolve_user};
 
 #[derive(Subcommand)]
 pub enum ReportCmd {
@@ -150,7 +150,7 @@ fn customer_id(kam: &Kam, key: &str) -> Result<String> {
     Ok(kam.resolve_customer(key)?.id)
 }
 
-fn money(field: &str, s: &Option<String>) -> Result<Option<i64>> {
+fn money(field: &str, s: &Option<String>) -> Result<Option<kam_core::Fen>> {
     Ok(match s {
         Some(v) => Some(input::money(field, v)?),
         None => None,
@@ -196,31 +196,24 @@ pub fn report(kam: &mut Kam, cmd: ReportCmd) -> Result<()> {
             );
             println!(
                 "  新客户 new customers {} / 指标 quota {}  奖罚 {}  新客户奖金 {}",
-                t.new_customers,
-                t.quota,
-                yuan(t.quota_incentive_fen),
-                yuan(t.new_customer_bonus_fen)
+                t.new_customers, t.quota, t.quota_incentive_fen, t.new_customer_bonus_fen
             );
-            println!("  报价 quotes {} 发出 / {} 成交  {}", t.quotes_issued, t.quotes_won, yuan(t.quotes_won_fen));
-            println!("  销售额 net sales {} / 目标 {}", yuan(t.net_sales_fen), yuan(t.sales_target_fen));
-            println!("  回款 collections {} / 目标 {}", yuan(t.collections_fen), yuan(t.collection_target_fen));
+            println!("  报价 quotes {} 发出 / {} 成交  {}", t.quotes_issued, t.quotes_won, t.quotes_won_fen);
+            println!("  销售额 net sales {} / 目标 {}", t.net_sales_fen, t.sales_target_fen);
+            println!("  回款 collections {} / 目标 {}", t.collections_fen, t.collection_target_fen);
             println!(
                 "  投诉 complaints {} 新增 / {} 已结 / {} 按期响应; 未结 open {}",
                 t.complaints_opened, t.complaints_closed, t.complaints_within_deadline, t.open_complaints
             );
-            println!("  逾期应收 overdue receivables {} 笔 {}", t.overdue_receivables, yuan(t.overdue_receivable_fen));
-            println!(
-                "  绩效奖金 performance bonus {}  提成 commission {}",
-                yuan(t.performance_bonus_fen),
-                yuan(t.commission_fen)
-            );
+            println!("  逾期应收 overdue receivables {} 笔 {}", t.overdue_receivables, t.overdue_receivable_fen);
+            println!("  绩效奖金 performance bonus {}  提成 commission {}", t.performance_bonus_fen, t.commission_fen);
             for p in r.performance.iter().take(20) {
                 println!(
                     "    {} {} 得分 {} 奖金 {} {}",
                     pad(&p.name, 10),
                     pad(&p.department, 12),
                     p.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
-                    p.bonus.map(|b| yuan(b.total_fen)).unwrap_or_else(|| "-".into()),
+                    p.bonus.map(|b| b.total_fen.to_string()).unwrap_or_else(|| "-".into()),
                     p.note
                 );
             }
@@ -246,7 +239,7 @@ pub fn target(kam: &mut Kam, cmd: TargetCmd) -> Result<()> {
                 collection_fen: money("collection", &collection)?,
                 stretch_fen: money("stretch", &stretch)?,
             })?;
-            println!("已设置目标 target set: {} {} {} 销售 {}", t.month, t.scope, t.subject, yuan(t.sales_fen));
+            println!("已设置目标 target set: {} {} {} 销售 {}", t.month, t.scope, t.subject, t.sales_fen);
         }
         TargetCmd::List { period, json } => {
             let rows = kam.targets(&period)?;
@@ -262,9 +255,9 @@ pub fn target(kam: &mut Kam, cmd: TargetCmd) -> Result<()> {
                     pad(&r.scope, 11),
                     pad(&name, 14),
                     r.months,
-                    yuan(r.sales_fen),
-                    yuan(r.collection_fen),
-                    yuan(r.stretch_fen)
+                    r.sales_fen,
+                    r.collection_fen,
+                    r.stretch_fen
                 );
             }
         }

@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::dossier::insert_full;
 use crate::error::Result;
 use crate::model::*;
+use crate::units::Fen;
 use crate::validate::credit_code_check_char;
 use crate::Kam;
 
@@ -161,8 +162,8 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
                 payment_behaviour: Some(pick(rng, &["按期付款", "偶有拖欠", "季度结算", "预付款"]).to_string()),
                 bidding_method: Some(pick(rng, &["公开招标", "邀请招标", "竞争性谈判", "单一来源"]).to_string()),
                 credit_terms_days: Some(*pick(rng, &[30, 60, 90])),
-                receivable_fen: Some(receivable),
-                overdue_receivable_fen: Some(overdue),
+                receivable_fen: Some(Fen(receivable)),
+                overdue_receivable_fen: Some(Fen(overdue)),
                 ..Default::default()
             };
             let mut contacts = Vec::new();

@@ -20,7 +20,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::{KamError, Result};
-use crate::quote::{check_quantity, MAX_FEN};
+use crate::quote::check_quantity;
+use crate::units::{Fen, Quantity, Rate, MAX_FEN};
 
 /// Full-width ASCII (ＡＢＣ１２３％．，) to half-width, the ideographic space to a space, and
 /// the Chinese comma and full stop used as separators to their ASCII forms; trimmed.
@@ -88,12 +89,12 @@ fn too_large(field: &str) -> KamError {
 }
 
 /// An amount in 元 as typed, in fen. Required.
-pub fn money(field: &str, text: &str) -> Result<i64> {
+pub fn money(field: &str, text: &str) -> Result<Fen> {
     money_opt(field, text)?.ok_or_else(|| KamError::invalid(field, "请填写金额（元）。", "Enter an amount in yuan."))
 }
 
 /// An amount in 元 as typed, in fen; empty text is `None`.
-pub fn money_opt(field: &str, text: &str) -> Result<Option<i64>> {
+pub fn money_opt(field: &str, text: &str) -> Result<Option<Fen>> {
     let n = normalize_width(text);
     let typed = text.trim();
     let mut t = n.as_str();
@@ -111,7 +112,7 @@ pub fn money_opt(field: &str, text: &str) -> Result<Option<i64>> {
     if d.normalize().scale() > 2 {
         return Err(bad_money(field, typed));
     }
-    let fen = d.checked_mul(Decimal::ONE_HUNDRED).and_then(|f| f.to_i64()).ok_or_else(|| too_large(field))?;
+    let fen = d.checked_mul(Decimal::ONE_HUNDRED).and_then(|f| f.to_i64()).map(Fen).ok_or_else(|| too_large(field))?;
     if fen > MAX_FEN {
         return Err(too_large(field));
     }
@@ -127,12 +128,12 @@ fn bad_rate(field: &str, typed: &str) -> KamError {
 }
 
 /// A rate as typed, as a fraction (`8%` → 0.08). Required. See the module doc for a bare number.
-pub fn rate(field: &str, text: &str) -> Result<Decimal> {
+pub fn rate(field: &str, text: &str) -> Result<Rate> {
     rate_opt(field, text)?.ok_or_else(|| KamError::invalid(field, "请填写比率，例如 8%。", "Enter a rate, e.g. 8%."))
 }
 
 /// A rate as typed, as a fraction; empty text is `None`.
-pub fn rate_opt(field: &str, text: &str) -> Result<Option<Decimal>> {
+pub fn rate_opt(field: &str, text: &str) -> Result<Option<Rate>> {
     let n = normalize_width(text);
     let typed = text.trim();
     if n.is_empty() {
@@ -159,16 +160,16 @@ pub fn rate_opt(field: &str, text: &str) -> Result<Option<Decimal>> {
             ),
         ));
     }
-    Ok(Some((d / Decimal::ONE_HUNDRED).normalize()))
+    Ok(Some(Rate((d / Decimal::ONE_HUNDRED).normalize())))
 }
 
 /// A quantity as typed. Required; > 0, at most 4 decimals, at most 10 亿.
-pub fn quantity(field: &str, text: &str) -> Result<Decimal> {
+pub fn quantity(field: &str, text: &str) -> Result<Quantity> {
     quantity_opt(field, text)?.ok_or_else(|| KamError::invalid(field, "请填写数量。", "Enter a quantity."))
 }
 
 /// A quantity as typed; empty text is `None`.
-pub fn quantity_opt(field: &str, text: &str) -> Result<Option<Decimal>> {
+pub fn quantity_opt(field: &str, text: &str) -> Result<Option<Quantity>> {
     let n = normalize_width(text);
     if n.is_empty() {
         return Ok(None);
@@ -180,7 +181,7 @@ pub fn quantity_opt(field: &str, text: &str) -> Result<Option<Decimal>> {
             format!("The quantity '{}' is malformed: give a number such as 10000, 10,000 or 12.5.", text.trim()),
         )
     })?;
-    check_quantity(d).map(Some).map_err(|e| e.with_field(field))
+    check_quantity(Quantity(d)).map(Some).map_err(|e| e.with_field(field))
 }
 
 /// A calendar date as typed. Required.
@@ -221,7 +222,10 @@ pub fn date_opt(field: &str, text: &str) -> Result<Option<NaiveDate>> {
 mod tests {
     use super::*;
 
-    fn dec(s: &str) -> Decimal {
+    fn dec<T: std::str::FromStr>(s: &str) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
         s.parse().unwrap()
     }
 
@@ -238,7 +242,7 @@ mod tests {
             (" RMB 1,000,000 ", 100_000_000),
             ("0", 0),
         ] {
-            assert_eq!(money("m", typed).unwrap(), fen, "{typed}");
+            assert_eq!(money("m", typed).unwrap(), Fen(fen), "{typed}");
         }
         assert_eq!(money_opt("m", "  ").unwrap(), None);
     }
@@ -258,7 +262,7 @@ mod tests {
     fn rates_with_one_rule_for_a_bare_number() {
         for (typed, r) in [("8%", "0.08"), ("８％", "0.08"), ("8.5%", "0.085"), ("8", "0.08"), ("0", "0"), ("0%", "0")]
         {
-            assert_eq!(rate("r", typed).unwrap(), dec(r), "{typed}");
+            assert_eq!(rate("r", typed).unwrap(), dec::<Rate>(r), "{typed}");
         }
         let e = rate("rebate_rate", "0.08").unwrap_err();
         assert!(e.to_string().contains("歧义"), "{e}");
@@ -271,26 +275,26 @@ mod tests {
     /// Moved from quote/pricing.rs when its parsers became this module.
     #[test]
     fn parsing_as_the_quote_tests_had_it() {
-        assert_eq!(money("cost", "70").unwrap(), 7000);
-        assert_eq!(money("cost", "¥1,000,000.05").unwrap(), 100_000_005);
+        assert_eq!(money("cost", "70").unwrap(), Fen(7000));
+        assert_eq!(money("cost", "¥1,000,000.05").unwrap(), Fen(100_000_005));
         assert!(money("cost", "1.005").is_err());
         assert!(money("cost", "-1").is_err());
         assert!(money("cost", "1e30").is_err());
         assert!(money("cost", "99999999999999999999999999").is_err());
-        assert_eq!(rate("r", "8%").unwrap(), dec("0.08"));
+        assert_eq!(rate("r", "8%").unwrap(), dec::<Rate>("0.08"));
         // A bare fraction is ambiguous (8 % or 0.08 %?) and refused; a bare 8 is 8 %.
         assert!(rate("r", "0.08").is_err());
-        assert_eq!(rate("r", "12.5%").unwrap(), dec("0.125"));
-        assert_eq!(rate("r", "8").unwrap(), dec("0.08"));
-        assert_eq!(quantity("quantity", "10,000.5").unwrap(), dec("10000.5"));
+        assert_eq!(rate("r", "12.5%").unwrap(), dec::<Rate>("0.125"));
+        assert_eq!(rate("r", "8").unwrap(), dec::<Rate>("0.08"));
+        assert_eq!(quantity("quantity", "10,000.5").unwrap(), dec::<Quantity>("10000.5"));
         assert!(quantity("quantity", "0").is_err());
         assert!(quantity("quantity", "1.00001").is_err());
     }
 
     #[test]
     fn quantities_as_typed() {
-        assert_eq!(quantity("q", "10,000").unwrap(), dec("10000"));
-        assert_eq!(quantity("q", "１２.５").unwrap(), dec("12.5"));
+        assert_eq!(quantity("q", "10,000").unwrap(), dec::<Quantity>("10000"));
+        assert_eq!(quantity("q", "１２.５").unwrap(), dec::<Quantity>("12.5"));
         assert!(quantity("q", "0").is_err());
         assert!(quantity("q", "1.23456").is_err());
         assert_eq!(quantity("line_qty", "x").unwrap_err().to_dto().field.as_deref(), Some("line_qty"));

@@ -21,6 +21,7 @@ mod report;
 pub mod search;
 pub mod sync;
 pub mod time;
+pub mod units;
 mod util;
 pub mod validate;
 
@@ -38,6 +39,7 @@ pub use relation::*;
 pub use report::*;
 
 pub use time::DEFAULT_TIME_ZONE;
+pub use units::{ExactYuan, Fen, Quantity, Rate, MAX_FEN};
 
 /// The clock the core reads; tests pass a fixed one.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::units::Fen;
+
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal / $zh:literal / $en:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -121,12 +123,9 @@ pub struct CustomerInput {
     pub contract_terms: Option<String>,
     pub price_level: Option<String>,
     pub credit_terms_days: Option<i32>,
-    #[ts(type = "number | null")]
-    pub credit_limit_fen: Option<i64>,
-    #[ts(type = "number | null")]
-    pub receivable_fen: Option<i64>,
-    #[ts(type = "number | null")]
-    pub overdue_receivable_fen: Option<i64>,
+    pub credit_limit_fen: Option<Fen>,
+    pub receivable_fen: Option<Fen>,
+    pub overdue_receivable_fen: Option<Fen>,
     pub notes: Option<String>,
 }
 
@@ -160,12 +159,9 @@ pub struct Customer {
     pub contract_terms: String,
     pub price_level: String,
     pub credit_terms_days: Option<i32>,
-    #[ts(type = "number | null")]
-    pub credit_limit_fen: Option<i64>,
-    #[ts(type = "number")]
-    pub receivable_fen: i64,
-    #[ts(type = "number")]
-    pub overdue_receivable_fen: i64,
+    pub credit_limit_fen: Option<Fen>,
+    pub receivable_fen: Fen,
+    pub overdue_receivable_fen: Fen,
     pub notes: String,
     pub created_at: String,
     pub updated_at: String,
@@ -185,8 +181,7 @@ pub struct CustomerRow {
     pub lifecycle: Lifecycle,
     pub industry: String,
     pub owner_name: Option<String>,
-    #[ts(type = "number")]
-    pub overdue_receivable_fen: i64,
+    pub overdue_receivable_fen: Fen,
     pub updated_at: String,
 }
 
@@ -333,8 +328,7 @@ pub struct Project {
     pub customer_id: String,
     pub name: String,
     pub status: ProjectStatus,
-    #[ts(type = "number | null")]
-    pub amount_fen: Option<i64>,
+    pub amount_fen: Option<Fen>,
     pub plan_year: Option<i32>,
     pub start_date: Option<String>,
     pub end_date: Option<String>,
@@ -347,8 +341,7 @@ pub struct Project {
 pub struct ProjectInput {
     pub name: String,
     pub status: ProjectStatus,
-    #[ts(type = "number | null")]
-    pub amount_fen: Option<i64>,
+    pub amount_fen: Option<Fen>,
     pub plan_year: Option<i32>,
     pub start_date: Option<String>,
     pub end_date: Option<String>,
@@ -384,11 +377,9 @@ pub struct RecordInput {
 #[ts(export)]
 pub struct ReceivableStatus {
     /// Not yet collected, due or not.
-    #[ts(type = "number")]
-    pub open_fen: i64,
+    pub open_fen: Fen,
     /// Not yet collected and past its due date.
-    #[ts(type = "number")]
-    pub overdue_fen: i64,
+    pub overdue_fen: Fen,
     pub overdue_count: u32,
     /// The earliest due date among the overdue ones.
     pub oldest_overdue_due_on: Option<String>,

@@ -8,6 +8,7 @@
 
 use crate::model::Tier;
 use crate::relation::CadenceKind;
+use crate::units::Fen;
 
 // --- Pricing policy (大客户管理制度 篇五, 报价) ------------------------------------------------
 
@@ -43,31 +44,31 @@ pub const COMPLAINT_RESPONSE_HOURS: &[(Tier, u32)] =
 
 /// A customer counts as new in a month when its net purchases exceed this (100 元) and it bought
 /// nothing in the twelve months before.
-pub const NEW_CUSTOMER_MIN_FEN: i64 = 10_000;
+pub const NEW_CUSTOMER_MIN_FEN: Fen = Fen(10_000);
 /// New-customer quota per rep and month (setting `new_customer_quota`).
 pub const NEW_CUSTOMER_QUOTA: u32 = 3;
 /// Quota incentive per customer above (+) or short of (−) the quota: 10 元.
-pub const QUOTA_STEP_FEN: i64 = 1_000;
+pub const QUOTA_STEP_FEN: Fen = Fen(1_000);
 
 /// One step of the new-customer bonus: in the customer's `month`-th month (1 = development
 /// month), net purchases at least (`inclusive`, 含) or more than (超过) `from_fen` earn
 /// `bonus_fen`. Only the highest step is paid (奖金不重叠); steps are listed highest first.
 pub struct BonusStep {
     pub month: u32,
-    pub from_fen: i64,
+    pub from_fen: Fen,
     pub inclusive: bool,
-    pub bonus_fen: i64,
+    pub bonus_fen: Fen,
 }
 
 /// month 1: ≥ 2,000 元 → 50, ≥ 4,000 元 → 100; month 2: ≥ 3,000 元 → 50, > 5,000 元 → 100;
 /// month 3: > 5,000 元 → 100, > 10,000 元 → 200.
 pub const NEW_CUSTOMER_BONUS: &[BonusStep] = &[
-    BonusStep { month: 1, from_fen: 400_000, inclusive: true, bonus_fen: 10_000 },
-    BonusStep { month: 1, from_fen: 200_000, inclusive: true, bonus_fen: 5_000 },
-    BonusStep { month: 2, from_fen: 500_000, inclusive: false, bonus_fen: 10_000 },
-    BonusStep { month: 2, from_fen: 300_000, inclusive: true, bonus_fen: 5_000 },
-    BonusStep { month: 3, from_fen: 1_000_000, inclusive: false, bonus_fen: 20_000 },
-    BonusStep { month: 3, from_fen: 500_000, inclusive: false, bonus_fen: 10_000 },
+    BonusStep { month: 1, from_fen: Fen(400_000), inclusive: true, bonus_fen: Fen(10_000) },
+    BonusStep { month: 1, from_fen: Fen(200_000), inclusive: true, bonus_fen: Fen(5_000) },
+    BonusStep { month: 2, from_fen: Fen(500_000), inclusive: false, bonus_fen: Fen(10_000) },
+    BonusStep { month: 2, from_fen: Fen(300_000), inclusive: true, bonus_fen: Fen(5_000) },
+    BonusStep { month: 3, from_fen: Fen(1_000_000), inclusive: false, bonus_fen: Fen(20_000) },
+    BonusStep { month: 3, from_fen: Fen(500_000), inclusive: false, bonus_fen: Fen(10_000) },
 ];
 
 /// The share of the performance pay a score earns: (from score, percent; `None` = the score

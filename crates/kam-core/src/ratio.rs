@@ -9,6 +9,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::units::Fen;
+
 /// At or above this many percent a target is reached.
 pub const REACHED_PERCENT: i64 = 100;
 /// Below this many percent a figure is behind (shown in red).
@@ -52,8 +54,8 @@ impl Ratio {
     }
 
     /// For an optional whole (a target that may not be set).
-    pub fn of_target(part: i64, whole: Option<i64>) -> Option<Ratio> {
-        whole.and_then(|w| Ratio::of(part, w))
+    pub fn of_target(part: Fen, whole: Option<Fen>) -> Option<Ratio> {
+        whole.and_then(|w| Ratio::of(part.0, w.0))
     }
 }
 
@@ -109,7 +111,7 @@ mod tests {
     #[test]
     fn no_ratio_without_a_meaningful_whole() {
         assert_eq!(Ratio::of(933, 0), None);
-        assert_eq!(Ratio::of_target(5, None), None);
+        assert_eq!(Ratio::of_target(Fen(5), None), None);
         assert_eq!(Ratio::of_counts(0, 0), None);
     }
 }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::error::{KamError, Result};
+use crate::units::{Fen, MAX_FEN};
 use crate::util::char_len;
 
 /// The 31 characters a 统一社会信用代码 may use (GB 32100-2015: no I, O, S, V, Z).
@@ -152,10 +153,10 @@ pub fn date(field: &str, v: &str) -> Result<NaiveDate> {
     })
 }
 
-/// Money in fen that must not be negative and must stay within a sane bound (10^13 fen = 1000 亿元).
-pub fn money(field: &str, fen: Option<i64>) -> Result<Option<i64>> {
+/// Money that must not be negative and must stay within [`MAX_FEN`] (10^13 fen = 1000 亿元).
+pub fn money(field: &str, fen: Option<Fen>) -> Result<Option<Fen>> {
     match fen {
-        Some(v) if !(0..=10_000_000_000_000).contains(&v) => Err(KamError::invalid(
+        Some(v) if !(Fen::ZERO..=MAX_FEN).contains(&v) => Err(KamError::invalid(
             field,
             "金额必须在 0 到 1000 亿元之间。",
             "Amounts must be between 0 and 100 billion yuan.",

@@ -33,6 +33,7 @@ import type { DueQuery } from "./DueQuery";
 import type { DuplicateClaim } from "./DuplicateClaim";
 import type { DuplicateHint } from "./DuplicateHint";
 import type { EnrollmentExport } from "./EnrollmentExport";
+import type { Fen } from "./Fen";
 import type { MergeResult } from "./MergeResult";
 import type { MonthlyReport } from "./MonthlyReport";
 import type { PricingPolicy } from "./PricingPolicy";
@@ -111,8 +112,8 @@ export function idleLockSet(minutes: number): Promise<number> {
   return call<number>("idle_lock_set", { minutes });
 }
 
-export function inputMoney(field: string, text: string): Promise<number | null> {
-  return call<number | null>("input_money", { field, text });
+export function inputMoney(field: string, text: string): Promise<Fen | null> {
+  return call<Fen | null>("input_money", { field, text });
 }
 
 export function appInfo(): Promise<AppInfo> {

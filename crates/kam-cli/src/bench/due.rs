@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use kam_core::*;
 
-use crate::{pad, print_json, yuan};
+use crate::{pad, print_json};
 
 fn timed<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(T, Vec<f64>)> {
     let mut times = Vec::with_capacity(runs);

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use kam_core::*;
 
-use crate::{pad, print_json, yuan};
+use crate::{pad, print_json};
 
 /// `kam bench quote` / `kam quote bench`: time pricing, storing, loading, submitting and
 /// exporting a quote of `lines` lines, in a temporary database (the user's is not touched).
@@ -35,24 +35,27 @@ fn bench_in(dir: &Path, n: usize) -> Result<()> {
             description: Some(format!("基准产品 {i:04}")),
             spec: Some("标准规格".into()),
             unit: Some(["㎡", "套", "吨"][i % 3].into()),
-            quantity: rust_decimal::Decimal::new(100 + (i as i64 * 37) % 20_000, if i % 5 == 0 { 1 } else { 0 }),
-            cost_fen: Some(1_000 + (i as i64 * 7_919) % 900_000),
-            fees_fen: Some((i as i64 % 4) * 50),
-            rebate_rate: (i % 7 == 0).then(|| rust_decimal::Decimal::new(8, 2)),
-            discount_rate: (i % 11 == 0).then(|| rust_decimal::Decimal::new(3, 2)),
+            quantity: Quantity(rust_decimal::Decimal::new(
+                100 + (i as i64 * 37) % 20_000,
+                if i % 5 == 0 { 1 } else { 0 },
+            )),
+            cost_fen: Some(Fen(1_000 + (i as i64 * 7_919) % 900_000)),
+            fees_fen: Some(Fen((i as i64 % 4) * 50)),
+            rebate_rate: (i % 7 == 0).then(|| Rate::percent(8)),
+            discount_rate: (i % 11 == 0).then(|| Rate::percent(3)),
             ..Default::default()
         })
         .collect();
     let policy = kam.pricing_policy()?;
     let t = Instant::now();
-    let mut total = 0i64;
+    let mut total = Fen::ZERO;
     for l in &inputs {
         let b = price_line(
             &policy,
-            l.cost_fen.unwrap_or(0),
+            l.cost_fen.unwrap_or_default(),
             l.quantity,
             l.rebate_rate.unwrap_or_default(),
-            l.fees_fen.unwrap_or(0),
+            l.fees_fen.unwrap_or_default(),
         )?;
         total += b.line_total_fen;
     }
@@ -75,7 +78,7 @@ fn bench_in(dir: &Path, n: usize) -> Result<()> {
     let export_internal_ms = ms(t);
     println!(
         "quote of {n} lines (total {}; {} approvals needed)",
-        yuan(loaded.totals.total_fen),
+        loaded.totals.total_fen,
         submitted.required_approvals.len()
     );
     println!("{:<40} {:>10.3} ms", "price (pure price_line × lines)", price_ms);

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use kam_core::*;
 
-use crate::{pad, print_json, yuan};
+use crate::{pad, print_json};
 
 /// Peak resident memory of this process (VmHWM), in MiB; 0 where /proc is missing.
 fn peak_mib() -> f64 {
@@ -92,7 +92,7 @@ pub fn bench_report(path: &Path, customers: u32, visits: u32, runs: usize) -> Re
     println!(
         "month {month}: {} reps, net sales {}, {} visits, {} new customers, {} overdue visits, {} overdue receivables",
         r.reps.len(),
-        yuan(r.totals.net_sales_fen),
+        r.totals.net_sales_fen,
         r.totals.visits_done,
         r.totals.new_customers,
         r.totals.visits_overdue,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use kam_core::*;
 
-use crate::{pad, print_json, yuan};
+use crate::{pad, print_json};
 
 // ---------------------------------------------------------------------------------------------
 // `kam bench sync`
@@ -204,7 +204,7 @@ fn rep_week(kam: &mut Kam, rep: usize, n: usize) -> Result<()> {
                 outcome: Some(OUTCOMES[(i * 7 + rep) % OUTCOMES.len()].into()),
                 next_step: (i % 2 == 0).then(|| NEXT_STEPS[i % NEXT_STEPS.len()].to_string()),
                 follow_up_on: (i % 4 == 0).then(|| day(7 + (i % 5) as i64)),
-                travel_fen: (i % 3 == 0).then_some(5_000 + (i as i64 * 1_237) % 40_000),
+                travel_fen: (i % 3 == 0).then_some(Fen(5_000 + (i as i64 * 1_237) % 40_000)),
                 plan_id: plan,
                 ..Default::default()
             },

@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use crate::error::{KamError, Result};
 use crate::model::*;
 use crate::search;
+use crate::units::Fen;
 use crate::util::{clean, new_id};
 use crate::validate as v;
 use crate::{Ctx, Kam};
@@ -120,9 +121,9 @@ struct CleanCustomer {
     owner_id: Option<String>,
     liaison_id: Option<String>,
     credit_terms_days: Option<i32>,
-    credit_limit_fen: Option<i64>,
-    receivable_fen: i64,
-    overdue_receivable_fen: i64,
+    credit_limit_fen: Option<Fen>,
+    receivable_fen: Fen,
+    overdue_receivable_fen: Fen,
 }
 
 fn check_customer(conn: &Connection, i: &CustomerInput) -> Result<CleanCustomer> {
@@ -179,8 +180,8 @@ fn check_customer(conn: &Connection, i: &CustomerInput) -> Result<CleanCustomer>
         liaison_id: clean(&i.liaison_id),
         credit_terms_days: i.credit_terms_days,
         credit_limit_fen: v::money("credit_limit_fen", i.credit_limit_fen)?,
-        receivable_fen: v::money("receivable_fen", i.receivable_fen)?.unwrap_or(0),
-        overdue_receivable_fen: v::money("overdue_receivable_fen", i.overdue_receivable_fen)?.unwrap_or(0),
+        receivable_fen: v::money("receivable_fen", i.receivable_fen)?.unwrap_or(Fen::ZERO),
+        overdue_receivable_fen: v::money("overdue_receivable_fen", i.overdue_receivable_fen)?.unwrap_or(Fen::ZERO),
     })
 }
 

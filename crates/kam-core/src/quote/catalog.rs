@@ -58,7 +58,7 @@ pub(super) fn check_policy_input(i: &PricingPolicyInput, current: &PricingPolicy
 pub(super) fn check_product(
     i: &ProductInput,
     today: NaiveDate,
-) -> Result<(String, String, String, String, i64, String, String)> {
+) -> Result<(String, String, String, String, Fen, String, String)> {
     let code = v::required("code", "产品编码", "Product code", &i.code, 30)?.to_uppercase();
     if code.chars().any(char::is_whitespace) {
         return Err(KamError::invalid("code", "产品编码不能包含空格。", "A product code cannot contain spaces."));
@@ -132,7 +132,7 @@ impl Kam {
                     p.effective_from,
                     to_json(&p.profit_tiers),
                     to_json(&p.rebate_tiers),
-                    p.discount_standard.to_string(),
+                    p.discount_standard,
                     to_json(&p.department_roles),
                     to_json(&p.general_manager_roles),
                     p.validity_days,
@@ -152,8 +152,8 @@ impl Kam {
             &self.pricing_policy()?,
             input.cost_fen,
             input.quantity,
-            input.rebate_rate.unwrap_or(Decimal::ZERO),
-            input.fees_fen.unwrap_or(0),
+            input.rebate_rate.unwrap_or(Rate::ZERO),
+            input.fees_fen.unwrap_or(Fen::ZERO),
         )
     }
 

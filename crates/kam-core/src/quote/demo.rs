@@ -1,6 +1,7 @@
 //! Demo quotes for `kam demo`.
 
 use super::*;
+use rust_decimal::Decimal;
 
 /// Demo data for `kam demo`: a small catalog and a few quotes in every state, for the first
 /// strategic and key customers. Deterministic for a seed. Returns (products, quotes) added.
@@ -37,7 +38,7 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
                     name: name.into(),
                     spec: Some(spec.into()),
                     unit: unit.into(),
-                    cost_fen: cost,
+                    cost_fen: Fen(cost),
                     effective_from: None,
                     notes: None,
                 })?
@@ -77,8 +78,8 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
             // The seed's worked example: 10,000 ㎡ at 70 元 with an 8% rebate → 85.40 元/㎡.
             lines.push(QuoteLineInput {
                 product_id: Some(products[0].id.clone()),
-                quantity: Decimal::from(10_000),
-                rebate_rate: Some(Decimal::new(8, 2)),
+                quantity: Quantity(Decimal::from(10_000)),
+                rebate_rate: Some(Rate::percent(8)),
                 ..Default::default()
             });
         }
@@ -91,10 +92,10 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
             };
             lines.push(QuoteLineInput {
                 product_id: Some(p.id.clone()),
-                quantity: Decimal::from(qty),
-                fees_fen: Some(rng.random_range(0..5) * 50),
-                manual_unit_price_fen: dealer_led.then(|| p.cost_fen * 112 / 100),
-                discount_rate: (i == 3).then(|| Decimal::new(3, 2)),
+                quantity: Quantity(Decimal::from(qty)),
+                fees_fen: Some(Fen(rng.random_range(0..5) * 50)),
+                manual_unit_price_fen: dealer_led.then(|| Fen(p.cost_fen.0 * 112 / 100)),
+                discount_rate: (i == 3).then(|| Rate::percent(3)),
                 ..Default::default()
             });
         }
@@ -102,8 +103,8 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
             // Below the policy price: waits for the general manager's 特批.
             lines.push(QuoteLineInput {
                 product_id: Some(products[4].id.clone()),
-                quantity: Decimal::from(80),
-                manual_unit_price_fen: Some(680_000),
+                quantity: Quantity(Decimal::from(80)),
+                manual_unit_price_fen: Some(Fen(680_000)),
                 ..Default::default()
             });
         }
@@ -148,7 +149,7 @@ mod tests {
             assert!(statuses.contains(s), "{s} in {statuses:?}");
         }
         let example = kam.quote(&rows.iter().find(|r| r.number.ends_with("0001")).unwrap().id).unwrap();
-        assert_eq!(example.lines[0].unit_price_fen, 8540);
+        assert_eq!(example.lines[0].unit_price_fen, Fen(8540));
         let (again, _) = demo_quotes(&mut kam, 3).unwrap();
         assert_eq!(again, 0, "products are added once");
     }

@@ -63,7 +63,7 @@ mod tests {
             QuoteLineDraft { quantity: "10,000".into(), cost: "¥70".into(), rebate: "8".into(), ..Default::default() };
         let line = draft.parse().unwrap();
         assert_eq!(line.quantity, "10000".parse().unwrap());
-        assert_eq!(line.cost_fen, Some(7000));
+        assert_eq!(line.cost_fen, Some(crate::units::Fen(7000)));
         assert_eq!(line.rebate_rate, Some("0.08".parse().unwrap()));
         assert_eq!(line.fees_fen, None);
         assert_eq!(line.discount_rate, None);

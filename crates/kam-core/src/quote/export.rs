@@ -5,12 +5,12 @@
 //! fen ÷ 100 — exact to the fen on reading back; the core's own figures stay integer fen.
 
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::pricing::ROUNDING_ZH;
 use super::types::{Quote, QuoteLine, QuoteStatus};
 use crate::error::{KamError, Result};
+use crate::units::{ExactYuan, Fen, Quantity, Rate};
 
 /// The company header printed on the quote (settings `company_name`, `company_address`,
 /// `company_phone`).
@@ -23,11 +23,11 @@ pub(crate) struct Company {
 enum Cell {
     Text(String),
     Int(u32),
-    Money(i64),
+    Money(Fen),
     /// An exact per-unit component in yuan (may have more than 2 decimals).
-    Exact(Decimal),
-    Rate(Option<Decimal>),
-    Quantity(Decimal),
+    Exact(ExactYuan),
+    Rate(Option<Rate>),
+    Quantity(Quantity),
 }
 
 type Column = (&'static str, f64, fn(&QuoteLine) -> Cell);
@@ -75,10 +75,6 @@ fn internal_columns() -> Vec<Column> {
         ("档位", 30.0, |l| Cell::Text(l.breakdown.profit_tier.label.clone())),
         ("备注", 18.0, |l| Cell::Text(l.notes.clone())),
     ]
-}
-
-fn yuan(fen: i64) -> f64 {
-    fen as f64 / 100.0
 }
 
 fn xlsx_error(e: XlsxError) -> KamError {
@@ -258,19 +254,19 @@ impl Sheet<'_> {
                 match (c.2)(l) {
                     Cell::Text(s) => ws.write_string_with_format(row, col, s, &self.f.text)?,
                     Cell::Int(n) => ws.write_number_with_format(row, col, n, &self.f.center)?,
-                    Cell::Money(f) => ws.write_number_with_format(row, col, yuan(f), &self.f.money)?,
+                    Cell::Money(f) => ws.write_number_with_format(row, col, f.yuan_f64(), &self.f.money)?,
                     Cell::Exact(d) => {
-                        ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), &self.f.exact)?
+                        ws.write_number_with_format(row, col, d.0.to_f64().unwrap_or(0.0), &self.f.exact)?
                     }
                     Cell::Rate(Some(r)) => {
-                        ws.write_number_with_format(row, col, r.to_f64().unwrap_or(0.0), &self.f.rate)?
+                        ws.write_number_with_format(row, col, r.0.to_f64().unwrap_or(0.0), &self.f.rate)?
                     }
                     Cell::Rate(None) => ws.write_string_with_format(row, col, "", &self.f.text)?,
                     Cell::Quantity(qty) => {
-                        let scale = qty.normalize().scale() as usize;
+                        let scale = qty.0.normalize().scale() as usize;
                         let fmt = if scale == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(scale)) };
                         let f = Format::new().set_border(FormatBorder::Thin).set_num_format(fmt);
-                        ws.write_number_with_format(row, col, qty.to_f64().unwrap_or(0.0), &f)?
+                        ws.write_number_with_format(row, col, qty.0.to_f64().unwrap_or(0.0), &f)?
                     }
                 };
             }
@@ -286,7 +282,7 @@ impl Sheet<'_> {
         let amount_col = columns.iter().position(|c| c.0 == "金额（元）").unwrap_or(0) as u16;
         // Totals.
         put(ws, row, 0, amount_col.saturating_sub(1).max(1), "合计", &self.f.total_label)?;
-        ws.write_number_with_format(row, amount_col, yuan(q.totals.total_fen), &self.f.total_money)?;
+        ws.write_number_with_format(row, amount_col, q.totals.total_fen.yuan_f64(), &self.f.total_money)?;
         if internal {
             for (name, fen) in [
                 ("成本合计", q.totals.cost_fen),
@@ -295,7 +291,7 @@ impl Sheet<'_> {
                 ("利润合计", q.totals.profit_fen),
             ] {
                 if let Some(i) = columns.iter().position(|c| c.0 == name) {
-                    ws.write_number_with_format(row, i as u16, yuan(fen), &self.f.total_money)?;
+                    ws.write_number_with_format(row, i as u16, fen.yuan_f64(), &self.f.total_money)?;
                 }
             }
         }

@@ -22,18 +22,18 @@ mod types;
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
-use rust_decimal::Decimal;
 
 pub use draft::QuoteLineDraft;
 pub use pricing::{
-    check_quantity, format_rate, format_yuan, price_line, round_fen, PriceBreakdown, PricingPolicy, RateTier,
-    TierApplied, DEFAULT_POLICY_ID, MAX_FEN, MAX_QUANTITY, QUANTITY_DECIMALS, ROUNDING_EN, ROUNDING_ZH,
+    check_quantity, price_line, round_fen, PriceBreakdown, PricingPolicy, RateTier, TierApplied, DEFAULT_POLICY_ID,
+    MAX_QUANTITY, QUANTITY_DECIMALS, ROUNDING_EN, ROUNDING_ZH,
 };
 pub use rmb::rmb_uppercase;
 pub use types::*;
 
 use crate::error::{KamError, Result};
 use crate::model::Role;
+use crate::units::{Fen, Quantity, Rate, MAX_FEN};
 use crate::util::{clean, new_id};
 use crate::validate as v;
 use crate::{Ctx, Kam};
@@ -51,11 +51,6 @@ fn json_col<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Resu
     serde_json::from_str(&s).map_err(|e| conversion(i, e))
 }
 
-fn dec_col(r: &Row, i: usize) -> rusqlite::Result<Decimal> {
-    let s: String = r.get(i)?;
-    Decimal::from_str_exact(&s).map_err(|e| conversion(i, e))
-}
-
 fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("DTOs serialize")
 }
@@ -67,7 +62,7 @@ fn policy_from(r: &Row) -> rusqlite::Result<PricingPolicy> {
         effective_from: r.get(2)?,
         profit_tiers: json_col(r, 3)?,
         rebate_tiers: json_col(r, 4)?,
-        discount_standard: dec_col(r, 5)?,
+        discount_standard: r.get(5)?,
         department_roles: json_col(r, 6)?,
         general_manager_roles: json_col(r, 7)?,
         validity_days: r.get(8)?,

@@ -11,10 +11,9 @@
 //! for whole quantities, and rounded half-up to the fen for fractional ones (10,000.5 ㎡),
 //! because an amount of money is whole fen.
 //!
-//! Money is integer fen; quantities and rates are `rust_decimal::Decimal`; never binary
-//! floating point. Arithmetic is checked: values too large are errors, never panics.
+//! Money is [`Fen`] (integer fen); quantities and rates are [`Quantity`] and [`Rate`] (exact
+//! decimals); never binary floating point. Arithmetic is checked: values too large are errors, never panics.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -23,10 +22,8 @@ use super::types::{ApprovalKind, ApprovalLevel, LineEconomics};
 use crate::error::{KamError, Result};
 use crate::model::Role;
 use crate::policy_defaults::{DISCOUNT_STANDARD_PERCENT, PROFIT_TIERS, QUOTE_VALIDITY_DAYS, REBATE_TIERS};
+use crate::units::{ExactYuan, Fen, Quantity, Rate, MAX_FEN};
 
-/// The largest amount of money the core accepts anywhere: 10^13 fen = 1000 亿元 (as
-/// `validate::money`). Unit prices, line totals and quote totals are all bounded by it.
-pub const MAX_FEN: i64 = 10_000_000_000_000;
 /// The largest quantity on a line: 10 亿 units.
 pub const MAX_QUANTITY: i64 = 1_000_000_000;
 /// Quantities may have up to 4 decimals (0.0001 吨 = 100 g).
@@ -43,10 +40,8 @@ pub const ROUNDING_EN: &str = "The unit price is rounded half-up to the fen once
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RateTier {
-    #[ts(type = "number")]
-    pub from_fen: i64,
-    #[ts(type = "string")]
-    pub rate: Decimal,
+    pub from_fen: Fen,
+    pub rate: Rate,
 }
 
 /// A version of the company's pricing policy. Versions are never changed: a new policy is a
@@ -63,8 +58,7 @@ pub struct PricingPolicy {
     /// Rebate reference rate by estimated sales (on collected payments).
     pub rebate_tiers: Vec<RateTier>,
     /// Discounts up to this rate are approved at department level; above it by the general manager.
-    #[ts(type = "string")]
-    pub discount_standard: Decimal,
+    pub discount_standard: Rate,
     /// Roles that may sign department-level approvals (key-account manager / service department).
     pub department_roles: Vec<Role>,
     /// Roles that may sign general-manager approvals (特批).
@@ -78,17 +72,13 @@ pub struct PricingPolicy {
 /// The id of the seeded default policy (version 1): the same row on every device.
 pub const DEFAULT_POLICY_ID: &str = "00000000-0000-7000-8000-000000000001";
 
-fn rate(percent: i64) -> Decimal {
-    Decimal::new(percent, 2)
-}
-
 impl PricingPolicy {
     /// DOMAIN.md's defaults, exactly as migration 0002 seeds them. Profit: < 200,000 → 20%;
     /// [200,000, 500,000) → 17%; [500,000, 1,000,000) → 14%; ≥ 1,000,000 → 10%. Rebate
     /// reference: < 200,000 → 5%; [200,000, 1,000,000) → 8%; ≥ 1,000,000 → 10%. Discount
     /// standard 5%.
     pub fn default_policy() -> PricingPolicy {
-        let t = |from_yuan: i64, pct: i64| RateTier { from_fen: from_yuan * 100, rate: rate(pct) };
+        let t = |from_yuan: i64, pct: i64| RateTier { from_fen: Fen::yuan(from_yuan), rate: Rate::percent(pct) };
         PricingPolicy {
             id: DEFAULT_POLICY_ID.to_string(),
             version: 1,
@@ -96,7 +86,7 @@ impl PricingPolicy {
             // The seed's numbers: crate::policy_defaults.
             profit_tiers: PROFIT_TIERS.iter().map(|&(from, pct)| t(from, pct)).collect(),
             rebate_tiers: REBATE_TIERS.iter().map(|&(from, pct)| t(from, pct)).collect(),
-            discount_standard: rate(DISCOUNT_STANDARD_PERCENT),
+            discount_standard: Rate::percent(DISCOUNT_STANDARD_PERCENT),
             department_roles: vec![Role::Manager, Role::Executive],
             general_manager_roles: vec![Role::Executive],
             validity_days: QUOTE_VALIDITY_DAYS,
@@ -118,13 +108,10 @@ impl PricingPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct TierApplied {
-    #[ts(type = "number")]
-    pub from_fen: i64,
+    pub from_fen: Fen,
     /// Exclusive upper bound; none for the top tier.
-    #[ts(type = "number | null")]
-    pub to_fen: Option<i64>,
-    #[ts(type = "string")]
-    pub rate: Decimal,
+    pub to_fen: Option<Fen>,
+    pub rate: Rate,
     /// "[500,000.00, 1,000,000.00) → 14%"
     pub label: String,
 }
@@ -136,38 +123,27 @@ pub struct TierApplied {
 pub struct PriceBreakdown {
     pub policy_id: String,
     pub policy_version: i32,
-    #[ts(type = "number")]
-    pub cost_fen: i64,
-    #[ts(type = "string")]
-    pub quantity: Decimal,
+    pub cost_fen: Fen,
+    pub quantity: Quantity,
     /// Other fees per unit (freight, installation, materials).
-    #[ts(type = "number")]
-    pub fees_fen: i64,
+    pub fees_fen: Fen,
     /// Quantity × cost, exact, in yuan: what selects the tiers.
-    #[ts(type = "string")]
-    pub estimated_sales_yuan: Decimal,
+    pub estimated_sales_yuan: ExactYuan,
     pub profit_tier: TierApplied,
     pub rebate_reference_tier: TierApplied,
-    #[ts(type = "string")]
-    pub profit_rate: Decimal,
+    pub profit_rate: Rate,
     /// The rebate rate offered (the reference rate is in `rebate_reference_tier`).
-    #[ts(type = "string")]
-    pub rebate_rate: Decimal,
+    pub rebate_rate: Rate,
     /// Cost × profit rate, exact, in yuan.
-    #[ts(type = "string")]
-    pub profit_per_unit_yuan: Decimal,
+    pub profit_per_unit_yuan: ExactYuan,
     /// Cost × rebate rate, exact, in yuan.
-    #[ts(type = "string")]
-    pub rebate_per_unit_yuan: Decimal,
+    pub rebate_per_unit_yuan: ExactYuan,
     /// Cost + profit + rebate + fees before rounding, in yuan.
-    #[ts(type = "string")]
-    pub exact_unit_price_yuan: Decimal,
+    pub exact_unit_price_yuan: ExactYuan,
     /// The policy unit price: the exact price rounded half-up to the fen, once.
-    #[ts(type = "number")]
-    pub unit_price_fen: i64,
+    pub unit_price_fen: Fen,
     /// Unit price × quantity (rounded half-up to the fen for fractional quantities).
-    #[ts(type = "number")]
-    pub line_total_fen: i64,
+    pub line_total_fen: Fen,
     pub rounding_zh: String,
     pub rounding_en: String,
 }
@@ -181,8 +157,8 @@ fn overflow(field: &str) -> KamError {
 }
 
 /// Money in fen that must be 0 ≤ v ≤ [`MAX_FEN`].
-pub(crate) fn check_fen(field: &str, label_zh: &str, label_en: &str, v: i64) -> Result<i64> {
-    if v < 0 {
+pub(crate) fn check_fen(field: &str, label_zh: &str, label_en: &str, v: Fen) -> Result<Fen> {
+    if v < Fen::ZERO {
         return Err(KamError::invalid(
             field,
             format!("{label_zh}不能为负数。请输入 0 或正数。"),
@@ -200,8 +176,8 @@ pub(crate) fn check_fen(field: &str, label_zh: &str, label_en: &str, v: i64) -> 
 }
 
 /// A line quantity: > 0, at most [`MAX_QUANTITY`], at most [`QUANTITY_DECIMALS`] decimals.
-pub fn check_quantity(q: Decimal) -> Result<Decimal> {
-    let q = q.normalize();
+pub fn check_quantity(q: Quantity) -> Result<Quantity> {
+    let q = q.0.normalize();
     if q <= Decimal::ZERO {
         return Err(KamError::invalid("quantity", "数量必须大于 0。", "The quantity must be greater than zero."));
     }
@@ -219,11 +195,12 @@ pub fn check_quantity(q: Decimal) -> Result<Decimal> {
             format!("A quantity may have at most {QUANTITY_DECIMALS} decimals."),
         ));
     }
-    Ok(q)
+    Ok(Quantity(q))
 }
 
 /// A rate 0 ≤ r < 1 (or ≤ 1 when `allow_one`).
-pub(crate) fn check_rate(field: &str, label_zh: &str, label_en: &str, r: Decimal, allow_one: bool) -> Result<Decimal> {
+pub(crate) fn check_rate(field: &str, label_zh: &str, label_en: &str, r: Rate, allow_one: bool) -> Result<Rate> {
+    let r = r.0;
     let ok = r >= Decimal::ZERO && (r < Decimal::ONE || (allow_one && r == Decimal::ONE));
     if !ok || r.normalize().scale() > 6 {
         let max = if allow_one { "100%" } else { "100%（不含）" };
@@ -236,13 +213,13 @@ pub(crate) fn check_rate(field: &str, label_zh: &str, label_en: &str, r: Decimal
             ),
         ));
     }
-    Ok(r.normalize())
+    Ok(Rate(r.normalize()))
 }
 
 /// Check a tier table: starts at 0, strictly increasing bounds, rates 0–100%.
 pub(crate) fn check_tiers(field: &str, label_zh: &str, label_en: &str, tiers: &[RateTier]) -> Result<()> {
     let bad = |zh: String, en: String| Err(KamError::invalid(field, zh, en));
-    if tiers.first().map(|t| t.from_fen) != Some(0) {
+    if tiers.first().map(|t| t.from_fen) != Some(Fen::ZERO) {
         return bad(
             format!("{label_zh}的第一档必须从 0 开始。"),
             format!("The first {label_en} tier must start at 0."),
@@ -263,41 +240,20 @@ pub(crate) fn check_tiers(field: &str, label_zh: &str, label_en: &str, tiers: &[
     Ok(())
 }
 
-/// Fen as yuan with thousands separators: 70000000 → "700,000.00".
-pub fn format_yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let f = fen.unsigned_abs();
-    let int = (f / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && i % 3 == int.len() % 3 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{:02}", f % 100)
-}
-
-/// A rate as a percentage: 0.14 → "14%", 0.085 → "8.5%".
-pub fn format_rate(r: Decimal) -> String {
-    format!("{}%", (r * Decimal::ONE_HUNDRED).normalize())
-}
-
 fn tier(tiers: &[RateTier], estimated_fen: Decimal) -> TierApplied {
-    let i = tiers.iter().rposition(|t| Decimal::from(t.from_fen) <= estimated_fen).unwrap_or(0);
+    let i = tiers.iter().rposition(|t| t.from_fen.to_decimal() <= estimated_fen).unwrap_or(0);
     let t = &tiers[i];
     let to = tiers.get(i + 1).map(|n| n.from_fen);
     let label = match to {
-        Some(to) => format!("[{}, {}) → {}", format_yuan(t.from_fen), format_yuan(to), format_rate(t.rate)),
-        None => format!("≥ {} → {}", format_yuan(t.from_fen), format_rate(t.rate)),
+        Some(to) => format!("[{}, {}) → {}", t.from_fen.yuan_text(), to.yuan_text(), t.rate.percent_text()),
+        None => format!("≥ {} → {}", t.from_fen.yuan_text(), t.rate.percent_text()),
     };
     TierApplied { from_fen: t.from_fen, to_fen: to, rate: t.rate, label }
 }
 
 /// Round an exact amount of fen half-up (away from zero) to whole fen, within [`MAX_FEN`].
-pub fn round_fen(field: &str, exact_fen: Decimal) -> Result<i64> {
-    let r = exact_fen.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    match r.to_i64() {
+pub fn round_fen(field: &str, exact_fen: Decimal) -> Result<Fen> {
+    match Fen::round_half_up(exact_fen) {
         Some(v) if (-MAX_FEN..=MAX_FEN).contains(&v) => Ok(v),
         _ => Err(overflow(field)),
     }
@@ -311,48 +267,44 @@ fn add(field: &str, a: Decimal, b: Decimal) -> Result<Decimal> {
     a.checked_add(b).ok_or_else(|| overflow(field))
 }
 
-fn yuan(fen: Decimal) -> Decimal {
-    fen / Decimal::ONE_HUNDRED
-}
-
 /// The policy price of one line: unit price = cost + cost × profit + cost × rebate + fees,
 /// rounded half-up to the fen once (at the unit price). `rebate_rate` is the rate offered
 /// (0.08 = 8%); the rebate reference tier is reported alongside. Errors (never panics) on
 /// negative or oversized inputs.
 pub fn price_line(
     policy: &PricingPolicy,
-    cost_fen: i64,
-    quantity: Decimal,
-    rebate_rate: Decimal,
-    fees_fen: i64,
+    cost_fen: Fen,
+    quantity: Quantity,
+    rebate_rate: Rate,
+    fees_fen: Fen,
 ) -> Result<PriceBreakdown> {
     let cost_fen = check_fen("cost", "成本价", "cost price", cost_fen)?;
     let fees_fen = check_fen("fees", "其他费用", "other fees", fees_fen)?;
     let quantity = check_quantity(quantity)?;
     let rebate_rate = check_rate("rebate_rate", "返点率", "rebate rate", rebate_rate, false)?;
-    let cost = Decimal::from(cost_fen);
-    let estimated = mul("quantity", cost, quantity)?;
+    let cost = cost_fen.to_decimal();
+    let estimated = mul("quantity", cost, quantity.0)?;
     let profit_tier = tier(&policy.profit_tiers, estimated);
     let rebate_reference_tier = tier(&policy.rebate_tiers, estimated);
-    let profit = mul("cost", cost, profit_tier.rate)?;
-    let rebate = mul("cost", cost, rebate_rate)?;
-    let exact = add("cost", add("cost", add("cost", cost, profit)?, rebate)?, Decimal::from(fees_fen))?;
+    let profit = mul("cost", cost, profit_tier.rate.0)?;
+    let rebate = mul("cost", cost, rebate_rate.0)?;
+    let exact = add("cost", add("cost", add("cost", cost, profit)?, rebate)?, fees_fen.to_decimal())?;
     let unit_price_fen = round_fen("cost", exact)?;
-    let line_total_fen = round_fen("quantity", mul("quantity", Decimal::from(unit_price_fen), quantity)?)?;
+    let line_total_fen = round_fen("quantity", mul("quantity", unit_price_fen.to_decimal(), quantity.0)?)?;
     Ok(PriceBreakdown {
         policy_id: policy.id.clone(),
         policy_version: policy.version,
         cost_fen,
         quantity,
         fees_fen,
-        estimated_sales_yuan: yuan(estimated),
+        estimated_sales_yuan: ExactYuan::from_exact_fen(estimated),
         profit_rate: profit_tier.rate,
         profit_tier,
         rebate_reference_tier,
         rebate_rate,
-        profit_per_unit_yuan: yuan(profit),
-        rebate_per_unit_yuan: yuan(rebate),
-        exact_unit_price_yuan: yuan(exact),
+        profit_per_unit_yuan: ExactYuan::from_exact_fen(profit),
+        rebate_per_unit_yuan: ExactYuan::from_exact_fen(rebate),
+        exact_unit_price_yuan: ExactYuan::from_exact_fen(exact),
         unit_price_fen,
         line_total_fen,
         rounding_zh: ROUNDING_ZH.to_string(),
@@ -363,20 +315,20 @@ pub fn price_line(
 /// What a quote line asks for, beyond the formula's inputs.
 #[derive(Debug, Clone)]
 pub(crate) struct LineTerms {
-    pub cost_fen: i64,
-    pub quantity: Decimal,
-    pub fees_fen: i64,
-    pub rebate_rate: Decimal,
-    pub manual_unit_price_fen: Option<i64>,
-    pub discount_rate: Decimal,
+    pub cost_fen: Fen,
+    pub quantity: Quantity,
+    pub fees_fen: Fen,
+    pub rebate_rate: Rate,
+    pub manual_unit_price_fen: Option<Fen>,
+    pub discount_rate: Rate,
 }
 
 /// A quote line priced: the breakdown, the price offered and the approvals it calls for.
 #[derive(Debug, Clone)]
 pub(crate) struct LinePricing {
     pub breakdown: PriceBreakdown,
-    pub unit_price_fen: i64,
-    pub line_total_fen: i64,
+    pub unit_price_fen: Fen,
+    pub line_total_fen: Fen,
     pub below_policy: bool,
     pub economics: LineEconomics,
 }
@@ -399,15 +351,15 @@ pub(crate) fn price_terms(policy: &PricingPolicy, t: &LineTerms, dealer_led: boo
         ));
     }
     let base = match manual {
-        Some(m) => Decimal::from(m),
-        None => breakdown.exact_unit_price_yuan * Decimal::ONE_HUNDRED,
+        Some(m) => m.to_decimal(),
+        None => breakdown.exact_unit_price_yuan.to_exact_fen(),
     };
     let unit_price_fen = if discount.is_zero() {
         manual.unwrap_or(breakdown.unit_price_fen)
     } else {
-        round_fen("discount_rate", mul("discount_rate", base, Decimal::ONE - discount)?)?
+        round_fen("discount_rate", mul("discount_rate", base, Decimal::ONE - discount.0)?)?
     };
-    let line_total_fen = round_fen("quantity", mul("quantity", Decimal::from(unit_price_fen), breakdown.quantity)?)?;
+    let line_total_fen = round_fen("quantity", mul("quantity", unit_price_fen.to_decimal(), breakdown.quantity.0)?)?;
     let below_policy = !dealer_led && manual.is_some_and(|m| m < breakdown.unit_price_fen);
     let economics = economics(t.cost_fen, breakdown.quantity, t.fees_fen, breakdown.rebate_rate, line_total_fen)?;
     Ok(LinePricing { breakdown, unit_price_fen, line_total_fen, below_policy, economics })
@@ -415,20 +367,22 @@ pub(crate) fn price_terms(policy: &PricingPolicy, t: &LineTerms, dealer_led: boo
 
 /// The internal economics of a line from its stored figures.
 pub(crate) fn economics(
-    cost_fen: i64,
-    quantity: Decimal,
-    fees_fen: i64,
-    rebate_rate: Decimal,
-    line_total_fen: i64,
+    cost_fen: Fen,
+    quantity: Quantity,
+    fees_fen: Fen,
+    rebate_rate: Rate,
+    line_total_fen: Fen,
 ) -> Result<LineEconomics> {
-    let cost_total_fen = round_fen("quantity", mul("quantity", Decimal::from(cost_fen), quantity)?)?;
-    let fees_total_fen = round_fen("quantity", mul("quantity", Decimal::from(fees_fen), quantity)?)?;
-    let rebate_total_fen =
-        round_fen("quantity", mul("quantity", mul("quantity", Decimal::from(cost_fen), rebate_rate)?, quantity)?)?;
+    let (quantity, cost) = (quantity.0, cost_fen.to_decimal());
+    let cost_total_fen = round_fen("quantity", mul("quantity", cost, quantity)?)?;
+    let fees_total_fen = round_fen("quantity", mul("quantity", fees_fen.to_decimal(), quantity)?)?;
+    let rebate_total_fen = round_fen("quantity", mul("quantity", mul("quantity", cost, rebate_rate.0)?, quantity)?)?;
     let profit_total_fen = line_total_fen - cost_total_fen - fees_total_fen - rebate_total_fen;
-    let profit_rate_actual = (cost_total_fen > 0).then(|| {
-        (Decimal::from(profit_total_fen) / Decimal::from(cost_total_fen))
-            .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+    let profit_rate_actual = (cost_total_fen > Fen::ZERO).then(|| {
+        Rate(
+            (profit_total_fen.to_decimal() / cost_total_fen.to_decimal())
+                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero),
+        )
     });
     Ok(LineEconomics { cost_total_fen, fees_total_fen, rebate_total_fen, profit_total_fen, profit_rate_actual })
 }
@@ -440,17 +394,17 @@ pub(crate) fn economics(
 pub(crate) fn line_approvals(
     policy: &PricingPolicy,
     below_policy: bool,
-    rebate_rate: Decimal,
-    discount_rate: Decimal,
+    rebate_rate: Rate,
+    discount_rate: Rate,
 ) -> Vec<(ApprovalKind, ApprovalLevel)> {
     let mut out = Vec::new();
     if below_policy {
         out.push((ApprovalKind::BelowPolicy, ApprovalLevel::GeneralManager));
     }
-    if rebate_rate > Decimal::ZERO {
+    if rebate_rate > Rate::ZERO {
         out.push((ApprovalKind::Rebate, ApprovalLevel::Department));
     }
-    if discount_rate > Decimal::ZERO {
+    if discount_rate > Rate::ZERO {
         let level = if discount_rate <= policy.discount_standard {
             ApprovalLevel::Department
         } else {
@@ -465,20 +419,23 @@ pub(crate) fn line_approvals(
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> Decimal {
+    fn d<T: std::str::FromStr>(s: &str) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
         s.parse().unwrap()
     }
 
     #[test]
     fn the_seeds_worked_example() {
-        let b = price_line(&PricingPolicy::default_policy(), 7000, d("10000"), d("0.08"), 0).unwrap();
-        assert_eq!(b.estimated_sales_yuan, d("700000"));
+        let b = price_line(&PricingPolicy::default_policy(), Fen(7000), d("10000"), d("0.08"), Fen(0)).unwrap();
+        assert_eq!(b.estimated_sales_yuan, ExactYuan(d("700000")));
         assert_eq!(b.profit_rate, d("0.14"));
         assert_eq!(b.rebate_reference_tier.rate, d("0.08"));
-        assert_eq!(b.profit_per_unit_yuan, d("9.8"));
-        assert_eq!(b.rebate_per_unit_yuan, d("5.6"));
-        assert_eq!(b.unit_price_fen, 8540);
-        assert_eq!(b.line_total_fen, 85_400_000);
+        assert_eq!(b.profit_per_unit_yuan, ExactYuan(d("9.8")));
+        assert_eq!(b.rebate_per_unit_yuan, ExactYuan(d("5.6")));
+        assert_eq!(b.unit_price_fen, Fen(8540));
+        assert_eq!(b.line_total_fen, Fen(85_400_000));
         assert_eq!(b.profit_tier.label, "[500,000.00, 1,000,000.00) → 14%");
         assert!(b.rounding_zh.contains("四舍五入"));
     }
@@ -486,25 +443,25 @@ mod tests {
     #[test]
     fn half_up_not_half_even() {
         // 10.02 × 1.25 = 12.525 → 12.53 (half-even would give 12.52).
-        let b = price_line(&PricingPolicy::default_policy(), 1002, d("1"), d("0.05"), 0).unwrap();
-        assert_eq!(b.exact_unit_price_yuan, d("12.525"));
-        assert_eq!(b.unit_price_fen, 1253);
+        let b = price_line(&PricingPolicy::default_policy(), Fen(1002), d("1"), d("0.05"), Fen(0)).unwrap();
+        assert_eq!(b.exact_unit_price_yuan, ExactYuan(d("12.525")));
+        assert_eq!(b.unit_price_fen, Fen(1253));
         // 10.06 × 1.25 = 12.575 → 12.58; 10.01 × 1.25 = 12.5125 → 12.51.
         assert_eq!(
-            price_line(&PricingPolicy::default_policy(), 1006, d("1"), d("0.05"), 0).unwrap().unit_price_fen,
-            1258
+            price_line(&PricingPolicy::default_policy(), Fen(1006), d("1"), d("0.05"), Fen(0)).unwrap().unit_price_fen,
+            Fen(1258)
         );
         assert_eq!(
-            price_line(&PricingPolicy::default_policy(), 1001, d("1"), d("0.05"), 0).unwrap().unit_price_fen,
-            1251
+            price_line(&PricingPolicy::default_policy(), Fen(1001), d("1"), d("0.05"), Fen(0)).unwrap().unit_price_fen,
+            Fen(1251)
         );
     }
 
     #[test]
     fn formats() {
-        assert_eq!(format_yuan(85_400_000), "854,000.00");
-        assert_eq!(format_yuan(5), "0.05");
-        assert_eq!(format_rate(d("0.14")), "14%");
-        assert_eq!(format_rate(d("0.085")), "8.5%");
+        assert_eq!(Fen(85_400_000).yuan_text(), "854,000.00");
+        assert_eq!(Fen(5).yuan_text(), "0.05");
+        assert_eq!(d::<Rate>("0.14").percent_text(), "14%");
+        assert_eq!(d::<Rate>("0.085").percent_text(), "8.5%");
     }
 }

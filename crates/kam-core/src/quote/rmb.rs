@@ -1,5 +1,7 @@
 //! 大写金额: an amount in Chinese capital numerals, as written on quotes, contracts and cheques.
 
+use crate::units::Fen;
+
 const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
 const PLACES: [&str; 4] = ["仟", "佰", "拾", ""];
 const GROUPS: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
@@ -8,12 +10,12 @@ const GROUPS: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
 /// "整" after 元 or 角 when there are no fen; a single "零" for any run of zeros inside the
 /// number; "壹拾" written out. 85.40 → "捌拾伍元肆角整"; 1,000,000.00 → "壹佰万元整";
 /// 100.05 → "壹佰元零伍分"; 0 → "零元整"; negative amounts start with "负".
-pub fn rmb_uppercase(fen: i64) -> String {
+pub fn rmb_uppercase(amount: Fen) -> String {
     let mut out = String::new();
-    if fen < 0 {
+    if amount < Fen::ZERO {
         out.push('负');
     }
-    let f = fen.unsigned_abs();
+    let f = amount.0.unsigned_abs();
     let (yuan, jiao, fen) = (f / 100, (f / 10 % 10) as usize, (f % 10) as usize);
     if yuan > 0 {
         out.push_str(&integer(yuan));
@@ -87,7 +89,11 @@ fn integer(mut n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rmb_uppercase as up;
+    use super::{rmb_uppercase, Fen};
+
+    fn up(fen: i64) -> String {
+        rmb_uppercase(Fen(fen))
+    }
 
     #[test]
     fn the_briefs_examples() {

@@ -53,10 +53,10 @@ pub(super) fn prepare_line(
     let terms = LineTerms {
         cost_fen,
         quantity: i.quantity,
-        fees_fen: i.fees_fen.unwrap_or(0),
-        rebate_rate: i.rebate_rate.unwrap_or(Decimal::ZERO),
+        fees_fen: i.fees_fen.unwrap_or(Fen::ZERO),
+        rebate_rate: i.rebate_rate.unwrap_or(Rate::ZERO),
         manual_unit_price_fen: i.manual_unit_price_fen,
-        discount_rate: i.discount_rate.unwrap_or(Decimal::ZERO),
+        discount_rate: i.discount_rate.unwrap_or(Rate::ZERO),
     };
     let priced = pricing::price_terms(policy, &terms, dealer_led)?;
     let terms = LineTerms {
@@ -95,12 +95,12 @@ pub(super) fn lines_of(conn: &Connection, quote_id: &str, dealer_led: bool) -> R
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 [r.get::<_, String>(4)?, r.get(5)?, r.get(6)?, r.get(17)?],
-                dec_col(r, 7)?,
-                [r.get::<_, i64>(8)?, r.get(9)?],
-                dec_col(r, 10)?,
-                r.get::<_, Option<i64>>(11)?,
-                dec_col(r, 12)?,
-                [r.get::<_, i64>(13)?, r.get(14)?, r.get(15)?],
+                r.get::<_, Quantity>(7)?,
+                [r.get::<_, Fen>(8)?, r.get(9)?],
+                r.get::<_, Rate>(10)?,
+                r.get::<_, Option<Fen>>(11)?,
+                r.get::<_, Rate>(12)?,
+                [r.get::<_, Fen>(13)?, r.get(14)?, r.get(15)?],
                 json_col::<PriceBreakdown>(r, 16)?,
             ))
         })?
@@ -167,7 +167,7 @@ pub(super) fn required_for(policy: &PricingPolicy, lines: &[QuoteLine]) -> Vec<R
             }
         }
     }
-    let std = format_rate(policy.discount_standard);
+    let std = policy.discount_standard.percent_text();
     for r in &mut out {
         let ns = r.lines.iter().map(u32::to_string).collect::<Vec<_>>();
         let (zh_lines, en_lines) = (ns.join("、"), ns.join(", "));
@@ -243,8 +243,8 @@ pub(super) fn outstanding(
 }
 
 pub(super) fn totals_of(lines: &[QuoteLine]) -> Result<QuoteTotals> {
-    let sum = |f: &dyn Fn(&QuoteLine) -> i64| -> Result<i64> {
-        let mut s: i64 = 0;
+    let sum = |f: &dyn Fn(&QuoteLine) -> Fen| -> Result<Fen> {
+        let mut s = Fen::ZERO;
         for l in lines {
             s = s.checked_add(f(l)).filter(|v| v.abs() <= MAX_FEN).ok_or_else(|| {
                 KamError::invalid(
@@ -364,12 +364,12 @@ pub(super) fn insert_line(
         l.description,
         l.spec,
         l.unit,
-        l.terms.quantity.to_string(),
+        l.terms.quantity,
         l.terms.cost_fen,
         l.terms.fees_fen,
-        l.terms.rebate_rate.to_string(),
+        l.terms.rebate_rate,
         l.terms.manual_unit_price_fen,
-        l.terms.discount_rate.to_string(),
+        l.terms.discount_rate,
         l.priced.breakdown.unit_price_fen,
         l.priced.unit_price_fen,
         l.priced.line_total_fen,

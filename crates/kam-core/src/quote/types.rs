@@ -1,10 +1,11 @@
-//! The DTOs of quotes, products and approvals. Money is integer fen (分); quantities and rates
-//! are exact decimals (`rust_decimal`), serialized as strings ("10000.5", "0.14"); dates are
+//! The DTOs of quotes, products and approvals. Money is [`Fen`] (integer fen); quantities and rates
+//! are [`Quantity`] and [`Rate`] (exact decimals), serialized as strings ("10000.5", "0.14"); dates are
 //! `YYYY-MM-DD`; timestamps are UTC RFC 3339.
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::units::{Fen, Quantity, Rate};
 
 use super::pricing::PriceBreakdown;
 use crate::model::Role;
@@ -62,8 +63,7 @@ pub struct Product {
     /// ㎡, 套, 吨…
     pub unit: String,
     /// Cost price per unit, in fen.
-    #[ts(type = "number")]
-    pub cost_fen: i64,
+    pub cost_fen: Fen,
     /// The date the cost price applies from.
     pub effective_from: String,
     pub notes: String,
@@ -78,8 +78,7 @@ pub struct ProductInput {
     pub name: String,
     pub spec: Option<String>,
     pub unit: String,
-    #[ts(type = "number")]
-    pub cost_fen: i64,
+    pub cost_fen: Fen,
     /// `YYYY-MM-DD`; today when absent.
     pub effective_from: Option<String>,
     pub notes: Option<String>,
@@ -108,23 +107,17 @@ pub struct QuoteLineInput {
     pub description: Option<String>,
     pub spec: Option<String>,
     pub unit: Option<String>,
-    #[ts(type = "string")]
-    pub quantity: Decimal,
+    pub quantity: Quantity,
     /// Cost per unit in fen; the product's cost when absent.
-    #[ts(type = "number | null")]
-    pub cost_fen: Option<i64>,
+    pub cost_fen: Option<Fen>,
     /// Other fees per unit (freight, installation, materials), in fen.
-    #[ts(type = "number | null")]
-    pub fees_fen: Option<i64>,
+    pub fees_fen: Option<Fen>,
     /// Rebate rate offered (0.08 = 8%); none when absent. Any rebate needs approval.
-    #[ts(type = "string | null")]
-    pub rebate_rate: Option<Decimal>,
+    pub rebate_rate: Option<Rate>,
     /// A price set by hand instead of the formula (required on dealer-led quotes).
-    #[ts(type = "number | null")]
-    pub manual_unit_price_fen: Option<i64>,
+    pub manual_unit_price_fen: Option<Fen>,
     /// A discount off the unit price (0.05 = 5%).
-    #[ts(type = "string | null")]
-    pub discount_rate: Option<Decimal>,
+    pub discount_rate: Option<Rate>,
     pub notes: Option<String>,
 }
 
@@ -134,17 +127,12 @@ pub struct QuoteLineInput {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LineEconomics {
-    #[ts(type = "number")]
-    pub cost_total_fen: i64,
-    #[ts(type = "number")]
-    pub fees_total_fen: i64,
-    #[ts(type = "number")]
-    pub rebate_total_fen: i64,
-    #[ts(type = "number")]
-    pub profit_total_fen: i64,
+    pub cost_total_fen: Fen,
+    pub fees_total_fen: Fen,
+    pub rebate_total_fen: Fen,
+    pub profit_total_fen: Fen,
     /// Profit ÷ cost, 4 decimals; none when the cost is zero.
-    #[ts(type = "string | null")]
-    pub profit_rate_actual: Option<Decimal>,
+    pub profit_rate_actual: Option<Rate>,
 }
 
 /// A priced quote line: what was entered, the formula's breakdown as priced (kept, so a new
@@ -160,26 +148,17 @@ pub struct QuoteLine {
     pub description: String,
     pub spec: String,
     pub unit: String,
-    #[ts(type = "string")]
-    pub quantity: Decimal,
-    #[ts(type = "number")]
-    pub cost_fen: i64,
-    #[ts(type = "number")]
-    pub fees_fen: i64,
-    #[ts(type = "string")]
-    pub rebate_rate: Decimal,
-    #[ts(type = "number | null")]
-    pub manual_unit_price_fen: Option<i64>,
-    #[ts(type = "string")]
-    pub discount_rate: Decimal,
+    pub quantity: Quantity,
+    pub cost_fen: Fen,
+    pub fees_fen: Fen,
+    pub rebate_rate: Rate,
+    pub manual_unit_price_fen: Option<Fen>,
+    pub discount_rate: Rate,
     /// The formula's unit price (rounded half-up to the fen once).
-    #[ts(type = "number")]
-    pub policy_unit_price_fen: i64,
+    pub policy_unit_price_fen: Fen,
     /// The unit price offered: the manual price or the formula's, less any discount.
-    #[ts(type = "number")]
-    pub unit_price_fen: i64,
-    #[ts(type = "number")]
-    pub line_total_fen: i64,
+    pub unit_price_fen: Fen,
+    pub line_total_fen: Fen,
     /// False on dealer-led quotes: the price is set by hand (the breakdown is a reference).
     pub formula_applied: bool,
     /// The manual price is below the policy price: needs the general manager's 特批.
@@ -193,18 +172,13 @@ pub struct QuoteLine {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct QuoteTotals {
-    #[ts(type = "number")]
-    pub total_fen: i64,
+    pub total_fen: Fen,
     pub total_uppercase: String,
     /// Internal: Σ of the lines' economics.
-    #[ts(type = "number")]
-    pub cost_fen: i64,
-    #[ts(type = "number")]
-    pub fees_fen: i64,
-    #[ts(type = "number")]
-    pub rebate_fen: i64,
-    #[ts(type = "number")]
-    pub profit_fen: i64,
+    pub cost_fen: Fen,
+    pub fees_fen: Fen,
+    pub rebate_fen: Fen,
+    pub profit_fen: Fen,
     pub line_count: u32,
 }
 
@@ -297,8 +271,7 @@ pub struct QuoteRow {
     pub dealer_led: bool,
     pub quote_date: String,
     pub valid_until: String,
-    #[ts(type = "number")]
-    pub total_fen: i64,
+    pub total_fen: Fen,
     pub line_count: u32,
     pub updated_at: String,
 }
@@ -341,14 +314,10 @@ pub struct QuoteExport {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PriceInput {
-    #[ts(type = "number")]
-    pub cost_fen: i64,
-    #[ts(type = "string")]
-    pub quantity: Decimal,
-    #[ts(type = "string | null")]
-    pub rebate_rate: Option<Decimal>,
-    #[ts(type = "number | null")]
-    pub fees_fen: Option<i64>,
+    pub cost_fen: Fen,
+    pub quantity: Quantity,
+    pub rebate_rate: Option<Rate>,
+    pub fees_fen: Option<Fen>,
 }
 
 /// A new version of the pricing policy. Tiers are half-open `[from, next from)` bands of the
@@ -360,8 +329,7 @@ pub struct PricingPolicyInput {
     pub effective_from: String,
     pub profit_tiers: Vec<super::pricing::RateTier>,
     pub rebate_tiers: Vec<super::pricing::RateTier>,
-    #[ts(type = "string")]
-    pub discount_standard: Decimal,
+    pub discount_standard: Rate,
     /// Roles that may sign department-level approvals; the current version's when absent.
     pub department_roles: Option<Vec<Role>>,
     /// Roles that may sign general-manager approvals; the current version's when absent.

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::units::Fen;
+
 use crate::model::Tier;
 
 str_enum!(
@@ -88,10 +90,8 @@ pub struct VisitInput {
     pub next_step: Option<String>,
     /// `YYYY-MM-DD`, not before the visit.
     pub follow_up_on: Option<String>,
-    #[ts(type = "number | null")]
-    pub travel_fen: Option<i64>,
-    #[ts(type = "number | null")]
-    pub hospitality_fen: Option<i64>,
+    pub travel_fen: Option<Fen>,
+    pub hospitality_fen: Option<Fen>,
     /// The plan this visit carries out (it becomes `done`).
     pub plan_id: Option<String>,
 }
@@ -116,10 +116,8 @@ pub struct Visit {
     pub next_step: String,
     pub follow_up_on: Option<String>,
     pub follow_up_done_on: Option<String>,
-    #[ts(type = "number")]
-    pub travel_fen: i64,
-    #[ts(type = "number")]
-    pub hospitality_fen: i64,
+    pub travel_fen: Fen,
+    pub hospitality_fen: Fen,
     pub author_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,

@@ -7,6 +7,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use super::model::*;
 use super::{check_contacts, check_user, contact_refs, local_today, sane_date, target_customer, ymd, Target};
 use crate::error::{KamError, Result};
+use crate::units::Fen;
 use crate::util::{clean, new_id};
 use crate::validate as v;
 use crate::Kam;
@@ -64,21 +65,21 @@ struct CleanVisit {
     problems: String,
     next_step: String,
     follow_up_on: Option<String>,
-    travel_fen: i64,
-    hospitality_fen: i64,
+    travel_fen: Fen,
+    hospitality_fen: Fen,
     plan_id: Option<String>,
 }
 
-fn expense(field: &str, zh: &str, en: &str, fen: Option<i64>) -> Result<i64> {
-    let fen = fen.unwrap_or(0);
-    if fen < 0 {
+fn expense(field: &str, zh: &str, en: &str, fen: Option<Fen>) -> Result<Fen> {
+    let fen = fen.unwrap_or(Fen::ZERO);
+    if fen < Fen::ZERO {
         return Err(KamError::invalid(
             field,
             format!("{zh}不能为负数。没有{zh}请填 0，有退款请在备注中说明。"),
             format!("{en} cannot be negative. Enter 0 if there were none; explain refunds in the notes."),
         ));
     }
-    v::money(field, Some(fen)).map(|f| f.unwrap_or(0))
+    v::money(field, Some(fen)).map(|f| f.unwrap_or(Fen::ZERO))
 }
 
 fn check_executive(kind: VisitKind, executive: Option<Executive>) -> Result<Option<Executive>> {

@@ -8,6 +8,7 @@ use super::gather::Gather;
 use super::*;
 use crate::ratio::{round_score, score_text, Ratio};
 use crate::relation::{local_today, ymd};
+use crate::units::Fen;
 use crate::util::ts;
 use crate::{Kam, Role};
 
@@ -179,7 +180,7 @@ impl Kam {
                     + r.quotes_issued
                     + r.quotes_won
                     > 0
-                || r.sales_fen + r.returns_fen + r.collections_fen != 0
+                || r.sales_fen + r.returns_fen + r.collections_fen != Fen::ZERO
                 || r.sales_target_fen.is_some()
                 || r.complaints_opened + r.complaints_closed > 0
                 || prev_collections.contains_key(&r.user_id)
@@ -209,9 +210,9 @@ impl Kam {
             t.quotes_won += r.quotes_won;
             t.quotes_won_fen += r.quotes_won_fen;
             t.net_sales_fen += r.net_sales_fen;
-            t.sales_target_fen += r.sales_target_fen.unwrap_or(0);
+            t.sales_target_fen += r.sales_target_fen.unwrap_or_default();
             t.collections_fen += r.collections_fen;
-            t.collection_target_fen += r.collection_target_fen.unwrap_or(0);
+            t.collection_target_fen += r.collection_target_fen.unwrap_or_default();
             t.complaints_opened += r.complaints_opened;
             t.complaints_closed += r.complaints_closed;
             t.complaints_within_deadline += r.complaints_within_deadline;
@@ -234,15 +235,15 @@ impl Kam {
             && new_customers.is_empty()
             && t.quotes_issued == 0
             && t.quotes_won == 0
-            && reps.iter().all(|r| r.sales_fen == 0 && r.returns_fen == 0)
-            && t.collections_fen == 0
+            && reps.iter().all(|r| r.sales_fen.is_zero() && r.returns_fen.is_zero())
+            && t.collections_fen.is_zero()
             && t.complaints_opened == 0
             && t.complaints_closed == 0
             && sat_n == 0
             && prev_collections.is_empty()
             && inputs.is_empty()
             && dept_targets.is_empty()
-            && t.sales_target_fen == 0;
+            && t.sales_target_fen.is_zero();
         progress(100);
         Ok(MonthlyReport {
             month: month_str(m),
@@ -267,10 +268,10 @@ impl Kam {
 /// Departments: their reps' net sales against the department target.
 fn department_figures(
     reps: &[RepFigures],
-    dept_targets: &HashMap<String, (i64, Option<i64>)>,
+    dept_targets: &HashMap<String, (Fen, Option<Fen>)>,
     department: Option<&str>,
 ) -> Vec<DepartmentFigures> {
-    let mut dept_sales: BTreeMap<String, i64> = BTreeMap::new();
+    let mut dept_sales: BTreeMap<String, Fen> = BTreeMap::new();
     for r in reps {
         *dept_sales.entry(r.department.clone()).or_default() += r.net_sales_fen;
     }
@@ -302,7 +303,7 @@ fn department_figures(
 fn performance_rows(
     reps: &[RepFigures],
     departments: &[DepartmentFigures],
-    inputs: &HashMap<String, (u32, u32, i64)>,
+    inputs: &HashMap<String, (u32, u32, Fen)>,
 ) -> Vec<PerformanceRow> {
     let outcome_of =
         |d: &str| departments.iter().find(|x| x.department == d).map(|x| x.outcome).unwrap_or(DepartmentOutcome::Met);
@@ -340,10 +341,10 @@ fn performance_rows(
 }
 
 /// Commissions on the previous month's collections.
-fn commission_rows(reps: &[RepFigures], prev_collections: &HashMap<String, i64>, m: MonthIndex) -> Vec<CommissionRow> {
+fn commission_rows(reps: &[RepFigures], prev_collections: &HashMap<String, Fen>, m: MonthIndex) -> Vec<CommissionRow> {
     reps.iter()
         .map(|r| {
-            let c = prev_collections.get(&r.user_id).copied().unwrap_or(0);
+            let c = prev_collections.get(&r.user_id).copied().unwrap_or_default();
             CommissionRow {
                 user_id: r.user_id.clone(),
                 name: r.name.clone(),
@@ -373,8 +374,8 @@ fn total_rates(t: &ReportTotals) -> TotalRates {
         visit_plan: Ratio::of_counts(t.visits_planned_done, t.visits_planned),
         quota: Ratio::of_counts(t.new_customers, t.quota),
         win: Ratio::of_counts(t.quotes_won, t.quotes_issued),
-        sales: Ratio::of(t.net_sales_fen, t.sales_target_fen),
-        collection: Ratio::of(t.collections_fen, t.collection_target_fen),
+        sales: Ratio::of_target(t.net_sales_fen, Some(t.sales_target_fen)),
+        collection: Ratio::of_target(t.collections_fen, Some(t.collection_target_fen)),
         complaints_on_time: Ratio::of_counts(t.complaints_within_deadline, t.complaints_opened),
     }
 }

@@ -13,6 +13,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::units::Fen;
+
 pub use crate::time::{month_str, parse_month, MonthIndex};
 
 // The seed's numbers (thresholds, steps, bands, the 2 % commission) live in policy_defaults.rs.
@@ -21,22 +23,22 @@ use crate::policy_defaults::{DEPARTMENT_ADJUST_PERCENT, NEW_CUSTOMER_BONUS, PERF
 /// Default new-customer quota per rep and month (setting `new_customer_quota`).
 pub const DEFAULT_QUOTA: u32 = crate::policy_defaults::NEW_CUSTOMER_QUOTA;
 
-fn round_fen(d: Decimal) -> i64 {
-    d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64().unwrap_or(0)
+fn round_fen(d: Decimal) -> Fen {
+    Fen::round_half_up(d).unwrap_or_default()
 }
 
 /// Is `month` a development month (开发月) of a customer? Its net purchases that month
 /// (sales − returns) exceed 100 元, and it bought nothing in the 12 months before — either it
 /// never bought before (a new customer) or it was dormant for more than a year (reactivated,
 /// which counts as new). `purchases(m)` gives the net purchases of month `m` in fen.
-pub fn is_development_month(month: MonthIndex, purchases: impl Fn(MonthIndex) -> i64) -> bool {
-    purchases(month) > NEW_CUSTOMER_MIN_FEN && (1..=12).all(|k| purchases(month - k) <= 0)
+pub fn is_development_month(month: MonthIndex, purchases: impl Fn(MonthIndex) -> Fen) -> bool {
+    purchases(month) > NEW_CUSTOMER_MIN_FEN && (1..=12).all(|k| purchases(month - k) <= Fen::ZERO)
 }
 
 /// The quota incentive (开发指标奖罚): +10 元 per new customer above the quota, −10 元 per
 /// customer short of it.
-pub fn quota_incentive_fen(new_customers: u32, quota: u32) -> i64 {
-    (new_customers as i64 - quota as i64) * QUOTA_STEP_FEN
+pub fn quota_incentive_fen(new_customers: u32, quota: u32) -> Fen {
+    Fen(QUOTA_STEP_FEN.0 * (new_customers as i64 - quota as i64))
 }
 
 /// The bonus for one new customer in its `nth` month (1 = the development month, 2, 3) on
@@ -45,21 +47,22 @@ pub fn quota_incentive_fen(new_customers: u32, quota: u32) -> i64 {
 /// - month 1: ≥ 2,000 元 → 50; ≥ 4,000 元 → 100
 /// - month 2: ≥ 3,000 元 → 50; > 5,000 元 → 100
 /// - month 3: > 5,000 元 → 100; > 10,000 元 → 200
-pub fn new_customer_bonus_fen(nth: u32, net_purchases_fen: i64) -> i64 {
+pub fn new_customer_bonus_fen(nth: u32, net_purchases_fen: Fen) -> Fen {
     let p = net_purchases_fen;
     NEW_CUSTOMER_BONUS
         .iter()
         .find(|s| s.month == nth && if s.inclusive { p >= s.from_fen } else { p > s.from_fen })
-        .map_or(0, |s| s.bonus_fen)
+        .map_or(Fen::ZERO, |s| s.bonus_fen)
 }
 
 /// The results score (0–60) from target achievement, see the module docs.
-pub fn results_score(net_sales_fen: i64, target_fen: i64) -> Option<u32> {
-    if target_fen <= 0 {
+pub fn results_score(net_sales_fen: Fen, target_fen: Fen) -> Option<u32> {
+    if target_fen <= Fen::ZERO {
         return None;
     }
-    let ratio = Decimal::from(net_sales_fen.max(0)) * Decimal::from(60) / Decimal::from(target_fen);
-    Some(round_fen(ratio).clamp(0, 60) as u32)
+    let ratio = net_sales_fen.max(Fen::ZERO).to_decimal() * Decimal::from(60) / target_fen.to_decimal();
+    Some(ratio.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64().unwrap_or(0).clamp(0, 60)
+        as u32)
 }
 
 /// How the department did against its targets (for the ±5% of the performance bonus).
@@ -77,10 +80,10 @@ pub enum DepartmentOutcome {
 
 impl DepartmentOutcome {
     /// Compare the department's net sales with its target and stretch target (fen).
-    pub fn of(net_sales_fen: i64, target_fen: Option<i64>, stretch_fen: Option<i64>) -> DepartmentOutcome {
-        if stretch_fen.is_some_and(|s| s > 0 && net_sales_fen >= s) {
+    pub fn of(net_sales_fen: Fen, target_fen: Option<Fen>, stretch_fen: Option<Fen>) -> DepartmentOutcome {
+        if stretch_fen.is_some_and(|s| s > Fen::ZERO && net_sales_fen >= s) {
             DepartmentOutcome::Beat
-        } else if target_fen.is_some_and(|t| t > 0 && net_sales_fen < t) {
+        } else if target_fen.is_some_and(|t| t > Fen::ZERO && net_sales_fen < t) {
             DepartmentOutcome::Missed
         } else {
             DepartmentOutcome::Met
@@ -103,13 +106,10 @@ pub struct BonusFigures {
     /// Percent of the performance pay by score: 105, 100, the score itself, or 0.
     pub percent: u32,
     /// Performance pay × percent, rounded to the fen.
-    #[ts(type = "number")]
-    pub base_fen: i64,
+    pub base_fen: Fen,
     /// ±5% of the base for the department's outcome, rounded to the fen.
-    #[ts(type = "number")]
-    pub department_fen: i64,
-    #[ts(type = "number")]
-    pub total_fen: i64,
+    pub department_fen: Fen,
+    pub total_fen: Fen,
 }
 
 /// The percent of the performance pay a score earns: 95–100 → 105; 90–94 → 100; 60–89 → the
@@ -120,22 +120,22 @@ pub fn bonus_percent(score: u32) -> u32 {
 
 /// The performance bonus (绩效奖金): score 88, pay 3,000 元, department beat its stretch
 /// target → 2,640 + 132 = 2,772 元.
-pub fn performance_bonus(score: u32, performance_pay_fen: i64, dept: DepartmentOutcome) -> BonusFigures {
+pub fn performance_bonus(score: u32, performance_pay_fen: Fen, dept: DepartmentOutcome) -> BonusFigures {
     let percent = bonus_percent(score.min(100));
-    let base_fen = round_fen(Decimal::from(performance_pay_fen) * Decimal::from(percent) / Decimal::from(100));
+    let base_fen = round_fen(performance_pay_fen.to_decimal() * Decimal::from(percent) / Decimal::from(100));
     let sign = match dept {
         DepartmentOutcome::Beat => 1,
         DepartmentOutcome::Met => 0,
         DepartmentOutcome::Missed => -1,
     };
     let department_fen =
-        round_fen(Decimal::from(base_fen * sign) * Decimal::from(DEPARTMENT_ADJUST_PERCENT) / Decimal::from(100));
+        round_fen(base_fen.to_decimal() * Decimal::from(sign * DEPARTMENT_ADJUST_PERCENT) / Decimal::from(100));
     BonusFigures { percent, base_fen, department_fen, total_fen: base_fen + department_fen }
 }
 
 /// The commission (提成): 2% of the collections of the previous month, to the fen.
-pub fn commission_fen(previous_month_collections_fen: i64) -> i64 {
-    round_fen(Decimal::from(previous_month_collections_fen) * Decimal::from(COMMISSION_PERCENT) / Decimal::from(100))
+pub fn commission_fen(previous_month_collections_fen: Fen) -> Fen {
+    round_fen(previous_month_collections_fen.to_decimal() * Decimal::from(COMMISSION_PERCENT) / Decimal::from(100))
 }
 
 #[cfg(test)]
@@ -156,7 +156,7 @@ mod tests {
         let m = parse_month("2026-10").unwrap();
         let only = |amount: i64, other: Option<(i32, i64)>| {
             move |k: MonthIndex| {
-                if k == m {
+                Fen(if k == m {
                     amount
                 } else if let Some((o, a)) = other {
                     if k == m - o {
@@ -166,7 +166,7 @@ mod tests {
                     }
                 } else {
                     0
-                }
+                })
             }
         };
         assert!(!is_development_month(m, only(10_000, None)), "exactly 100 元 is not more than 100");
@@ -178,57 +178,57 @@ mod tests {
 
     #[test]
     fn quota_incentive_is_ten_yuan_per_customer() {
-        assert_eq!(quota_incentive_fen(3, 3), 0);
-        assert_eq!(quota_incentive_fen(1, 3), -2_000);
-        assert_eq!(quota_incentive_fen(5, 3), 2_000);
-        assert_eq!(quota_incentive_fen(0, 10), -10_000);
+        assert_eq!(quota_incentive_fen(3, 3), Fen(0));
+        assert_eq!(quota_incentive_fen(1, 3), Fen(-2_000));
+        assert_eq!(quota_incentive_fen(5, 3), Fen(2_000));
+        assert_eq!(quota_incentive_fen(0, 10), Fen(-10_000));
     }
 
     #[test]
     fn new_customer_bonus_steps_at_every_boundary() {
-        let y = |yuan: i64| yuan * 100;
+        let y = |yuan: i64| Fen::yuan(yuan);
         // Month 1: 含 2,000 / 含 4,000.
-        assert_eq!(new_customer_bonus_fen(1, y(2_000) - 1), 0);
-        assert_eq!(new_customer_bonus_fen(1, y(2_000)), 5_000);
-        assert_eq!(new_customer_bonus_fen(1, y(4_000) - 1), 5_000);
-        assert_eq!(new_customer_bonus_fen(1, y(4_000)), 10_000);
-        assert_eq!(new_customer_bonus_fen(1, y(50_000)), 10_000, "only the highest step");
+        assert_eq!(new_customer_bonus_fen(1, y(2_000) - Fen(1)), Fen(0));
+        assert_eq!(new_customer_bonus_fen(1, y(2_000)), Fen(5_000));
+        assert_eq!(new_customer_bonus_fen(1, y(4_000) - Fen(1)), Fen(5_000));
+        assert_eq!(new_customer_bonus_fen(1, y(4_000)), Fen(10_000));
+        assert_eq!(new_customer_bonus_fen(1, y(50_000)), Fen(10_000), "only the highest step");
         // Month 2: 含 3,000 / 超过 5,000.
-        assert_eq!(new_customer_bonus_fen(2, y(3_000) - 1), 0);
-        assert_eq!(new_customer_bonus_fen(2, y(3_000)), 5_000);
-        assert_eq!(new_customer_bonus_fen(2, y(5_000)), 5_000);
-        assert_eq!(new_customer_bonus_fen(2, y(5_000) + 1), 10_000);
+        assert_eq!(new_customer_bonus_fen(2, y(3_000) - Fen(1)), Fen(0));
+        assert_eq!(new_customer_bonus_fen(2, y(3_000)), Fen(5_000));
+        assert_eq!(new_customer_bonus_fen(2, y(5_000)), Fen(5_000));
+        assert_eq!(new_customer_bonus_fen(2, y(5_000) + Fen(1)), Fen(10_000));
         // Month 3: 超过 5,000 / 超过 10,000.
-        assert_eq!(new_customer_bonus_fen(3, y(5_000)), 0);
-        assert_eq!(new_customer_bonus_fen(3, y(5_000) + 1), 10_000);
-        assert_eq!(new_customer_bonus_fen(3, y(10_000)), 10_000);
-        assert_eq!(new_customer_bonus_fen(3, y(10_000) + 1), 20_000);
+        assert_eq!(new_customer_bonus_fen(3, y(5_000)), Fen(0));
+        assert_eq!(new_customer_bonus_fen(3, y(5_000) + Fen(1)), Fen(10_000));
+        assert_eq!(new_customer_bonus_fen(3, y(10_000)), Fen(10_000));
+        assert_eq!(new_customer_bonus_fen(3, y(10_000) + Fen(1)), Fen(20_000));
         // Returns deducted: the net decides; nothing after month 3.
-        assert_eq!(new_customer_bonus_fen(1, -y(100)), 0);
-        assert_eq!(new_customer_bonus_fen(4, y(100_000)), 0);
+        assert_eq!(new_customer_bonus_fen(1, -y(100)), Fen(0));
+        assert_eq!(new_customer_bonus_fen(4, y(100_000)), Fen(0));
     }
 
     #[test]
     fn results_score_from_achievement() {
-        assert_eq!(results_score(100, 0), None);
-        assert_eq!(results_score(1_000_000, 1_000_000), Some(60));
-        assert_eq!(results_score(2_000_000, 1_000_000), Some(60));
-        assert_eq!(results_score(500_000, 1_000_000), Some(30));
-        assert_eq!(results_score(-5, 1_000_000), Some(0));
+        assert_eq!(results_score(Fen(100), Fen(0)), None);
+        assert_eq!(results_score(Fen(1_000_000), Fen(1_000_000)), Some(60));
+        assert_eq!(results_score(Fen(2_000_000), Fen(1_000_000)), Some(60));
+        assert_eq!(results_score(Fen(500_000), Fen(1_000_000)), Some(30));
+        assert_eq!(results_score(Fen(-5), Fen(1_000_000)), Some(0));
         // 60 × 0.9925 = 59.55 → 60 (half-up); 60 × 0.9908 = 59.448 → 59.
-        assert_eq!(results_score(992_500, 1_000_000), Some(60));
-        assert_eq!(results_score(990_800, 1_000_000), Some(59));
+        assert_eq!(results_score(Fen(992_500), Fen(1_000_000)), Some(60));
+        assert_eq!(results_score(Fen(990_800), Fen(1_000_000)), Some(59));
     }
 
     #[test]
     fn performance_bonus_worked_example_and_boundaries() {
-        let pay = 300_000;
+        let pay = Fen(300_000);
         let b = performance_bonus(88, pay, DepartmentOutcome::Met);
-        assert_eq!(b.base_fen, 264_000);
+        assert_eq!(b.base_fen, Fen(264_000));
         let b = performance_bonus(88, pay, DepartmentOutcome::Beat);
-        assert_eq!((b.base_fen, b.department_fen, b.total_fen), (264_000, 13_200, 277_200));
+        assert_eq!((b.base_fen, b.department_fen, b.total_fen), (Fen(264_000), Fen(13_200), Fen(277_200)));
         let b = performance_bonus(88, pay, DepartmentOutcome::Missed);
-        assert_eq!(b.total_fen, 264_000 - 13_200);
+        assert_eq!(b.total_fen, Fen(264_000 - 13_200));
         for (score, percent, total) in [
             (100, 105, 315_000),
             (95, 105, 315_000),
@@ -240,27 +240,27 @@ mod tests {
             (0, 0, 0),
         ] {
             let b = performance_bonus(score, pay, DepartmentOutcome::Met);
-            assert_eq!((b.percent, b.total_fen), (percent, total), "score {score}");
+            assert_eq!((b.percent, b.total_fen), (percent, Fen(total)), "score {score}");
         }
         // Half-up to the fen once per figure: 3,333.33 × 89% = 2,966.6637 → 2,966.66; +5% → 148.33.
-        let b = performance_bonus(89, 333_333, DepartmentOutcome::Beat);
-        assert_eq!((b.base_fen, b.department_fen), (296_666, 14_833));
+        let b = performance_bonus(89, Fen(333_333), DepartmentOutcome::Beat);
+        assert_eq!((b.base_fen, b.department_fen), (Fen(296_666), Fen(14_833)));
     }
 
     #[test]
     fn department_outcome() {
-        assert_eq!(DepartmentOutcome::of(120, Some(100), Some(120)), DepartmentOutcome::Beat);
-        assert_eq!(DepartmentOutcome::of(119, Some(100), Some(120)), DepartmentOutcome::Met);
-        assert_eq!(DepartmentOutcome::of(100, Some(100), Some(120)), DepartmentOutcome::Met);
-        assert_eq!(DepartmentOutcome::of(99, Some(100), Some(120)), DepartmentOutcome::Missed);
-        assert_eq!(DepartmentOutcome::of(0, None, None), DepartmentOutcome::Met);
+        assert_eq!(DepartmentOutcome::of(Fen(120), Some(Fen(100)), Some(Fen(120))), DepartmentOutcome::Beat);
+        assert_eq!(DepartmentOutcome::of(Fen(119), Some(Fen(100)), Some(Fen(120))), DepartmentOutcome::Met);
+        assert_eq!(DepartmentOutcome::of(Fen(100), Some(Fen(100)), Some(Fen(120))), DepartmentOutcome::Met);
+        assert_eq!(DepartmentOutcome::of(Fen(99), Some(Fen(100)), Some(Fen(120))), DepartmentOutcome::Missed);
+        assert_eq!(DepartmentOutcome::of(Fen(0), None, None), DepartmentOutcome::Met);
     }
 
     #[test]
     fn commission_is_two_percent_half_up() {
-        assert_eq!(commission_fen(1_000_000), 20_000);
-        assert_eq!(commission_fen(25), 1); // 0.5 fen → 1
-        assert_eq!(commission_fen(24), 0);
-        assert_eq!(commission_fen(0), 0);
+        assert_eq!(commission_fen(Fen(1_000_000)), Fen(20_000));
+        assert_eq!(commission_fen(Fen(25)), Fen(1)); // 0.5 fen → 1
+        assert_eq!(commission_fen(Fen(24)), Fen(0));
+        assert_eq!(commission_fen(Fen(0)), Fen(0));
     }
 }

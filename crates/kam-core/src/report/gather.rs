@@ -80,16 +80,16 @@ impl Gather<'_> {
                     visits_overdue: 0,
                     new_customers: 0,
                     quota: 0,
-                    quota_incentive_fen: 0,
-                    new_customer_bonus_fen: 0,
+                    quota_incentive_fen: Fen::ZERO,
+                    new_customer_bonus_fen: Fen::ZERO,
                     quotes_issued: 0,
                     quotes_won: 0,
-                    quotes_won_fen: 0,
-                    sales_fen: 0,
-                    returns_fen: 0,
-                    net_sales_fen: 0,
+                    quotes_won_fen: Fen::ZERO,
+                    sales_fen: Fen::ZERO,
+                    returns_fen: Fen::ZERO,
+                    net_sales_fen: Fen::ZERO,
                     sales_target_fen: None,
-                    collections_fen: 0,
+                    collections_fen: Fen::ZERO,
                     collection_target_fen: None,
                     complaints_opened: 0,
                     complaints_closed: 0,
@@ -177,9 +177,9 @@ impl Gather<'_> {
 
     /// Sales and returns: the month by credited rep; per customer and month for the 14
     /// months before (new-customer development needs a year of history before month m-2).
-    pub(super) fn sales(&mut self) -> Result<HashMap<String, BTreeMap<MonthIndex, i64>>> {
+    pub(super) fn sales(&mut self) -> Result<HashMap<String, BTreeMap<MonthIndex, Fen>>> {
         let conn = self.conn;
-        let mut net: HashMap<String, BTreeMap<MonthIndex, i64>> = HashMap::new();
+        let mut net: HashMap<String, BTreeMap<MonthIndex, Fen>> = HashMap::new();
         // One sequential pass, aggregated here: cheaper than an index walk plus GROUP BY
         // over a year of the whole company's sales.
         let mut stmt = conn.prepare(
@@ -195,7 +195,7 @@ impl Gather<'_> {
             let sold: String = r.get(2)?;
             let mon = parse_month(sold.get(..7).unwrap_or("")).unwrap_or(0);
             let is_return = r.get_ref(3)?.as_str().is_ok_and(|k| k == "return");
-            let fen: i64 = r.get(4)?;
+            let fen: Fen = r.get(4)?;
             let signed = if is_return { -fen } else { fen };
             *net.entry(cid).or_default().entry(mon).or_default() += signed;
             if mon == self.m {
@@ -216,7 +216,7 @@ impl Gather<'_> {
     /// New customers: development months m, m-1 and m-2.
     pub(super) fn new_customers(
         &mut self,
-        net: &HashMap<String, BTreeMap<MonthIndex, i64>>,
+        net: &HashMap<String, BTreeMap<MonthIndex, Fen>>,
         quota: u32,
     ) -> Result<Vec<NewCustomerRow>> {
         let conn = self.conn;
@@ -225,7 +225,7 @@ impl Gather<'_> {
                 "SELECT 1 FROM sales WHERE customer_id = ?1 AND deleted_at IS NULL AND kind = 'sale' AND sold_on < ?2 LIMIT 1",
             )?;
         for (cid, months) in net {
-            let p = |k: MonthIndex| months.get(&k).copied().unwrap_or(0);
+            let p = |k: MonthIndex| months.get(&k).copied().unwrap_or_default();
             for nth in 1..=3u32 {
                 let dev = self.m - (nth as i32 - 1);
                 if !is_development_month(dev, p) {
@@ -265,9 +265,9 @@ impl Gather<'_> {
     }
 
     /// Collections: this month and the previous one (commission), by credited rep.
-    pub(super) fn collections(&mut self) -> Result<HashMap<String, i64>> {
+    pub(super) fn collections(&mut self) -> Result<HashMap<String, Fen>> {
         let conn = self.conn;
-        let mut prev_collections: HashMap<String, i64> = HashMap::new();
+        let mut prev_collections: HashMap<String, Fen> = HashMap::new();
         let mut stmt = conn.prepare(
             "SELECT rep_id, substr(collected_on, 1, 7), sum(amount_fen) FROM collections
                  WHERE deleted_at IS NULL AND collected_on BETWEEN ?1 AND ?2 AND rep_id IS NOT NULL GROUP BY 1, 2",
@@ -276,7 +276,7 @@ impl Gather<'_> {
         while let Some(r) = rows.next()? {
             let rep: String = r.get(0)?;
             let mon = parse_month(&r.get::<_, String>(1)?).unwrap_or(0);
-            let fen: i64 = r.get(2)?;
+            let fen: Fen = r.get(2)?;
             if mon == self.m {
                 if let Some(&i) = self.idx.get(&rep) {
                     self.reps[i].collections_fen += fen;
@@ -289,9 +289,9 @@ impl Gather<'_> {
     }
 
     /// Targets: the reps' are set on them, the departments' returned.
-    pub(super) fn targets(&mut self) -> Result<HashMap<String, (i64, Option<i64>)>> {
+    pub(super) fn targets(&mut self) -> Result<HashMap<String, (Fen, Option<Fen>)>> {
         let conn = self.conn;
-        let mut dept_targets: HashMap<String, (i64, Option<i64>)> = HashMap::new();
+        let mut dept_targets: HashMap<String, (Fen, Option<Fen>)> = HashMap::new();
         let mut stmt = conn.prepare(
                 "SELECT scope, subject, sales_fen, collection_fen, stretch_fen FROM sales_targets WHERE deleted_at IS NULL AND month = ?1",
             )?;
@@ -331,7 +331,7 @@ impl Gather<'_> {
         while let Some(r) = rows.next()? {
             if let Some(i) = self.owner_idx(&r.get::<_, String>(0)?) {
                 self.reps[i].quotes_won += 1;
-                self.reps[i].quotes_won_fen += r.get::<_, i64>(1)?;
+                self.reps[i].quotes_won_fen += r.get::<_, Fen>(1)?;
             }
         }
         Ok(())
@@ -425,7 +425,7 @@ impl Gather<'_> {
             let cid: String = r.get(1)?;
             let Some(c) = self.customers.get(&cid) else { continue };
             let due: String = r.get(3)?;
-            let (amount_fen, paid_fen): (i64, i64) = (r.get(4)?, r.get(5)?);
+            let (amount_fen, paid_fen): (Fen, Fen) = (r.get(4)?, r.get(5)?);
             let days = crate::relation::parse_ymd(&due).map(|d| (self.as_of - d).num_days()).unwrap_or(0);
             overdue_receivables.push(OverdueReceivableRow {
                 receivable_id: r.get(0)?,
@@ -499,9 +499,9 @@ impl Gather<'_> {
     }
 
     /// The manager's performance inputs: (ability, attitude, performance pay) by user.
-    pub(super) fn performance_inputs(&self) -> Result<HashMap<String, (u32, u32, i64)>> {
+    pub(super) fn performance_inputs(&self) -> Result<HashMap<String, (u32, u32, Fen)>> {
         let conn = self.conn;
-        let mut inputs: HashMap<String, (u32, u32, i64)> = HashMap::new();
+        let mut inputs: HashMap<String, (u32, u32, Fen)> = HashMap::new();
         let mut stmt = conn.prepare(
                 "SELECT user_id, ability, attitude, performance_pay_fen FROM performance_inputs WHERE deleted_at IS NULL AND month = ?1",
             )?;

@@ -47,7 +47,7 @@ impl Kam {
         self.only_head_office("销售目标", "sales targets")?;
         let m = month_arg("month", &input.month)?;
         let sales = amount("sales_fen", input.sales_fen, true)?;
-        let collection = amount("collection_fen", input.collection_fen.unwrap_or(0), true)?;
+        let collection = amount("collection_fen", input.collection_fen.unwrap_or(Fen::ZERO), true)?;
         let user = input.user_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let dept = input.department.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let (scope, subject) = match (user, dept) {
@@ -237,7 +237,7 @@ impl Kam {
             ));
         }
         let fen = amount("amount_fen", input.amount_fen, false)?;
-        let paid = amount("paid_fen", input.paid_fen.unwrap_or(0), true)?;
+        let paid = amount("paid_fen", input.paid_fen.unwrap_or(Fen::ZERO), true)?;
         if paid > fen {
             return Err(KamError::invalid(
                 "paid_fen",

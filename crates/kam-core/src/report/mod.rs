@@ -30,9 +30,8 @@ use crate::error::{KamError, Result};
 use crate::model::User;
 use crate::relation::{check_user, local_today, sane_date, target_customer, ymd};
 use crate::time::{first_day, month_start_utc};
+use crate::units::{Fen, MAX_FEN};
 use crate::util::new_id;
-
-const MAX_FEN: i64 = 10_000_000_000_000;
 
 fn month_arg(field: &str, s: &str) -> Result<MonthIndex> {
     parse_month(s).ok_or_else(|| {
@@ -44,8 +43,8 @@ fn month_arg(field: &str, s: &str) -> Result<MonthIndex> {
     })
 }
 
-fn amount(field: &str, fen: i64, allow_zero: bool) -> Result<i64> {
-    if fen < 0 || (!allow_zero && fen == 0) || fen > MAX_FEN {
+fn amount(field: &str, fen: Fen, allow_zero: bool) -> Result<Fen> {
+    if fen < Fen::ZERO || (!allow_zero && fen.is_zero()) || fen > MAX_FEN {
         return Err(KamError::invalid(
             field,
             format!(

@@ -7,6 +7,7 @@ use super::calc::{BonusFigures, DepartmentOutcome};
 use crate::model::Tier;
 use crate::ratio::Ratio;
 use crate::relation::DueItem;
+use crate::units::Fen;
 
 /// A sales target for one month: a rep's (`user_id`) or a department's (`department`, with
 /// its stretch target). Setting it again replaces the month's target.
@@ -17,13 +18,10 @@ pub struct TargetInput {
     pub month: String,
     pub user_id: Option<String>,
     pub department: Option<String>,
-    #[ts(type = "number")]
-    pub sales_fen: i64,
-    #[ts(type = "number | null")]
-    pub collection_fen: Option<i64>,
+    pub sales_fen: Fen,
+    pub collection_fen: Option<Fen>,
     /// Department stretch target (冲刺目标); only for a department.
-    #[ts(type = "number | null")]
-    pub stretch_fen: Option<i64>,
+    pub stretch_fen: Option<Fen>,
 }
 
 /// A stored sales target.
@@ -36,12 +34,9 @@ pub struct SalesTarget {
     /// The rep's user id or the department name.
     pub subject: String,
     pub month: String,
-    #[ts(type = "number")]
-    pub sales_fen: i64,
-    #[ts(type = "number")]
-    pub collection_fen: i64,
-    #[ts(type = "number | null")]
-    pub stretch_fen: Option<i64>,
+    pub sales_fen: Fen,
+    pub collection_fen: Fen,
+    pub stretch_fen: Option<Fen>,
 }
 
 /// Targets rolled up over a period (a quarter or a year).
@@ -52,12 +47,9 @@ pub struct TargetRollup {
     pub subject: String,
     /// `2026`, `2026-Q4` or `2026-10`.
     pub period: String,
-    #[ts(type = "number")]
-    pub sales_fen: i64,
-    #[ts(type = "number")]
-    pub collection_fen: i64,
-    #[ts(type = "number")]
-    pub stretch_fen: i64,
+    pub sales_fen: Fen,
+    pub collection_fen: Fen,
+    pub stretch_fen: Fen,
     pub months: u32,
 }
 
@@ -69,8 +61,7 @@ pub struct SaleInput {
     /// `YYYY-MM-DD`.
     pub sold_on: String,
     /// Positive amount in fen; a return deducts it.
-    #[ts(type = "number")]
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     pub is_return: Option<bool>,
     /// The rep credited; default the customer's owner.
     pub rep_id: Option<String>,
@@ -83,8 +74,7 @@ pub struct SaleInput {
 pub struct CollectionInput {
     pub customer_id: String,
     pub collected_on: String,
-    #[ts(type = "number")]
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     pub rep_id: Option<String>,
     pub notes: Option<String>,
 }
@@ -96,10 +86,8 @@ pub struct ReceivableInput {
     pub customer_id: String,
     pub invoiced_on: String,
     pub due_on: String,
-    #[ts(type = "number")]
-    pub amount_fen: i64,
-    #[ts(type = "number | null")]
-    pub paid_fen: Option<i64>,
+    pub amount_fen: Fen,
+    pub paid_fen: Option<Fen>,
     pub rep_id: Option<String>,
     pub reference: Option<String>,
 }
@@ -115,8 +103,7 @@ pub struct ScoreInput {
     /// 态度 0–20.
     pub attitude: u32,
     /// 绩效工资 in fen.
-    #[ts(type = "number")]
-    pub performance_pay_fen: i64,
+    pub performance_pay_fen: Fen,
 }
 
 /// One rep's month, as in the 业绩 sheet.
@@ -139,27 +126,18 @@ pub struct RepFigures {
     pub visits_overdue: u32,
     pub new_customers: u32,
     pub quota: u32,
-    #[ts(type = "number")]
-    pub quota_incentive_fen: i64,
-    #[ts(type = "number")]
-    pub new_customer_bonus_fen: i64,
+    pub quota_incentive_fen: Fen,
+    pub new_customer_bonus_fen: Fen,
     pub quotes_issued: u32,
     pub quotes_won: u32,
-    #[ts(type = "number")]
-    pub quotes_won_fen: i64,
-    #[ts(type = "number")]
-    pub sales_fen: i64,
-    #[ts(type = "number")]
-    pub returns_fen: i64,
+    pub quotes_won_fen: Fen,
+    pub sales_fen: Fen,
+    pub returns_fen: Fen,
     /// Sales − returns.
-    #[ts(type = "number")]
-    pub net_sales_fen: i64,
-    #[ts(type = "number | null")]
-    pub sales_target_fen: Option<i64>,
-    #[ts(type = "number")]
-    pub collections_fen: i64,
-    #[ts(type = "number | null")]
-    pub collection_target_fen: Option<i64>,
+    pub net_sales_fen: Fen,
+    pub sales_target_fen: Option<Fen>,
+    pub collections_fen: Fen,
+    pub collection_target_fen: Option<Fen>,
     pub complaints_opened: u32,
     pub complaints_closed: u32,
     pub complaints_within_deadline: u32,
@@ -238,12 +216,9 @@ pub struct OverdueReceivableRow {
     pub owner_name: String,
     pub invoiced_on: String,
     pub due_on: String,
-    #[ts(type = "number")]
-    pub amount_fen: i64,
-    #[ts(type = "number")]
-    pub paid_fen: i64,
-    #[ts(type = "number")]
-    pub outstanding_fen: i64,
+    pub amount_fen: Fen,
+    pub paid_fen: Fen,
+    pub outstanding_fen: Fen,
     pub days_overdue: u32,
 }
 
@@ -261,10 +236,8 @@ pub struct NewCustomerRow {
     pub nth_month: u32,
     /// Bought before and was dormant more than a year.
     pub reactivated: bool,
-    #[ts(type = "number")]
-    pub net_purchases_fen: i64,
-    #[ts(type = "number")]
-    pub bonus_fen: i64,
+    pub net_purchases_fen: Fen,
+    pub bonus_fen: Fen,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -278,8 +251,7 @@ pub struct PerformanceRow {
     pub attitude: Option<u32>,
     /// results + ability + attitude, when all three are known.
     pub score: Option<u32>,
-    #[ts(type = "number | null")]
-    pub performance_pay_fen: Option<i64>,
+    pub performance_pay_fen: Option<Fen>,
     pub department_outcome: DepartmentOutcome,
     pub bonus: Option<BonusFigures>,
     /// Why there is no bonus figure (未设目标 / 未录入考核).
@@ -294,22 +266,17 @@ pub struct CommissionRow {
     pub department: String,
     /// `YYYY-MM`, the month before the report's.
     pub collections_month: String,
-    #[ts(type = "number")]
-    pub collections_fen: i64,
-    #[ts(type = "number")]
-    pub commission_fen: i64,
+    pub collections_fen: Fen,
+    pub commission_fen: Fen,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DepartmentFigures {
     pub department: String,
-    #[ts(type = "number")]
-    pub net_sales_fen: i64,
-    #[ts(type = "number | null")]
-    pub target_fen: Option<i64>,
-    #[ts(type = "number | null")]
-    pub stretch_fen: Option<i64>,
+    pub net_sales_fen: Fen,
+    pub target_fen: Option<Fen>,
+    pub stretch_fen: Option<Fen>,
     pub outcome: DepartmentOutcome,
     /// Net sales ÷ target.
     pub sales_rate: Option<Ratio>,
@@ -328,22 +295,15 @@ pub struct ReportTotals {
     pub visits_overdue: u32,
     pub new_customers: u32,
     pub quota: u32,
-    #[ts(type = "number")]
-    pub quota_incentive_fen: i64,
-    #[ts(type = "number")]
-    pub new_customer_bonus_fen: i64,
+    pub quota_incentive_fen: Fen,
+    pub new_customer_bonus_fen: Fen,
     pub quotes_issued: u32,
     pub quotes_won: u32,
-    #[ts(type = "number")]
-    pub quotes_won_fen: i64,
-    #[ts(type = "number")]
-    pub net_sales_fen: i64,
-    #[ts(type = "number")]
-    pub sales_target_fen: i64,
-    #[ts(type = "number")]
-    pub collections_fen: i64,
-    #[ts(type = "number")]
-    pub collection_target_fen: i64,
+    pub quotes_won_fen: Fen,
+    pub net_sales_fen: Fen,
+    pub sales_target_fen: Fen,
+    pub collections_fen: Fen,
+    pub collection_target_fen: Fen,
     pub complaints_opened: u32,
     pub complaints_closed: u32,
     pub complaints_within_deadline: u32,
@@ -352,12 +312,9 @@ pub struct ReportTotals {
     /// As shown: `4.50`.
     pub satisfaction_text: Option<String>,
     pub overdue_receivables: u32,
-    #[ts(type = "number")]
-    pub overdue_receivable_fen: i64,
-    #[ts(type = "number")]
-    pub performance_bonus_fen: i64,
-    #[ts(type = "number")]
-    pub commission_fen: i64,
+    pub overdue_receivable_fen: Fen,
+    pub performance_bonus_fen: Fen,
+    pub commission_fen: Fen,
     pub rates: TotalRates,
 }
 

@@ -13,6 +13,7 @@ use rust_xlsxwriter::{
 
 use super::model::MonthlyReport;
 use crate::error::{KamError, Result};
+use crate::units::Fen;
 
 pub(crate) const SHEETS: [&str; 9] =
     ["汇总", "业绩", "客户分级", "逾期拜访", "未结投诉", "逾期应收", "新客户开发", "绩效奖金", "提成"];
@@ -21,7 +22,7 @@ pub(crate) const SHEETS: [&str; 9] =
 enum Cell {
     Text(String),
     Int(i64),
-    Money(i64),
+    Money(Fen),
     Date(String),
     Num(f64),
     Empty,
@@ -31,16 +32,12 @@ fn t(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-fn opt_money(v: Option<i64>) -> Cell {
+fn opt_money(v: Option<Fen>) -> Cell {
     v.map(Cell::Money).unwrap_or(Cell::Empty)
 }
 
 fn opt_int(v: Option<u32>) -> Cell {
     v.map(|x| Cell::Int(x as i64)).unwrap_or(Cell::Empty)
-}
-
-fn yuan(fen: i64) -> f64 {
-    fen as f64 / 100.0
 }
 
 /// Display width: CJK and full-width characters count as two.
@@ -116,7 +113,7 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, c: &Cell, f: &Formats) -> 
     match c {
         Cell::Text(s) => ws.write_string_with_format(row, col, s, &f.text)?,
         Cell::Int(v) => ws.write_number_with_format(row, col, *v as f64, &f.int)?,
-        Cell::Money(v) => ws.write_number_with_format(row, col, yuan(*v), &f.money)?,
+        Cell::Money(v) => ws.write_number_with_format(row, col, v.yuan_f64(), &f.money)?,
         Cell::Num(v) => ws.write_number_with_format(row, col, *v, &f.num)?,
         Cell::Date(s) => match crate::relation::parse_ymd(s) {
             Some(d) => {
@@ -135,7 +132,7 @@ fn cell_width(c: &Cell) -> usize {
     match c {
         Cell::Text(s) => width_of(s),
         Cell::Int(v) => v.to_string().len(),
-        Cell::Money(v) => crate::quote::format_yuan(*v).len(),
+        Cell::Money(v) => v.yuan_text().len(),
         Cell::Num(_) => 5,
         Cell::Date(_) => 10,
         Cell::Empty => 0,
@@ -180,7 +177,8 @@ fn table(
                 .rows
                 .iter()
                 .map(|cells| match cells.get(i) {
-                    Some(Cell::Int(v)) | Some(Cell::Money(v)) => *v,
+                    Some(Cell::Int(v)) => *v,
+                    Some(Cell::Money(v)) => v.0,
                     _ => 0,
                 })
                 .sum();
@@ -198,9 +196,9 @@ fn table(
                     )?;
                 }
                 Sum::Money => {
-                    let cached = format!("{}", yuan(total));
+                    let cached = format!("{}", Fen(total).yuan_f64());
                     ws.write_formula_with_format(row, col, Formula::new(range).set_result(cached), &f.total_money)?;
-                    widths[i] = widths[i].max(crate::quote::format_yuan(total).len());
+                    widths[i] = widths[i].max(Fen(total).yuan_text().len());
                 }
             }
         }
@@ -224,7 +222,7 @@ pub(crate) fn workbook(r: &MonthlyReport) -> Result<(Vec<u8>, Vec<String>)> {
 }
 
 /// Two ways to write a cell's figure, by kind.
-fn money(v: i64) -> Cell {
+fn money(v: Fen) -> Cell {
     Cell::Money(v)
 }
 
@@ -689,13 +687,13 @@ fn write_plain(ws: &mut Worksheet, top: u32, tb: &Table, f: &Formats) -> std::re
         if *sum != Sum::Money {
             continue;
         }
-        let total: i64 = tb.rows.iter().map(|c| if let Some(Cell::Money(v)) = c.get(i) { *v } else { 0 }).sum();
+        let total: Fen = tb.rows.iter().map(|c| if let Some(Cell::Money(v)) = c.get(i) { *v } else { Fen::ZERO }).sum();
         let col = i as u16;
         let range = format!("=SUM({}:{})", row_col_to_cell(first, col), row_col_to_cell(last, col));
         ws.write_formula_with_format(
             row,
             col,
-            Formula::new(range).set_result(format!("{}", yuan(total))),
+            Formula::new(range).set_result(format!("{}", total.yuan_f64())),
             &f.total_money,
         )?;
     }

@@ -73,7 +73,7 @@ fn a_dossier_survives_closing_and_reopening() {
             &ProjectInput {
                 name: "变电站改造".into(),
                 status: ProjectStatus::Ongoing,
-                amount_fen: Some(123_456_789),
+                amount_fen: Some(Fen(123_456_789)),
                 plan_year: None,
                 start_date: Some("2026-03-01".into()),
                 end_date: None,
@@ -101,7 +101,7 @@ fn a_dossier_survives_closing_and_reopening() {
     assert_eq!(d.tier_history[0].from_tier, Some(Tier::Key));
     assert_eq!(d.tier_history[0].reason, "年采购额超过 500 万元");
     assert_eq!(d.tier_history[0].decided_by_name.as_deref(), Some("本机用户"));
-    assert_eq!(d.projects[0].amount_fen, Some(123_456_789));
+    assert_eq!(d.projects[0].amount_fen, Some(Fen(123_456_789)));
     assert_eq!(d.records[0].occurred_on, "2026-11-23", "today in Asia/Shanghai");
 }
 
@@ -190,7 +190,7 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     let too_long = customer(&"长".repeat(101));
     assert_eq!(validation_field(kam.create_customer(&too_long).unwrap_err()), "name");
     assert_eq!(validation_field(kam.create_customer(&customer("  ")).unwrap_err()), "name");
-    let huge = CustomerInput { receivable_fen: Some(i64::MAX), ..customer("某公司") };
+    let huge = CustomerInput { receivable_fen: Some(Fen(i64::MAX)), ..customer("某公司") };
     assert_eq!(validation_field(kam.create_customer(&huge).unwrap_err()), "receivable_fen");
     let ghost_owner = CustomerInput { owner_id: Some("no-such-user".into()), ..customer("某公司") };
     assert_eq!(validation_field(kam.create_customer(&ghost_owner).unwrap_err()), "owner_id");

@@ -65,7 +65,7 @@ fn a_quotes_history_includes_its_lines() {
         description: Some("防水卷材".into()),
         unit: Some("㎡".into()),
         quantity: "100".parse().unwrap(),
-        cost_fen: Some(7000),
+        cost_fen: Some(Fen(7000)),
         ..Default::default()
     };
     let q = kam.add_quote_line(&q.id, &line).unwrap();

@@ -60,8 +60,8 @@ fn line(cost_fen: i64, qty: &str) -> QuoteLineInput {
     QuoteLineInput {
         description: Some("环氧地坪涂料".into()),
         unit: Some("㎡".into()),
-        quantity: d(qty),
-        cost_fen: Some(cost_fen),
+        quantity: Quantity(d(qty)),
+        cost_fen: Some(Fen(cost_fen)),
         ..Default::default()
     }
 }
@@ -86,7 +86,7 @@ fn the_seeds_worked_example_prices_85_40() {
             name: "环氧地坪涂料".into(),
             spec: Some("2mm 自流平".into()),
             unit: "㎡".into(),
-            cost_fen: 7000,
+            cost_fen: Fen(7000),
             effective_from: None,
             notes: None,
         })
@@ -102,37 +102,37 @@ fn the_seeds_worked_example_prices_85_40() {
             &q.id,
             &QuoteLineInput {
                 product_id: Some(p.id.clone()),
-                quantity: d("10000"),
-                rebate_rate: Some(d("0.08")),
+                quantity: Quantity(d("10000")),
+                rebate_rate: Some(Rate(d("0.08"))),
                 ..Default::default()
             },
         )
         .unwrap();
     let l = &q.lines[0];
-    assert_eq!((l.description.as_str(), l.unit.as_str(), l.cost_fen), ("环氧地坪涂料", "㎡", 7000));
+    assert_eq!((l.description.as_str(), l.unit.as_str(), l.cost_fen), ("环氧地坪涂料", "㎡", Fen(7000)));
     assert_eq!(l.product_code.as_deref(), Some("FL-EP-200"));
-    assert_eq!(l.breakdown.estimated_sales_yuan, d("700000"));
-    assert_eq!(l.breakdown.profit_rate, d("0.14"));
-    assert_eq!(l.breakdown.rebate_reference_tier.rate, d("0.08"));
-    assert_eq!(l.breakdown.profit_per_unit_yuan, d("9.8"));
-    assert_eq!(l.breakdown.rebate_per_unit_yuan, d("5.6"));
-    assert_eq!(l.unit_price_fen, 8540);
-    assert_eq!(l.line_total_fen, 85_400_000);
+    assert_eq!(l.breakdown.estimated_sales_yuan, ExactYuan(d("700000")));
+    assert_eq!(l.breakdown.profit_rate, Rate(d("0.14")));
+    assert_eq!(l.breakdown.rebate_reference_tier.rate, Rate(d("0.08")));
+    assert_eq!(l.breakdown.profit_per_unit_yuan, ExactYuan(d("9.8")));
+    assert_eq!(l.breakdown.rebate_per_unit_yuan, ExactYuan(d("5.6")));
+    assert_eq!(l.unit_price_fen, Fen(8540));
+    assert_eq!(l.line_total_fen, Fen(85_400_000));
     assert!(l.formula_applied && !l.below_policy);
-    assert_eq!(q.totals.total_fen, 85_400_000);
+    assert_eq!(q.totals.total_fen, Fen(85_400_000));
     assert_eq!(q.totals.total_uppercase, "捌拾伍万肆仟元整");
-    assert_eq!(q.totals.cost_fen, 70_000_000);
-    assert_eq!(q.totals.rebate_fen, 5_600_000);
-    assert_eq!(q.totals.profit_fen, 9_800_000);
+    assert_eq!(q.totals.cost_fen, Fen(70_000_000));
+    assert_eq!(q.totals.rebate_fen, Fen(5_600_000));
+    assert_eq!(q.totals.profit_fen, Fen(9_800_000));
     let b = kam
         .preview_price(&PriceInput {
-            cost_fen: 7000,
-            quantity: d("10000"),
-            rebate_rate: Some(d("0.08")),
+            cost_fen: Fen(7000),
+            quantity: Quantity(d("10000")),
+            rebate_rate: Some(Rate(d("0.08"))),
             fees_fen: None,
         })
         .unwrap();
-    assert_eq!(b.unit_price_fen, 8540);
+    assert_eq!(b.unit_price_fen, Fen(8540));
 }
 
 #[test]
@@ -148,15 +148,24 @@ fn every_tier_boundary() {
         (100_000_000, "0.10", "0.10"),
     ];
     for (fen, profit, rebate) in cases {
-        let b = price_line(&policy, fen, d("1"), Decimal::ZERO, 0).unwrap();
-        assert_eq!(b.profit_rate, d(profit), "profit at {fen}");
-        assert_eq!(b.rebate_reference_tier.rate, d(rebate), "rebate reference at {fen}");
+        let b = price_line(&policy, Fen(fen), Quantity(d("1")), Rate(Decimal::ZERO), Fen(0)).unwrap();
+        assert_eq!(b.profit_rate, Rate(d(profit)), "profit at {fen}");
+        assert_eq!(b.rebate_reference_tier.rate, Rate(d(rebate)), "rebate reference at {fen}");
     }
     // The amount that picks the tier is quantity × cost, exactly, with decimal quantities too.
-    assert_eq!(price_line(&policy, 2000, d("10000"), Decimal::ZERO, 0).unwrap().profit_rate, d("0.17"));
-    assert_eq!(price_line(&policy, 1000, d("19999.9999"), Decimal::ZERO, 0).unwrap().profit_rate, d("0.20"));
-    assert_eq!(price_line(&policy, 40_000_000, d("0.5"), Decimal::ZERO, 0).unwrap().profit_rate, d("0.17"));
-    let top = price_line(&policy, 100_000_000, d("1"), Decimal::ZERO, 0).unwrap();
+    assert_eq!(
+        price_line(&policy, Fen(2000), Quantity(d("10000")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate,
+        Rate(d("0.17"))
+    );
+    assert_eq!(
+        price_line(&policy, Fen(1000), Quantity(d("19999.9999")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate,
+        Rate(d("0.20"))
+    );
+    assert_eq!(
+        price_line(&policy, Fen(40_000_000), Quantity(d("0.5")), Rate(Decimal::ZERO), Fen(0)).unwrap().profit_rate,
+        Rate(d("0.17"))
+    );
+    let top = price_line(&policy, Fen(100_000_000), Quantity(d("1")), Rate(Decimal::ZERO), Fen(0)).unwrap();
     assert_eq!(top.profit_tier.to_fen, None);
     assert_eq!(top.profit_tier.label, "≥ 1,000,000.00 → 10%");
 }
@@ -165,16 +174,25 @@ fn every_tier_boundary() {
 fn rounding_is_half_up_once_at_the_unit_price() {
     let policy = PricingPolicy::default_policy();
     // 10.02 × (1 + 20% + 5%) = 12.525 → 12.53 (half-even would give 12.52).
-    let b = price_line(&policy, 1002, d("1"), d("0.05"), 0).unwrap();
-    assert_eq!(b.exact_unit_price_yuan, d("12.525"));
-    assert_eq!(b.unit_price_fen, 1253);
+    let b = price_line(&policy, Fen(1002), Quantity(d("1")), Rate(d("0.05")), Fen(0)).unwrap();
+    assert_eq!(b.exact_unit_price_yuan, ExactYuan(d("12.525")));
+    assert_eq!(b.unit_price_fen, Fen(1253));
     // 10.01 × 1.25 = 12.5125 → 12.51.
-    assert_eq!(price_line(&policy, 1001, d("1"), d("0.05"), 0).unwrap().unit_price_fen, 1251);
+    assert_eq!(
+        price_line(&policy, Fen(1001), Quantity(d("1")), Rate(d("0.05")), Fen(0)).unwrap().unit_price_fen,
+        Fen(1251)
+    );
     // Fees are added before the one rounding: 10.02 × 1.2 + 0.005… cannot happen (fees are whole
     // fen), so 10.02 × 1.25 + 0.50 = 13.025 → 13.03.
-    assert_eq!(price_line(&policy, 1002, d("1"), d("0.05"), 50).unwrap().unit_price_fen, 1303);
+    assert_eq!(
+        price_line(&policy, Fen(1002), Quantity(d("1")), Rate(d("0.05")), Fen(50)).unwrap().unit_price_fen,
+        Fen(1303)
+    );
     // A fractional quantity: 12.53 × 0.5 = 6.265 → 6.27.
-    assert_eq!(price_line(&policy, 1002, d("0.5"), d("0.05"), 0).unwrap().line_total_fen, 627);
+    assert_eq!(
+        price_line(&policy, Fen(1002), Quantity(d("0.5")), Rate(d("0.05")), Fen(0)).unwrap().line_total_fen,
+        Fen(627)
+    );
     // A discount is applied to the exact price, then rounded once: 85.40 × 0.97 = 82.838 → 82.84.
     let env = Env::new();
     let mut kam = env.open();
@@ -183,12 +201,16 @@ fn rounding_is_half_up_once_at_the_unit_price() {
     let q = kam
         .add_quote_line(
             &q.id,
-            &QuoteLineInput { rebate_rate: Some(d("0.08")), discount_rate: Some(d("0.03")), ..line(7000, "10000") },
+            &QuoteLineInput {
+                rebate_rate: Some(Rate(d("0.08"))),
+                discount_rate: Some(Rate(d("0.03"))),
+                ..line(7000, "10000")
+            },
         )
         .unwrap();
-    assert_eq!(q.lines[0].policy_unit_price_fen, 8540);
-    assert_eq!(q.lines[0].unit_price_fen, 8284);
-    assert_eq!(q.lines[0].line_total_fen, 82_840_000);
+    assert_eq!(q.lines[0].policy_unit_price_fen, Fen(8540));
+    assert_eq!(q.lines[0].unit_price_fen, Fen(8284));
+    assert_eq!(q.lines[0].line_total_fen, Fen(82_840_000));
 }
 
 fn users(kam: &mut Kam) -> (User, User, User) {
@@ -213,14 +235,14 @@ fn approvals_are_required_enforced_by_role_and_immutable() {
     assert!(plain.required_approvals.is_empty());
 
     let q = new_quote(&mut kam, &c);
-    let below = QuoteLineInput { manual_unit_price_fen: Some(8000), ..line(7000, "100") }; // policy 84.00
-    let rebate = QuoteLineInput { rebate_rate: Some(d("0.05")), ..line(7000, "100") };
-    let small_discount = QuoteLineInput { discount_rate: Some(d("0.05")), ..line(7000, "100") };
-    let big_discount = QuoteLineInput { discount_rate: Some(d("0.10")), ..line(7000, "100") };
+    let below = QuoteLineInput { manual_unit_price_fen: Some(Fen(8000)), ..line(7000, "100") }; // policy 84.00
+    let rebate = QuoteLineInput { rebate_rate: Some(Rate(d("0.05"))), ..line(7000, "100") };
+    let small_discount = QuoteLineInput { discount_rate: Some(Rate(d("0.05"))), ..line(7000, "100") };
+    let big_discount = QuoteLineInput { discount_rate: Some(Rate(d("0.10"))), ..line(7000, "100") };
     let q = kam.add_quote_lines(&q.id, &[below, rebate, small_discount, big_discount]).unwrap();
     assert!(q.lines[0].below_policy);
-    assert_eq!(q.lines[0].policy_unit_price_fen, 8400);
-    assert_eq!(q.lines[0].unit_price_fen, 8000);
+    assert_eq!(q.lines[0].policy_unit_price_fen, Fen(8400));
+    assert_eq!(q.lines[0].unit_price_fen, Fen(8000));
     let q = kam.submit_quote(&q.id).unwrap();
     assert_eq!(q.status, QuoteStatus::PendingApproval);
     let needs: Vec<(ApprovalKind, ApprovalLevel, Vec<u32>)> =
@@ -420,14 +442,14 @@ fn a_new_policy_version_never_reprices_existing_quotes() {
     let c = customer(&mut kam, "南京江北新材料有限公司");
     let old = new_quote(&mut kam, &c);
     let old = kam.add_quote_line(&old.id, &line(7000, "10000")).unwrap();
-    assert_eq!(old.lines[0].unit_price_fen, 7980); // 70 × 1.14
+    assert_eq!(old.lines[0].unit_price_fen, Fen(7980)); // 70 × 1.14
     let before = kam.pricing_policy().unwrap();
 
     let bad = PricingPolicyInput {
         effective_from: "1999-01-01".into(),
-        profit_tiers: vec![RateTier { from_fen: 0, rate: d("0.30") }],
-        rebate_tiers: vec![RateTier { from_fen: 0, rate: d("0.05") }],
-        discount_standard: d("0.05"),
+        profit_tiers: vec![RateTier { from_fen: Fen(0), rate: Rate(d("0.30")) }],
+        rebate_tiers: vec![RateTier { from_fen: Fen(0), rate: Rate(d("0.05")) }],
+        discount_standard: Rate(d("0.05")),
         department_roles: None,
         general_manager_roles: None,
         validity_days: None,
@@ -436,7 +458,7 @@ fn a_new_policy_version_never_reprices_existing_quotes() {
     assert_eq!(field(kam.set_pricing_policy(&bad).unwrap_err()), "effective_from");
     let gap = PricingPolicyInput {
         effective_from: "2026-11-23".into(),
-        profit_tiers: vec![RateTier { from_fen: 5, rate: d("0.3") }],
+        profit_tiers: vec![RateTier { from_fen: Fen(5), rate: Rate(d("0.3")) }],
         ..bad.clone()
     };
     assert_eq!(field(kam.set_pricing_policy(&gap).unwrap_err()), "profit_tiers");
@@ -449,11 +471,11 @@ fn a_new_policy_version_never_reprices_existing_quotes() {
     // The old quote keeps version 1, for its existing lines and for new ones.
     let old = kam.add_quote_line(&old.id, &line(7000, "10000")).unwrap();
     assert_eq!(old.policy_version, 1);
-    assert_eq!(old.lines.iter().map(|l| l.unit_price_fen).collect::<Vec<_>>(), vec![7980, 7980]);
+    assert_eq!(old.lines.iter().map(|l| l.unit_price_fen).collect::<Vec<_>>(), vec![Fen(7980), Fen(7980)]);
     // A new quote is priced under version 2.
     let new = new_quote(&mut kam, &c);
     let new = kam.add_quote_line(&new.id, &line(7000, "10000")).unwrap();
-    assert_eq!((new.policy_version, new.lines[0].unit_price_fen), (2, 9100));
+    assert_eq!((new.policy_version, new.lines[0].unit_price_fen), (2, Fen(9100)));
     // Policy versions themselves are immutable.
     assert!(env.raw().execute("UPDATE pricing_policies SET profit_tiers = '[]'", []).is_err());
 }
@@ -465,11 +487,12 @@ fn dealer_led_quotes_are_priced_by_hand() {
     let c = customer(&mut kam, "成都天府建材经销有限公司");
     let q = kam.create_quote(&QuoteInput { customer_id: c, dealer_led: Some(true), ..Default::default() }).unwrap();
     assert_eq!(field(kam.add_quote_line(&q.id, &line(7000, "100")).unwrap_err()), "manual_unit_price");
-    let q =
-        kam.add_quote_line(&q.id, &QuoteLineInput { manual_unit_price_fen: Some(7500), ..line(7000, "100") }).unwrap();
+    let q = kam
+        .add_quote_line(&q.id, &QuoteLineInput { manual_unit_price_fen: Some(Fen(7500)), ..line(7000, "100") })
+        .unwrap();
     let l = &q.lines[0];
     assert!(!l.formula_applied && !l.below_policy, "no formula, no 特批 on a dealer-led price");
-    assert_eq!((l.unit_price_fen, l.line_total_fen), (7500, 750_000));
+    assert_eq!((l.unit_price_fen, l.line_total_fen), (Fen(7500), Fen(750_000)));
     assert_eq!(kam.submit_quote(&q.id).unwrap().status, QuoteStatus::Approved);
 }
 
@@ -493,10 +516,10 @@ fn text(c: &Data) -> String {
     }
 }
 
-fn fen(c: &Data) -> i64 {
+fn fen(c: &Data) -> Fen {
     match c {
-        Data::Float(f) => (f * 100.0).round() as i64,
-        Data::Int(i) => i * 100,
+        Data::Float(f) => Fen((f * 100.0).round() as i64),
+        Data::Int(i) => Fen(i * 100),
         other => panic!("expected a number, got {other:?}"),
     }
 }
@@ -521,8 +544,8 @@ fn export_reads_back_with_the_cores_numbers() {
         .add_quote_lines(
             &q.id,
             &[
-                QuoteLineInput { rebate_rate: Some(d("0.08")), ..line(7000, "10000") },
-                QuoteLineInput { fees_fen: Some(150), ..line(1002, "10000.5") },
+                QuoteLineInput { rebate_rate: Some(Rate(d("0.08"))), ..line(7000, "10000") },
+                QuoteLineInput { fees_fen: Some(Fen(150)), ..line(1002, "10000.5") },
                 QuoteLineInput {
                     description: Some("甲级钢质防火门".into()),
                     unit: Some("套".into()),
@@ -555,7 +578,7 @@ fn export_reads_back_with_the_cores_numbers() {
         assert_eq!(text(&row[1]), l.description);
         assert_eq!(fen(&row[price]), l.unit_price_fen);
         assert_eq!(fen(&row[amount]), l.line_total_fen);
-        assert!(close(&row[qty], l.quantity), "{:?} vs {}", row[qty], l.quantity);
+        assert!(close(&row[qty], l.quantity.0), "{:?} vs {}", row[qty], l.quantity);
     }
     let total_row = &grid[h + 1 + q.lines.len()];
     assert_eq!(text(&total_row[0]), "合计");
@@ -595,8 +618,8 @@ fn export_reads_back_with_the_cores_numbers() {
         assert_eq!(fen(&row[cost_total]), l.economics.cost_total_fen);
         assert_eq!(fen(&row[rebate_total]), l.economics.rebate_total_fen);
         assert_eq!(fen(&row[profit_total]), l.economics.profit_total_fen);
-        assert!(close(&row[profit], l.breakdown.profit_per_unit_yuan));
-        assert!(close(&row[rebate], l.breakdown.rebate_per_unit_yuan));
+        assert!(close(&row[profit], l.breakdown.profit_per_unit_yuan.0));
+        assert!(close(&row[rebate], l.breakdown.rebate_per_unit_yuan.0));
     }
     let totals = &grid[h + 1 + q.lines.len()];
     assert_eq!(fen(&totals[amount]), q.totals.total_fen);
@@ -678,13 +701,13 @@ fn bad_input_is_a_clear_error_never_a_panic_and_writes_nothing() {
         (line(7000, "1000000001"), "quantity"),
         (line(i64::MAX, "1"), "cost"),
         // Within each bound, but quantity × price is over 1000 亿元.
-        (line(MAX_FEN, "1000000"), "cost"),
-        (line(MAX_FEN / 100, "1000"), "quantity"),
-        (QuoteLineInput { fees_fen: Some(-5), ..line(7000, "1") }, "fees"),
-        (QuoteLineInput { rebate_rate: Some(d("1")), ..line(7000, "1") }, "rebate_rate"),
-        (QuoteLineInput { rebate_rate: Some(d("-0.01")), ..line(7000, "1") }, "rebate_rate"),
-        (QuoteLineInput { discount_rate: Some(d("1.5")), ..line(7000, "1") }, "discount_rate"),
-        (QuoteLineInput { manual_unit_price_fen: Some(-1), ..line(7000, "1") }, "manual_unit_price"),
+        (line(MAX_FEN.0, "1000000"), "cost"),
+        (line(MAX_FEN.0 / 100, "1000"), "quantity"),
+        (QuoteLineInput { fees_fen: Some(Fen(-5)), ..line(7000, "1") }, "fees"),
+        (QuoteLineInput { rebate_rate: Some(Rate(d("1"))), ..line(7000, "1") }, "rebate_rate"),
+        (QuoteLineInput { rebate_rate: Some(Rate(d("-0.01"))), ..line(7000, "1") }, "rebate_rate"),
+        (QuoteLineInput { discount_rate: Some(Rate(d("1.5"))), ..line(7000, "1") }, "discount_rate"),
+        (QuoteLineInput { manual_unit_price_fen: Some(Fen(-1)), ..line(7000, "1") }, "manual_unit_price"),
         (QuoteLineInput { description: None, ..line(7000, "1") }, "description"),
         (QuoteLineInput { unit: None, ..line(7000, "1") }, "unit"),
         (QuoteLineInput { cost_fen: None, ..line(7000, "1") }, "cost"),
@@ -698,7 +721,7 @@ fn bad_input_is_a_clear_error_never_a_panic_and_writes_nothing() {
     let e = kam.add_quote_lines(&q.id, &[line(7000, "1"), line(7000, "-1")]).unwrap_err();
     assert!(e.to_string().starts_with("第 2 行："), "{e}");
     // Quote totals are bounded too: each line fits, the sum does not.
-    let big = line(MAX_FEN / 200, "100");
+    let big = line(MAX_FEN.0 / 200, "100");
     let e = kam.add_quote_lines(&q.id, &[big.clone(), big.clone(), big.clone()]).unwrap_err();
     assert!(e.to_string().contains("1000 亿元"), "{e}");
     assert_eq!((count(&env, "quote_lines"), count(&env, "quotes")), before, "nothing written by any failed call");
@@ -718,10 +741,16 @@ fn bad_input_is_a_clear_error_never_a_panic_and_writes_nothing() {
     assert_eq!(field(kam.submit_quote(&empty.id).unwrap_err()), "lines");
     // The pure function refuses the same way.
     let p = PricingPolicy::default_policy();
-    assert_eq!(field(price_line(&p, -1, d("1"), Decimal::ZERO, 0).unwrap_err()), "cost");
-    assert_eq!(field(price_line(&p, MAX_FEN, d("1000000000"), Decimal::ZERO, 0).unwrap_err()), "cost");
-    assert_eq!(field(price_line(&p, 100_000, d("1000000000"), Decimal::ZERO, 0).unwrap_err()), "quantity");
-    assert_eq!(field(price_line(&p, MAX_FEN, d("1"), Decimal::ZERO, MAX_FEN).unwrap_err()), "cost");
+    assert_eq!(field(price_line(&p, Fen(-1), Quantity(d("1")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()), "cost");
+    assert_eq!(
+        field(price_line(&p, MAX_FEN, Quantity(d("1000000000")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()),
+        "cost"
+    );
+    assert_eq!(
+        field(price_line(&p, Fen(100_000), Quantity(d("1000000000")), Rate(Decimal::ZERO), Fen(0)).unwrap_err()),
+        "quantity"
+    );
+    assert_eq!(field(price_line(&p, MAX_FEN, Quantity(d("1")), Rate(Decimal::ZERO), MAX_FEN).unwrap_err()), "cost");
 }
 
 #[test]
@@ -733,7 +762,7 @@ fn the_product_catalog() {
         name: "SBS 改性沥青防水卷材".into(),
         spec: Some("4mm PY 类".into()),
         unit: "㎡".into(),
-        cost_fen: 3200,
+        cost_fen: Fen(3200),
         effective_from: Some("2026-11-01".into()),
         notes: None,
     };
@@ -746,7 +775,7 @@ fn the_product_catalog() {
     }
     assert_eq!(field(kam.add_product(&ProductInput { code: "X 1".into(), ..input.clone() }).unwrap_err()), "code");
     assert_eq!(
-        field(kam.add_product(&ProductInput { code: "X1".into(), cost_fen: -1, ..input.clone() }).unwrap_err()),
+        field(kam.add_product(&ProductInput { code: "X1".into(), cost_fen: Fen(-1), ..input.clone() }).unwrap_err()),
         "cost"
     );
     assert_eq!(
@@ -759,19 +788,19 @@ fn the_product_catalog() {
     let q = kam
         .add_quote_line(
             &q.id,
-            &QuoteLineInput { product_id: Some(p.id.clone()), quantity: d("100"), ..Default::default() },
+            &QuoteLineInput { product_id: Some(p.id.clone()), quantity: Quantity(d("100")), ..Default::default() },
         )
         .unwrap();
-    assert_eq!(q.lines[0].unit_price_fen, 3840);
+    assert_eq!(q.lines[0].unit_price_fen, Fen(3840));
 
     let p2 = kam
         .update_product(
             &p.id,
-            &ProductInput { cost_fen: 3500, effective_from: Some("2026-12-01".into()), ..input.clone() },
+            &ProductInput { cost_fen: Fen(3500), effective_from: Some("2026-12-01".into()), ..input.clone() },
         )
         .unwrap();
-    assert_eq!((p2.cost_fen, p2.effective_from.as_str()), (3500, "2026-12-01"));
-    assert_eq!(kam.quote(&q.id).unwrap().lines[0].unit_price_fen, 3840, "a new cost does not reprice a quote");
+    assert_eq!((p2.cost_fen, p2.effective_from.as_str()), (Fen(3500), "2026-12-01"));
+    assert_eq!(kam.quote(&q.id).unwrap().lines[0].unit_price_fen, Fen(3840), "a new cost does not reprice a quote");
     assert_eq!(kam.resolve_product("wp-sbs-4").unwrap().id, p.id);
     assert_eq!(kam.products().unwrap().len(), 1);
     kam.delete_product(&p.id).unwrap();
@@ -781,9 +810,9 @@ fn the_product_catalog() {
 
 #[test]
 fn rmb_uppercase_examples() {
-    assert_eq!(rmb_uppercase(8540), "捌拾伍元肆角整");
-    assert_eq!(rmb_uppercase(100_000_000), "壹佰万元整");
-    assert_eq!(rmb_uppercase(10_005), "壹佰元零伍分");
+    assert_eq!(rmb_uppercase(Fen(8540)), "捌拾伍元肆角整");
+    assert_eq!(rmb_uppercase(Fen(100_000_000)), "壹佰万元整");
+    assert_eq!(rmb_uppercase(Fen(10_005)), "壹佰元零伍分");
 }
 
 #[test]

@@ -238,15 +238,15 @@ fn logging_a_visit_takes_the_customer_off_todays_overdue_list() {
                 problems: Some("交货期偏长".into()),
                 next_step: Some("提交修改后的报价".into()),
                 follow_up_on: Some("2026-04-24".into()),
-                travel_fen: Some(35_000),
-                hospitality_fen: Some(120_050),
+                travel_fen: Some(Fen(35_000)),
+                hospitality_fen: Some(Fen(120_050)),
                 ..Default::default()
             },
         )
         .unwrap();
     assert_eq!(v.visited_on, "2026-04-20", "today in Asia/Shanghai by default");
     assert_eq!(v.contacts, vec![ContactRef { id: k.id.clone(), name: "张伟".into(), title: String::new() }]);
-    assert_eq!((v.travel_fen, v.hospitality_fen), (35_000, 120_050));
+    assert_eq!((v.travel_fen, v.hospitality_fen), (Fen(35_000), Fen(120_050)));
     let page = t.kam.today_page(Some(&rep.id)).unwrap();
     assert!(page.overdue.is_empty(), "off the overdue list at once: {:?}", page.overdue);
     assert_eq!(page.follow_ups.len(), 1);
@@ -338,8 +338,8 @@ fn bad_visits_are_clear_errors_and_write_nothing() {
         ),
         (VisitInput { contact_ids: vec![theirs.id.clone()], ..ok() }, "contact_ids", "不属于客户"),
         (VisitInput { contact_ids: vec!["ghost".into()], ..ok() }, "contact_ids", "找不到联系人"),
-        (VisitInput { travel_fen: Some(-1), ..ok() }, "travel_fen", "不能为负数"),
-        (VisitInput { hospitality_fen: Some(-50_000), ..ok() }, "hospitality_fen", "不能为负数"),
+        (VisitInput { travel_fen: Some(Fen(-1)), ..ok() }, "travel_fen", "不能为负数"),
+        (VisitInput { hospitality_fen: Some(Fen(-50_000)), ..ok() }, "hospitality_fen", "不能为负数"),
         (VisitInput { visited_on: Some("2026-11-24".into()), ..ok() }, "visited_on", "不能晚于今天"),
         (VisitInput { visited_on: Some("2026-02-30".into()), ..ok() }, "visited_on", "格式不正确"),
         (VisitInput { kind: VisitKind::ExecutiveVisit, ..ok() }, "executive", "公司主要领导或联点领导"),

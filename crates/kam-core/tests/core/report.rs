@@ -56,7 +56,7 @@ impl TestKam {
             .add_sale(&SaleInput {
                 customer_id: customer.into(),
                 sold_on: on.into(),
-                amount_fen: fen,
+                amount_fen: Fen(fen),
                 ..Default::default()
             })
             .unwrap();
@@ -67,7 +67,7 @@ impl TestKam {
             .add_sale(&SaleInput {
                 customer_id: customer.into(),
                 sold_on: on.into(),
-                amount_fen: yuan * 100,
+                amount_fen: Fen(yuan * 100),
                 is_return: Some(true),
                 ..Default::default()
             })
@@ -126,7 +126,7 @@ fn worked_example_performance_bonus_and_commission() {
         .set_target(&TargetInput {
             month: "2026-10".into(),
             user_id: Some(rep.clone()),
-            sales_fen: 10_000_000,
+            sales_fen: Fen(10_000_000),
             ..Default::default()
         })
         .unwrap();
@@ -134,8 +134,8 @@ fn worked_example_performance_bonus_and_commission() {
         .set_target(&TargetInput {
             month: "2026-10".into(),
             department: Some("大客户一部".into()),
-            sales_fen: 10_000_000,
-            stretch_fen: Some(11_000_000),
+            sales_fen: Fen(10_000_000),
+            stretch_fen: Some(Fen(11_000_000)),
             ..Default::default()
         })
         .unwrap();
@@ -146,14 +146,14 @@ fn worked_example_performance_bonus_and_commission() {
             month: "2026-10".into(),
             ability: 14,
             attitude: 14,
-            performance_pay_fen: 300_000,
+            performance_pay_fen: Fen(300_000),
         })
         .unwrap();
     k.kam
         .add_collection(&CollectionInput {
             customer_id: c.clone(),
             collected_on: "2026-09-30".into(),
-            amount_fen: 1_234_567,
+            amount_fen: Fen(1_234_567),
             ..Default::default()
         })
         .unwrap();
@@ -162,12 +162,12 @@ fn worked_example_performance_bonus_and_commission() {
     assert_eq!((p.results, p.score), (Some(60), Some(88)));
     assert_eq!(p.department_outcome, DepartmentOutcome::Beat);
     let b = p.bonus.unwrap();
-    assert_eq!((b.percent, b.base_fen, b.department_fen, b.total_fen), (88, 264_000, 13_200, 277_200));
+    assert_eq!((b.percent, b.base_fen, b.department_fen, b.total_fen), (88, Fen(264_000), Fen(13_200), Fen(277_200)));
     // 2% of 12,345.67 = 246.9134 → 246.91.
     let cm = r.commissions.iter().find(|p| p.user_id == rep).unwrap();
-    assert_eq!(cm.commission_fen, 24_691);
+    assert_eq!(cm.commission_fen, Fen(24_691));
     assert_eq!(cm.collections_month, "2026-09");
-    assert_eq!(r.totals.performance_bonus_fen, 277_200);
+    assert_eq!(r.totals.performance_bonus_fen, Fen(277_200));
     assert!(!r.empty);
 
     // The workbook gives the same figures.
@@ -206,7 +206,7 @@ fn performance_score_boundaries_through_the_report() {
             .set_target(&TargetInput {
                 month: "2026-10".into(),
                 user_id: Some(rep.clone()),
-                sales_fen: 100_000,
+                sales_fen: Fen(100_000),
                 ..Default::default()
             })
             .unwrap();
@@ -217,12 +217,12 @@ fn performance_score_boundaries_through_the_report() {
                 month: "2026-10".into(),
                 ability: ability_attitude / 2,
                 attitude: ability_attitude - ability_attitude / 2,
-                performance_pay_fen: 300_000,
+                performance_pay_fen: Fen(300_000),
             })
             .unwrap();
         let r = k.kam.monthly_report("2026-10", None).unwrap();
         assert_eq!(perf_of(&r, &rep).score, Some(60 + ability_attitude), "score");
-        assert_eq!(perf_of(&r, &rep).bonus.unwrap().total_fen, expected, "score {}", 60 + ability_attitude);
+        assert_eq!(perf_of(&r, &rep).bonus.unwrap().total_fen, Fen(expected), "score {}", 60 + ability_attitude);
     }
     // Score 59: results 59 (sales 98.33% of target → 59), nothing else.
     let mut k = TestKam::at("2026-11-23");
@@ -232,7 +232,7 @@ fn performance_score_boundaries_through_the_report() {
         .set_target(&TargetInput {
             month: "2026-10".into(),
             user_id: Some(rep.clone()),
-            sales_fen: 600_000,
+            sales_fen: Fen(600_000),
             ..Default::default()
         })
         .unwrap();
@@ -243,12 +243,12 @@ fn performance_score_boundaries_through_the_report() {
             month: "2026-10".into(),
             ability: 0,
             attitude: 0,
-            performance_pay_fen: 300_000,
+            performance_pay_fen: Fen(300_000),
         })
         .unwrap();
     let r = k.kam.monthly_report("2026-10", None).unwrap();
     assert_eq!(perf_of(&r, &rep).score, Some(59));
-    assert_eq!(perf_of(&r, &rep).bonus.unwrap().total_fen, 0);
+    assert_eq!(perf_of(&r, &rep).bonus.unwrap().total_fen, Fen(0));
     // No target: no results score, no bonus, and the row says why.
     let rep2 = k.rep("赵六", "大客户二部");
     k.kam
@@ -257,7 +257,7 @@ fn performance_score_boundaries_through_the_report() {
             month: "2026-10".into(),
             ability: 20,
             attitude: 20,
-            performance_pay_fen: 300_000,
+            performance_pay_fen: Fen(300_000),
         })
         .unwrap();
     let r = k.kam.monthly_report("2026-10", None).unwrap();
@@ -292,30 +292,30 @@ fn new_customer_bonuses_at_the_boundaries() {
         r.new_customers.iter().find(|n| n.customer_id == id).map(|n| (n.nth_month, n.bonus_fen))
     };
     let aug = k.kam.monthly_report("2026-08", None).unwrap();
-    assert_eq!(bonus(&aug, &a), Some((1, 5_000)));
-    assert_eq!(bonus(&aug, &b), Some((1, 10_000)));
-    assert_eq!(bonus(&aug, &c), Some((1, 0)));
-    assert_eq!(bonus(&aug, &d), Some((1, 5_000)), "returns deduct");
+    assert_eq!(bonus(&aug, &a), Some((1, Fen(5_000))));
+    assert_eq!(bonus(&aug, &b), Some((1, Fen(10_000))));
+    assert_eq!(bonus(&aug, &c), Some((1, Fen(0))));
+    assert_eq!(bonus(&aug, &d), Some((1, Fen(5_000))), "returns deduct");
     assert_eq!(rep_of(&aug, &rep).new_customers, 4);
-    assert_eq!(rep_of(&aug, &rep).quota_incentive_fen, 1_000, "4 against a quota of 3: +10 元");
+    assert_eq!(rep_of(&aug, &rep).quota_incentive_fen, Fen(1_000), "4 against a quota of 3: +10 元");
     let sep = k.kam.monthly_report("2026-09", None).unwrap();
-    assert_eq!(bonus(&sep, &a), Some((2, 5_000)));
-    assert_eq!(bonus(&sep, &b), Some((2, 5_000)));
-    assert_eq!(bonus(&sep, &c), Some((2, 10_000)));
+    assert_eq!(bonus(&sep, &a), Some((2, Fen(5_000))));
+    assert_eq!(bonus(&sep, &b), Some((2, Fen(5_000))));
+    assert_eq!(bonus(&sep, &c), Some((2, Fen(10_000))));
     assert_eq!(rep_of(&sep, &rep).new_customers, 0);
-    assert_eq!(rep_of(&sep, &rep).quota_incentive_fen, -3_000, "none against 3: −30 元");
+    assert_eq!(rep_of(&sep, &rep).quota_incentive_fen, Fen(-3_000), "none against 3: −30 元");
     let oct = k.kam.monthly_report("2026-10", None).unwrap();
-    assert_eq!(bonus(&oct, &a), Some((3, 0)));
-    assert_eq!(bonus(&oct, &b), Some((3, 10_000)));
-    assert_eq!(bonus(&oct, &c), Some((3, 20_000)));
-    assert_eq!(rep_of(&oct, &rep).new_customer_bonus_fen, 30_000);
+    assert_eq!(bonus(&oct, &a), Some((3, Fen(0))));
+    assert_eq!(bonus(&oct, &b), Some((3, Fen(10_000))));
+    assert_eq!(bonus(&oct, &c), Some((3, Fen(20_000))));
+    assert_eq!(rep_of(&oct, &rep).new_customer_bonus_fen, Fen(30_000));
     let nov = k.kam.monthly_report("2026-11", None).unwrap();
     assert!(nov.new_customers.is_empty(), "nothing after the third month");
 
     // The quota is a setting.
     k.kam.set_new_customer_quota(10).unwrap();
     let aug = k.kam.monthly_report("2026-08", None).unwrap();
-    assert_eq!(rep_of(&aug, &rep).quota_incentive_fen, -6_000);
+    assert_eq!(rep_of(&aug, &rep).quota_incentive_fen, Fen(-6_000));
 }
 
 #[test]
@@ -344,11 +344,11 @@ fn inputs_are_validated() {
     let t = |month: &str| TargetInput {
         month: month.into(),
         user_id: Some(rep.clone()),
-        sales_fen: 100,
+        sales_fen: Fen(100),
         ..Default::default()
     };
     assert_eq!(field(k.kam.set_target(&t("2026-13")).unwrap_err()), "month");
-    assert_eq!(field(k.kam.set_target(&TargetInput { sales_fen: -1, ..t("2026-10") }).unwrap_err()), "sales_fen");
+    assert_eq!(field(k.kam.set_target(&TargetInput { sales_fen: Fen(-1), ..t("2026-10") }).unwrap_err()), "sales_fen");
     assert_eq!(
         field(k.kam.set_target(&TargetInput { user_id: Some("nobody".into()), ..t("2026-10") }).unwrap_err()),
         "user_id"
@@ -364,13 +364,13 @@ fn inputs_are_validated() {
         "department"
     );
     assert_eq!(
-        field(k.kam.set_target(&TargetInput { stretch_fen: Some(500), ..t("2026-10") }).unwrap_err()),
+        field(k.kam.set_target(&TargetInput { stretch_fen: Some(Fen(500)), ..t("2026-10") }).unwrap_err()),
         "stretch_fen"
     );
     let sale = |amount_fen: i64, on: &str, customer: &str| SaleInput {
         customer_id: customer.into(),
         sold_on: on.into(),
-        amount_fen,
+        amount_fen: Fen(amount_fen),
         ..Default::default()
     };
     assert_eq!(field(k.kam.add_sale(&sale(-100, "2026-10-01", &c)).unwrap_err()), "amount_fen");
@@ -388,7 +388,7 @@ fn inputs_are_validated() {
                 .add_collection(&CollectionInput {
                     customer_id: c.clone(),
                     collected_on: "2026-10-01".into(),
-                    amount_fen: -5,
+                    amount_fen: Fen(-5),
                     ..Default::default()
                 })
                 .unwrap_err()
@@ -399,20 +399,29 @@ fn inputs_are_validated() {
         customer_id: c.clone(),
         invoiced_on: "2026-10-01".into(),
         due_on: "2026-09-01".into(),
-        amount_fen: 100,
+        amount_fen: Fen(100),
         ..Default::default()
     };
     assert_eq!(field(k.kam.add_receivable(&recv).unwrap_err()), "due_on");
     assert_eq!(
         field(
             k.kam
-                .add_receivable(&ReceivableInput { due_on: "2026-10-31".into(), paid_fen: Some(101), ..recv.clone() })
+                .add_receivable(&ReceivableInput {
+                    due_on: "2026-10-31".into(),
+                    paid_fen: Some(Fen(101)),
+                    ..recv.clone()
+                })
                 .unwrap_err()
         ),
         "paid_fen"
     );
-    let score =
-        ScoreInput { user_id: rep.clone(), month: "2026-10".into(), ability: 21, attitude: 0, performance_pay_fen: 0 };
+    let score = ScoreInput {
+        user_id: rep.clone(),
+        month: "2026-10".into(),
+        ability: 21,
+        attitude: 0,
+        performance_pay_fen: Fen(0),
+    };
     assert_eq!(field(k.kam.set_score(&score).unwrap_err()), "ability");
     assert_eq!(
         field(k.kam.set_score(&ScoreInput { ability: 0, attitude: 25, ..score.clone() }).unwrap_err()),
@@ -439,7 +448,7 @@ fn targets_roll_up_by_quarter_and_year() {
             .set_target(&TargetInput {
                 month: m.into(),
                 user_id: Some(rep.clone()),
-                sales_fen: v,
+                sales_fen: Fen(v),
                 ..Default::default()
             })
             .unwrap();
@@ -449,14 +458,14 @@ fn targets_roll_up_by_quarter_and_year() {
         .set_target(&TargetInput {
             month: "2026-12".into(),
             user_id: Some(rep.clone()),
-            sales_fen: 400,
+            sales_fen: Fen(400),
             ..Default::default()
         })
         .unwrap();
     let q4 = k.kam.targets("2026-Q4").unwrap();
-    assert_eq!((q4[0].sales_fen, q4[0].months), (700, 3));
-    assert_eq!(k.kam.targets("2026").unwrap()[0].sales_fen, 1700);
-    assert_eq!(k.kam.targets("2026-10").unwrap()[0].sales_fen, 100);
+    assert_eq!((q4[0].sales_fen, q4[0].months), (Fen(700), 3));
+    assert_eq!(k.kam.targets("2026").unwrap()[0].sales_fen, Fen(1700));
+    assert_eq!(k.kam.targets("2026-10").unwrap()[0].sales_fen, Fen(100));
     assert_eq!(field(k.kam.targets("2026-Q5").unwrap_err()), "period");
 }
 
@@ -484,7 +493,7 @@ fn a_rep_who_left_mid_month_still_appears_and_tiers_count_once_at_month_end() {
     assert!(names.contains(&"离职") && names.contains(&"留任"), "{names:?}");
     assert!(!names.contains(&"早走"), "left before the month: {names:?}");
     let l = r.reps.iter().find(|x| x.name == "离职").unwrap();
-    assert_eq!((l.net_sales_fen, l.left_on.as_deref()), (100_000, Some("2026-10-15")));
+    assert_eq!((l.net_sales_fen, l.left_on.as_deref()), (Fen(100_000), Some("2026-10-15")));
     let tier = |t: Tier| r.tiers.iter().find(|x| x.tier == t).unwrap();
     assert_eq!(tier(Tier::Strategic).at_end, 1);
     assert_eq!(tier(Tier::Strategic).moved_in, 1);
@@ -576,7 +585,7 @@ fn libreoffice_converts_a_full_demo_report() {
     k.kam.load_demo_relationship(1500, 7).unwrap();
     let r = k.kam.monthly_report("2026-10", None).unwrap();
     assert!(!r.empty);
-    assert!(r.totals.net_sales_fen > 0 && r.totals.collections_fen > 0);
+    assert!(r.totals.net_sales_fen > Fen(0) && r.totals.collections_fen > Fen(0));
     let out = k.path("大客户月报-2026-10.xlsx");
     let e = k.kam.export_monthly_report("2026-10", None, &out, &mut |_| {}).unwrap();
     // Per rep net sales in the sheet reconcile with the core's.
@@ -585,10 +594,10 @@ fn libreoffice_converts_a_full_demo_report() {
     for (i, rep) in e.report.reps.iter().enumerate() {
         let row = i as u32 + 1;
         assert_eq!(text(perf.get_value((row, 0))), rep.name);
-        assert_eq!((num(perf.get_value((row, 11))) * 100.0).round() as i64, rep.net_sales_fen, "{}", rep.name);
+        assert_eq!(Fen((num(perf.get_value((row, 11))) * 100.0).round() as i64), rep.net_sales_fen, "{}", rep.name);
     }
     let total = row_of(&perf, "合计");
-    assert_eq!((num(perf.get_value((total, 11))) * 100.0).round() as i64, r.totals.net_sales_fen);
+    assert_eq!(Fen((num(perf.get_value((total, 11))) * 100.0).round() as i64), r.totals.net_sales_fen);
     soffice_converts(&out);
 }
 
@@ -597,26 +606,26 @@ fn overdue_receivables_are_warned_about_on_the_dossier() {
     let mut k = TestKam::at("2026-11-10");
     let rep = k.rep("张伟", "大客户一部");
     let c = k.customer("苏州恒信建材有限公司", &rep);
-    assert_eq!(k.kam.dossier(&c).unwrap().receivables.overdue_fen, 0);
+    assert_eq!(k.kam.dossier(&c).unwrap().receivables.overdue_fen, Fen(0));
     let base = ReceivableInput {
         customer_id: c.clone(),
         invoiced_on: "2026-09-01".into(),
         due_on: "2026-10-01".into(),
-        amount_fen: 1_000_000,
-        paid_fen: Some(250_000),
+        amount_fen: Fen(1_000_000),
+        paid_fen: Some(Fen(250_000)),
         rep_id: None,
         reference: None,
     };
     k.kam.add_receivable(&base).unwrap();
     k.kam.add_receivable(&ReceivableInput { due_on: "2026-11-10".into(), ..base.clone() }).unwrap(); // due today
-    k.kam.add_receivable(&ReceivableInput { paid_fen: Some(1_000_000), ..base.clone() }).unwrap(); // paid
+    k.kam.add_receivable(&ReceivableInput { paid_fen: Some(Fen(1_000_000)), ..base.clone() }).unwrap(); // paid
     let r = k.kam.dossier(&c).unwrap().receivables;
-    assert_eq!(r.open_fen, 1_500_000);
-    assert_eq!(r.overdue_fen, 750_000, "only the one past its due date, net of what was paid");
+    assert_eq!(r.open_fen, Fen(1_500_000));
+    assert_eq!(r.overdue_fen, Fen(750_000), "only the one past its due date, net of what was paid");
     assert_eq!(r.overdue_count, 1);
     assert_eq!(r.oldest_overdue_due_on.as_deref(), Some("2026-10-01"));
     k.day("2026-11-11");
-    assert_eq!(k.kam.dossier(&c).unwrap().receivables.overdue_fen, 1_500_000, "a day later both are overdue");
+    assert_eq!(k.kam.dossier(&c).unwrap().receivables.overdue_fen, Fen(1_500_000), "a day later both are overdue");
 }
 
 /// The visit rate is planned visits done ÷ planned visits; unplanned visits are counted apart

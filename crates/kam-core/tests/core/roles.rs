@@ -21,7 +21,7 @@ fn line(cost_fen: i64) -> QuoteLineInput {
         description: Some("环氧地坪涂料".into()),
         unit: Some("㎡".into()),
         quantity: "100".parse().unwrap(),
-        cost_fen: Some(cost_fen),
+        cost_fen: Some(Fen(cost_fen)),
         ..Default::default()
     }
 }
@@ -85,7 +85,7 @@ fn matrix() {
     let mut rep = as_(&path, "张伟");
     let c = rep.create_customer(&CustomerInput { name: "宝山钢铁股份有限公司".into(), ..Default::default() }).unwrap();
     let q = rep.create_quote(&QuoteInput { customer_id: c.customer.id.clone(), ..Default::default() }).unwrap();
-    let below = QuoteLineInput { manual_unit_price_fen: Some(8000), ..line(7000) };
+    let below = QuoteLineInput { manual_unit_price_fen: Some(Fen(8000)), ..line(7000) };
     let rebate = QuoteLineInput { rebate_rate: Some("0.05".parse().unwrap()), ..line(7000) };
     let q = rep.add_quote_lines(&q.id, &[below, rebate]).unwrap();
     let q = rep.submit_quote(&q.id).unwrap();

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use kam_core::sync::{DeviceRole, DuplicateReason};
-use kam_core::{CustomerInput, Kam, ProductInput, Role, VisitInput, VisitQuery};
+use kam_core::{CustomerInput, Fen, Kam, ProductInput, Role, VisitInput, VisitQuery};
 
 pub struct Org {
     pub dir: tempfile::TempDir,
@@ -180,7 +180,7 @@ fn a_rep_cannot_change_what_only_head_office_may_and_is_told_so() {
         code: code.into(),
         name: "变压器".into(),
         unit: "台".into(),
-        cost_fen: 100,
+        cost_fen: Fen(100),
         ..Default::default()
     };
     // A laptop used on its own before enrollment keeps its own catalog entry…
@@ -403,7 +403,7 @@ fn a_manager_sees_and_approves_for_the_department_only() {
         description: Some("涤纶长丝".into()),
         unit: Some("吨".into()),
         quantity: "100".parse().unwrap(),
-        cost_fen: Some(7000),
+        cost_fen: Some(Fen(7000)),
         rebate_rate: Some("0.05".parse().unwrap()),
         ..Default::default()
     };

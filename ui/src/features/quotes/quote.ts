@@ -2,7 +2,10 @@
 // Quantities and rates travel as decimal strings ("10000.5", "0.08") and money as integer fen;
 // nothing here uses binary floating point on a value the user sees.
 import type { Router } from "vue-router";
+import type { ExactYuan } from "../../bindings/ExactYuan";
+import type { Quantity } from "../../bindings/Quantity";
 import type { QuoteStatus } from "../../bindings/QuoteStatus";
+import type { Rate } from "../../bindings/Rate";
 import { quoteCreate } from "../../api";
 import { type TagType } from "../../labels";
 import { showError } from "../../shared/errors";
@@ -93,25 +96,25 @@ function decText(d: Dec, minScale: number, grouped: boolean): string {
 }
 
 /** "10000" → "10,000"; "2.5000" → "2.5". Unparseable text is returned as is. */
-export function formatQuantity(text: string): string {
+export function formatQuantity(text: Quantity): string {
   const d = parseDec(text);
   return d === null ? text : decText(d, 0, true);
 }
 
 /** An exact amount in yuan as money: "700000" → "700,000.00"; "9.8125" → "9.8125". */
-export function formatYuanExact(text: string): string {
+export function formatYuanExact(text: ExactYuan): string {
   const d = parseDec(text);
   return d === null ? text : decText(d, 2, true);
 }
 
 /** A rate as a percentage: "0.14" → "14%", "0.085" → "8.5%". */
-export function formatRate(rate: string): string {
+export function formatRate(rate: Rate): string {
   const d = parseDec(rate);
   return d === null ? rate : `${decText(shift(d, 2), 0, false)}%`;
 }
 
 /** The text of a rate input for a stored rate: "0.08" → "8%"; "0" → "". */
-export function rateToInput(rate: string): string {
+export function rateToInput(rate: Rate): string {
   const d = parseDec(rate);
   if (d === null || d.digits === 0n) return "";
   return formatRate(rate);

@@ -1,4 +1,5 @@
 // Display helpers of the dossier sections.
+import type { Fen } from "../../../bindings/Fen";
 import { formatMoney } from "../../../format";
 import { i18n } from "../../../i18n";
 
@@ -8,6 +9,6 @@ export function dash(v: string | null | undefined): string {
 }
 
 /** Money in yuan, or "—" (common.none) when unknown. */
-export function money(fen: number | null): string {
+export function money(fen: Fen | null): string {
   return fen === null ? i18n.global.t("common.none") : formatMoney(fen);
 }
