@@ -226,6 +226,14 @@ pub fn sync(kam: &mut Kam, cmd: SyncCmd) -> Result<()> {
                     print_import(r, dry_run);
                 }
             }
+            // Changes head office did not accept (an approval by someone without the role, …):
+            // the files were applied, but the clerk is warned.
+            let not_accepted: usize = results.iter().filter_map(|r| r.report.as_ref()).map(|r| r.refused.len()).sum();
+            if not_accepted > 0 {
+                eprintln!(
+                    "警告 warning: {not_accepted} 项更改未被接受，原因见上；发送人会在回传文件中得知 {not_accepted} change(s) not accepted, see above; the senders are told in their return files"
+                );
+            }
             let refused: Vec<&SyncImportResult> = results.iter().filter(|r| r.error.is_some()).collect();
             if !refused.is_empty() {
                 let names = refused.iter().map(|r| r.file.as_str()).collect::<Vec<_>>().join(", ");

@@ -235,6 +235,7 @@ mod demo;
 mod edit;
 mod store;
 mod workflow;
+pub(crate) use workflow::revert_unapproved;
 
 pub(crate) use company::store_company;
 pub(crate) use demo::demo_quotes;

@@ -310,3 +310,28 @@ impl Kam {
         self.quote(&new_id_)
     }
 }
+
+/// Head office, after refusing a field device's approval rows: a quote that stands as approved
+/// or sent without the approvals it needs goes back to pending approval. Written while the
+/// importer captures changes as head office's own, so the device gets the quote back in its
+/// next return file. Returns the quote's number when it was sent back.
+pub(crate) fn revert_unapproved(conn: &Connection, quote_id: &str, now: &str, by: &str) -> Result<Option<String>> {
+    let h = match header(conn, quote_id) {
+        Ok(h) => h,
+        Err(KamError::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    // A quote already won or lost stays frozen (a trigger protects it); head office sees the
+    // refusal in its report.
+    if !matches!(h.status, QuoteStatus::Approved | QuoteStatus::Sent) {
+        return Ok(None);
+    }
+    if outstanding(&h.required, &approvals_of(conn, quote_id)?, h.submission).is_empty() {
+        return Ok(None);
+    }
+    conn.execute(
+        "UPDATE quotes SET status = 'pending_approval', updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+        params![quote_id, now, by],
+    )?;
+    Ok(Some(display_number(&h.number, h.revision)))
+}

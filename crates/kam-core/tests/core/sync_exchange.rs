@@ -429,6 +429,53 @@ fn a_manager_sees_and_approves_for_the_department_only() {
 }
 
 #[test]
+fn a_refused_approval_sends_the_quote_back_to_pending_approval_everywhere() {
+    use kam_core::{QuoteInput, QuoteLineInput, QuoteStatus};
+    let mut o = org(1); // 张三
+    let d = o.dir.path().to_path_buf();
+    let mgr = o.hq.add_user("王经理", Role::Manager, "大客户部").unwrap();
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    send(&mut o.hq, "张三", &mut o.reps[0], &d); // the list of people reaches the laptop
+    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
+    let q = o.reps[0].create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
+    let line = QuoteLineInput {
+        description: Some("涤纶长丝".into()),
+        unit: Some("吨".into()),
+        quantity: "100".parse().unwrap(),
+        cost_fen: Some(Fen(7000)),
+        rebate_rate: Some("0.05".parse().unwrap()),
+        ..Default::default()
+    };
+    o.reps[0].add_quote_line(&q.id, &line).unwrap();
+    o.reps[0].submit_quote(&q.id).unwrap();
+    // A tampered laptop signs the manager's approval itself and sends the quote.
+    let zhang = o.reps[0].app_info().unwrap().current_user;
+    o.reps[0].set_current_user(&mgr.id).unwrap();
+    o.reps[0].approve_quote(&q.id, "同意").unwrap();
+    o.reps[0].set_current_user(&zhang.id).unwrap();
+    assert_eq!(o.reps[0].send_quote(&q.id).unwrap().status, QuoteStatus::Sent);
+
+    // Head office refuses the approval and does not keep the quote as sent: it goes back to
+    // pending approval, and the report says so.
+    let r = send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    assert!(r.refused.iter().any(|x| x.table == "quote_approvals"), "{:?}", r.refused);
+    let back = r.refused.iter().find(|x| x.table == "quotes").expect("the quote's refusal");
+    assert!(back.reason.contains("待审批"), "{}", back.reason);
+    let at_hq = o.hq.quote(&q.id).unwrap();
+    assert_eq!(at_hq.status, QuoteStatus::PendingApproval);
+    assert!(at_hq.approvals.is_empty());
+
+    // The rep is told in the return file, and the laptop's quote is pending approval again.
+    let back_home = send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    assert!(
+        back_home.refused.iter().any(|x| x.reason.contains("总部未接受") && x.table == "quotes"),
+        "{:?}",
+        back_home.refused
+    );
+    assert_eq!(o.reps[0].quote(&q.id).unwrap().status, QuoteStatus::PendingApproval);
+}
+
+#[test]
 fn a_freshly_enrolled_rep_gets_head_offices_company_for_the_quote_header() {
     use kam_core::CompanyInfo;
     let mut o = org(0);

@@ -23,6 +23,8 @@ pub(super) struct Apply<'a> {
     /// Customers the file's rows point at (to redirect rows sent to a merged-away customer).
     pub(super) customers_seen: BTreeSet<String>,
     pub(super) new_customers: Vec<String>,
+    /// Quotes whose approval rows were refused (head office): see `revert_refused_approvals`.
+    pub(super) refused_approvals: BTreeSet<String>,
 }
 
 pub(super) enum Outcome {

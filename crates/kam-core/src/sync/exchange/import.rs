@@ -112,6 +112,7 @@ impl Kam {
             cadence_dirty: BTreeSet::new(),
             customers_seen: BTreeSet::new(),
             new_customers: Vec::new(),
+            refused_approvals: BTreeSet::new(),
         };
         for d in &body.devices {
             let no = a.devices.no(&tx, d)?;
@@ -125,6 +126,7 @@ impl Kam {
         )?;
         if head_office {
             a.redirect_merged(&me_user)?;
+            a.revert_refused_approvals(&me_user)?;
         }
         tx.execute("UPDATE sync_state SET applying = 0, applying_file = NULL, applying_device = NULL", [])?;
         a.refresh_derived()?;
@@ -276,13 +278,37 @@ impl Apply<'_> {
                 Outcome::Inserted => self.report.inserted += 1,
                 Outcome::Updated => self.report.updated += 1,
                 Outcome::Unchanged => self.report.unchanged += 1,
-                Outcome::Refused(label, zh, en) => self.report.refused.push(RefusedChange {
-                    table: p.t.clone(),
-                    row_id: p.id.clone(),
-                    label,
-                    reason: zh,
-                    reason_en: en,
-                }),
+                Outcome::Refused(label, zh, en) => {
+                    if p.t == "quote_approvals" {
+                        let quote = p.c.iter().find(|(c, _, _)| c == "quote_id").and_then(|(_, v, _)| v.as_str());
+                        self.refused_approvals.extend(quote.map(str::to_string));
+                    }
+                    self.report.refused.push(RefusedChange {
+                        table: p.t.clone(),
+                        row_id: p.id.clone(),
+                        label,
+                        reason: zh,
+                        reason_en: en,
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Head office: a refused approval never leaves its quote standing as approved or sent.
+    /// The quote goes back to pending approval (a change of head office's that travels back) and
+    /// the refusal says so, in the import report and in the device's next return file.
+    fn revert_refused_approvals(&mut self, me_user: &str) -> Result<()> {
+        for quote in std::mem::take(&mut self.refused_approvals) {
+            if let Some(number) = crate::quote::revert_unapproved(self.tx, &quote, &self.now, me_user)? {
+                self.report.refused.push(RefusedChange {
+                    table: "quotes".into(),
+                    row_id: quote,
+                    label: number,
+                    reason: "审批未被接受，报价单已退回“待审批”：请由有权限的人员审批后再发送。".into(),
+                    reason_en: "The approval was not accepted; the quote is back to pending approval: have it approved by someone with the role before sending it.".into(),
+                });
             }
         }
         Ok(())
