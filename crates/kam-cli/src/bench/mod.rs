@@ -1,6 +1,7 @@
 //! `kam bench …`: benchmarks that print figures (never timed assertions).
 
 mod due;
+mod history;
 mod quote;
 mod report;
 mod sign_in;
@@ -55,6 +56,13 @@ pub enum BenchCmd {
     /// importing every rep's weekly file, bytes per change. Builds head office and the enrolled
     /// reps first, each rep's week written through the normal API.
     Sync(sync::BenchArgs),
+    /// A customer's change history after N edits (temporary database with demo data).
+    History {
+        #[arg(long, default_value_t = 1_000)]
+        changes: u32,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// Open a database and sign in with the real argon2id parameters (temporary database).
     SignIn {
         #[arg(long, default_value_t = 10)]
@@ -68,6 +76,7 @@ pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
         BenchCmd::Quote { lines } => quote::bench(lines),
         BenchCmd::Sync(a) => sync::bench(a),
         BenchCmd::SignIn { runs } => sign_in::bench(runs),
+        BenchCmd::History { changes, runs } => history::bench(changes, runs),
         BenchCmd::Report { customers, visits, runs } => report::bench_report(path, customers, visits, runs),
         BenchCmd::Due { customers, visits, runs } => due::bench_due(path, customers, visits, runs),
     }
