@@ -32,7 +32,15 @@ pub use thirtyfour::prelude::*;
 pub const RUN_HINT: &str = "cargo build -p kam-app && xvfb-run -a -s \"-screen 0 1280x800x24\" \
                             cargo test -p kam-e2e -- --test-threads=1   (or scripts/test)";
 
+/// The password of every person a test signs in as (set through the core before the app starts,
+/// or typed on the window's first screen).
+pub const TEST_PASSWORD: &str = "kam-e2e-2026";
+/// The first administrator a fresh profile's window creates.
+pub const TEST_ADMIN: &str = "测试管理员";
+
 const POLL: Duration = Duration::from_millis(100);
+/// The sign-in screen and the pages behind it: a database round trip (and argon2) away.
+const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(15);
 const DRIVER_READY_TIMEOUT: Duration = Duration::from_secs(15);
 const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 const QUIT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -791,6 +799,53 @@ impl Driver {
         let png = self.wd().screenshot_as_png().await?;
         fs::write(&path, png).context(format!("cannot write {}", path.display()))?;
         Ok(path)
+    }
+
+    // -- signing in -------------------------------------------------------------------------
+
+    /// Get past the window's first screen, whichever it shows: a fresh database creates its
+    /// first administrator ([`TEST_ADMIN`]); otherwise the preselected person signs in with
+    /// [`TEST_PASSWORD`] (which an enrolled person's first sign-in sets). Returns when the
+    /// pages are up.
+    pub async fn sign_in(&self) -> Step {
+        let either = format!("{}, {}", tid("signin-setup"), tid("signin-form"));
+        let screen =
+            self.wait_for(&either, SIGN_IN_TIMEOUT).await.map_err(|e| Failure(format!("the sign-in screen: {e}")))?;
+        if screen.attr("data-testid").await?.as_deref() == Some("signin-setup") {
+            self.fill("setup-name", TEST_ADMIN, SIGN_IN_TIMEOUT).await?;
+            self.fill("setup-password", TEST_PASSWORD, SIGN_IN_TIMEOUT).await?;
+            self.fill("setup-password-again", TEST_PASSWORD, SIGN_IN_TIMEOUT).await?;
+            self.click(&tid("setup-create"), SIGN_IN_TIMEOUT).await?;
+            return self.wait_signed_in().await;
+        }
+        self.sign_in_as(None, TEST_PASSWORD).await
+    }
+
+    /// On the sign-in screen, sign in as the person whose entry contains `name` (`None`: the
+    /// one preselected) with `password`, typed twice when it is their first sign-in; Enter
+    /// submits. Returns when the pages are up.
+    pub async fn sign_in_as(&self, name: Option<&str>, password: &str) -> Step {
+        self.wait_for(&tid("signin-form"), SIGN_IN_TIMEOUT)
+            .await
+            .map_err(|e| Failure(format!("the sign-in screen: {e}")))?;
+        if let Some(name) = name {
+            self.select_option("signin-person", name, SIGN_IN_TIMEOUT).await?;
+            // Let the dropdown fade out before typing.
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+        if self.find_visible(&tid("signin-first")).await?.is_some() {
+            self.fill("signin-new-password", password, SIGN_IN_TIMEOUT).await?;
+            self.fill("signin-new-password-again", password, SIGN_IN_TIMEOUT).await?;
+        } else {
+            self.fill("signin-password", password, SIGN_IN_TIMEOUT).await?;
+        }
+        self.press(Key::Enter).await?;
+        self.wait_signed_in().await
+    }
+
+    async fn wait_signed_in(&self) -> Step {
+        self.wait_for(&tid("nav"), SIGN_IN_TIMEOUT).await.map_err(|e| Failure(format!("after signing in: {e}")))?;
+        Ok(())
     }
 
     // -- ending ----------------------------------------------------------------------------

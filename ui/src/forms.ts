@@ -25,9 +25,15 @@ export function useFieldErrors() {
 
   /**
    * Show a failed command: on its form item when the core named a field this form has
-   * (`aliases` maps core field names to form fields), otherwise as an error message.
+   * (`aliases` maps core field names to form fields), otherwise as an error message (or by
+   * `otherwise`, e.g. an alert in the form).
    */
-  function show(err: unknown, known: readonly string[], aliases: Record<string, string> = {}): void {
+  function show(
+    err: unknown,
+    known: readonly string[],
+    aliases: Record<string, string> = {},
+    otherwise: (err: unknown) => void = showError,
+  ): void {
     if (err instanceof KamError) {
       // A record in the wrong state (code wrong_state) is shown on the form's "status" item,
       // when it has one.
@@ -38,7 +44,7 @@ export function useFieldErrors() {
         return;
       }
     }
-    showError(err);
+    otherwise(err);
   }
 
   return { errors, error, set, clear, show };

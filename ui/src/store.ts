@@ -4,7 +4,8 @@ import { ref } from "vue";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { User } from "./bindings/User";
 import type { DemoReport } from "./bindings/DemoReport";
-import { appInfo as fetchAppInfo, demoLoad, usersList, KamError } from "./api";
+import { appInfo as fetchAppInfo, demoLoad, usersList, type KamError } from "./api";
+import { toKamError } from "./ipc";
 
 export const appInfo = ref<AppInfo | null>(null);
 /** Set when app_info itself fails (database too new, cannot open): the shell shows it full page. */
@@ -18,19 +19,7 @@ export async function refreshAppInfo(): Promise<void> {
     appInfo.value = await fetchAppInfo();
     fatalError.value = null;
   } catch (err: unknown) {
-    if (appInfo.value === null) {
-      fatalError.value =
-        err instanceof KamError
-          ? err
-          : new KamError({
-              code: "ipc",
-              message: String(err),
-              message_en: String(err),
-              field: null,
-              existing_id: null,
-              entity: null,
-            });
-    }
+    if (appInfo.value === null) fatalError.value = toKamError(err);
   }
 }
 

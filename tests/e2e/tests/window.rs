@@ -10,12 +10,15 @@
 //! Screenshots and the combined tauri-driver/WebKitWebDriver/app log of each session land in
 //! `target/e2e/`.
 
+use std::path::Path;
 use std::time::Duration;
 
-use kam_e2e::{ensure, tid, tid_input, Driver, Failure, Key, Profile, Step};
+use kam_e2e::{ensure, tid, tid_input, Context, Driver, Failure, Key, Profile, Step, TEST_ADMIN, TEST_PASSWORD};
 
 #[path = "window/quotes.rs"]
 mod quotes;
+#[path = "window/sign_in.rs"]
+mod sign_in;
 #[path = "window/sync.rs"]
 mod sync;
 #[path = "window/visits.rs"]
@@ -51,8 +54,15 @@ fn assert_no_leftovers(profile: &Profile, after: &str) {
     );
 }
 
-/// The harness alone: the app starts on a fresh database, renders, and the session ends with
-/// every process gone.
+/// A database prepared through the core (trusted, nobody has a password yet): its placeholder
+/// user becomes the first administrator, with the test password, so the window can sign in.
+fn admin_in_core(db: &Path) -> Step<kam_core::User> {
+    let mut k = kam_core::Kam::open_locked(db).context("opening the database for its first administrator")?;
+    k.create_first_admin(TEST_ADMIN, TEST_PASSWORD).context("create_first_admin")
+}
+
+/// The harness alone: the app starts on a fresh database at the sign-in screen (creating the
+/// first administrator), renders, and the session ends with every process gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_starts_renders_and_cleans_up() {
     let profile = fail(Profile::new());
@@ -61,6 +71,16 @@ async fn app_starts_renders_and_cleans_up() {
     let r = async {
         let title = d.wd().title().await?;
         ensure(title.contains("KAM"), || format!("window title {title:?} lacks \"KAM\""))?;
+        // A fresh database: the first screen creates its administrator, or imports an
+        // enrollment file; no page and no navigation before someone signs in.
+        d.wait_for_text(&tid("signin-screen"), "创建第一个总部管理员", LONG).await?;
+        d.wait_for_text(&tid("sync-enroll-field"), "导入注册文件", SHORT).await?;
+        ensure(d.find_visible(&tid("nav")).await?.is_none(), || "the navigation shows before sign-in".into())?;
+        d.screenshot("signin-setup").await?;
+        d.sign_in().await?;
+        // An empty database still offers demo data or an empty start.
+        d.wait_for(&tid("demo-skip"), LONG).await.map_err(|e| Failure::new(format!("the demo offer: {e}")))?;
+        skip_demo_offer(&d).await?;
         d.wait_for(&tid("exchange-status"), LONG).await?;
         d.screenshot("smoke").await?;
         Ok(())
@@ -110,6 +130,7 @@ async fn check_status_bar(d: &Driver) -> Step {
 }
 
 async fn first_run(d: &Driver) -> Step {
+    d.sign_in().await?;
     skip_demo_offer(d).await?;
     check_status_bar(d).await?;
 
@@ -213,6 +234,11 @@ async fn first_run(d: &Driver) -> Step {
 }
 
 async fn after_restart(d: &Driver) -> Step {
+    // The administrator created in the first session is preselected and asked for a password.
+    d.wait_for_text(&tid("signin-person"), TEST_ADMIN, LONG)
+        .await
+        .map_err(|e| Failure::new(format!("sign-in after restart: {e}")))?;
+    d.sign_in().await?;
     skip_demo_offer(d).await?;
     check_status_bar(d).await?;
 
@@ -247,6 +273,7 @@ async fn company_header_is_set_in_settings() {
     let profile = fail(Profile::new());
     let d = fail(Driver::start("settings", &profile).await);
     let r = async {
+        d.sign_in().await?;
         skip_demo_offer(&d).await?;
         d.click(&tid("nav-settings"), LONG).await?;
         d.fill("company-name", "", LONG).await?;

@@ -7,6 +7,8 @@ import { visitsEn } from "../features/visits/texts";
 import { complaintsEn } from "../features/complaints/texts";
 import { surveyEn } from "../features/customers/texts";
 import { relEnumsEn } from "../shared/texts";
+import { authEn } from "../features/auth/texts";
+import { accountEn } from "../features/settings/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
 const en: typeof zhCN = {
@@ -15,6 +17,8 @@ const en: typeof zhCN = {
   ...complaintsEn,
   ...surveyEn,
   ...relEnumsEn,
+  ...authEn,
+  ...accountEn,
   app: {
     title: "KAM Key Account Management",
   },
@@ -302,9 +306,6 @@ const en: typeof zhCN = {
     dbPath: "Database file",
     schemaVersion: "Schema version",
     deviceTag: "Device tag",
-    currentUser: "Current user",
-    userHint: "New records carry the current user as author; approvals check their role.",
-    userSwitched: "Current user is now {name}",
     version: "Version",
     timeZone: "Time zone",
     customerCount: "Customers",

@@ -8,6 +8,8 @@ import { visitsZh } from "../features/visits/texts";
 import { complaintsZh } from "../features/complaints/texts";
 import { surveyZh } from "../features/customers/texts";
 import { relEnumsZh } from "../shared/texts";
+import { authZh } from "../features/auth/texts";
+import { accountZh } from "../features/settings/texts";
 
 const zhCN = {
   ...todayZh,
@@ -15,6 +17,8 @@ const zhCN = {
   ...complaintsZh,
   ...surveyZh,
   ...relEnumsZh,
+  ...authZh,
+  ...accountZh,
   app: {
     title: "KAM 大客户管理",
   },
@@ -302,9 +306,6 @@ const zhCN = {
     dbPath: "数据库文件",
     schemaVersion: "数据库结构版本",
     deviceTag: "设备标识",
-    currentUser: "当前用户",
-    userHint: "新记录以当前用户为作者；审批报价等操作按其角色检查。",
-    userSwitched: "当前用户已切换为 {name}",
     version: "程序版本",
     timeZone: "时区",
     customerCount: "客户数量",

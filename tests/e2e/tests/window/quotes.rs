@@ -2,7 +2,8 @@
 //! its dossier, one line typed with the seed's worked example (10,000 ㎡ at 70 元 cost, 8%
 //! rebate) whose live breakdown shows 85.40 元 before the line is added, then submitted: the
 //! rebate needs the key-account manager, so the quote is pending approval and says so. The
-//! local user (a rep) may not approve it: the core refuses and the dialog shows why.
+//! person signed in (the first administrator, who drafted it) may not approve it: the core
+//! refuses and the dialog shows why. (A refusal by role, 无权审批, is in sign_in.rs.)
 
 use std::time::Duration;
 
@@ -27,6 +28,7 @@ fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
 }
 
 async fn quote_flow(d: &Driver) -> Step {
+    d.sign_in().await?;
     skip_demo_offer(d).await?;
 
     // A customer, through the form.
@@ -71,12 +73,14 @@ async fn quote_flow(d: &Driver) -> Step {
     tokio::time::sleep(Duration::from_millis(600)).await;
     d.screenshot("quote").await?;
 
-    // The local user is a rep: the core refuses the approval and the dialog says why.
+    // Nobody approves a quote they drafted: the core refuses and the dialog says why.
     d.click(&tid("approve-quote"), SHORT).await?;
     d.wait_for(&tid_input("decision-comment"), SHORT).await?;
     tokio::time::sleep(Duration::from_millis(400)).await;
     d.click(&tid("save-decision"), SHORT).await?;
-    d.wait_for_text(&tid("decision-error"), "无权审批", LONG).await.map_err(step("approval by a rep"))?;
+    d.wait_for_text(&tid("decision-error"), "不能审批自己起草的报价单", LONG)
+        .await
+        .map_err(step("approval by its drafter"))?;
     d.screenshot("quote-approve-refused").await?;
     d.press(Key::Escape).await?;
     d.wait_gone(&tid("decision-error"), SHORT).await?;

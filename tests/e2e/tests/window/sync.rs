@@ -3,8 +3,9 @@
 //!
 //! 1. Head office is set up through the core before its app starts (organisation, the rep 张三,
 //!    his enrollment file).
-//! 2. The rep's app, on a fresh database: the Sync page explains both ways in; importing the
-//!    enrollment file makes it 张三's field device. A customer is filed through the form, then
+//! 2. The rep's app, on a fresh database: the sign-in screen offers both ways in (the first
+//!    administrator, or 导入注册文件); importing the enrollment file makes it 张三's field
+//!    device and his first sign-in sets his password. A customer is filed through the form, then
 //!    导出同步文件 writes the sync file through the in-app save dialog into a known folder.
 //! 3. Head office's app: 导入同步文件 with that path → the preview names the sender and counts
 //!    the new rows → 应用 → the report says applied, the status bar says today, the device is
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use kam_core::{CustomerInput, Kam, Role};
 use kam_e2e::{ensure, tid, tid_input, Context, Driver, Failure, Key, Profile, Step};
 
-use super::{assert_no_leftovers, fail, skip_demo_offer, LONG, SHORT};
+use super::{admin_in_core, assert_no_leftovers, fail, skip_demo_offer, LONG, SHORT};
 
 const ORG: &str = "华东电力销售公司";
 const REP: &str = "张三";
@@ -34,6 +35,8 @@ fn prepare_head_office(hq: &Profile, exchange: &Path) -> Step<PathBuf> {
     let u = k.add_user(REP, Role::Rep, "大客户部").context("add_user")?;
     let file = exchange.join("kam-注册-张三.kamenroll");
     k.enroll_export(&u.id, Some(&file)).context("enroll_export")?;
+    drop(k);
+    admin_in_core(&hq.db_path())?;
     Ok(file)
 }
 
@@ -73,15 +76,24 @@ async fn rep_sync_file_previewed_and_applied_at_head_office() {
 }
 
 async fn rep_enroll_and_export(d: &Driver, enrollment: &Path, exchange: &Path) -> Step<PathBuf> {
-    skip_demo_offer(d).await?;
-
-    // Not enrolled: both ways in are explained; import the enrollment file.
-    d.click(&tid("nav-sync"), LONG).await?;
-    d.wait_for_text(&tid("sync-enroll-hq"), "设为总部", LONG).await.map_err(step("the not-enrolled page"))?;
+    // Not enrolled: the first screen explains both ways in; import the enrollment file.
+    d.wait_for_text(&tid("signin-screen"), "创建第一个总部管理员", LONG)
+        .await
+        .map_err(step("the fresh laptop's first screen"))?;
     d.wait_for_text(&tid("sync-enroll-field"), "导入注册文件", SHORT).await?;
     d.screenshot("sync-rep-enroll").await?;
     d.fill("sync-enroll-path", &enrollment.display().to_string(), SHORT).await?;
     d.click(&tid("sync-enroll-import"), SHORT).await?;
+    // Only 张三 signs in here; his first sign-in sets his password.
+    d.wait_for_text(&tid("signin-first"), "首次登录：请设置您的密码", LONG)
+        .await
+        .map_err(step("after importing the enrollment"))?;
+    d.wait_for_text(&tid("signin-person"), REP, SHORT).await?;
+    d.wait_for_text(&tid("signin-field-device"), REP, SHORT).await?;
+    d.screenshot("signin-first").await?;
+    d.sign_in().await?;
+    skip_demo_offer(d).await?;
+    d.click(&tid("nav-sync"), LONG).await?;
     d.wait_for_text(&tid("sync-role"), "业务员设备", LONG).await.map_err(step("after importing the enrollment"))?;
     d.wait_for_text(&tid("sync-org"), ORG, SHORT).await?;
     d.wait_for_text(&tid("sync-head-office"), ORG, SHORT).await?;
@@ -121,6 +133,7 @@ async fn rep_enroll_and_export(d: &Driver, enrollment: &Path, exchange: &Path) -
 }
 
 async fn head_office_import(d: &Driver, sync_file: &Path, exchange: &Path) -> Step<PathBuf> {
+    d.sign_in().await?;
     skip_demo_offer(d).await?;
     d.wait_for_text(&tid("exchange-status"), "尚未", LONG).await.map_err(step("no exchange yet at head office"))?;
 
@@ -185,6 +198,8 @@ async fn head_office_import(d: &Driver, sync_file: &Path, exchange: &Path) -> St
 }
 
 async fn rep_import_return(d: &Driver, return_file: &Path) -> Step {
+    // His password from the first session.
+    d.sign_in().await?;
     skip_demo_offer(d).await?;
     d.click(&tid("nav-sync"), LONG).await?;
     d.wait_for_text(&tid("sync-role"), "业务员设备", LONG).await?;
@@ -255,7 +270,9 @@ fn prepare_inbox(hq: &Profile, dir: &Path) -> Step {
     let st = h.sync_status().context("sync_status")?;
     ensure(st.open_conflicts == 1 && st.open_duplicates == 1, || {
         format!("prepared one conflict and one duplicate claim, got {st:?}")
-    })
+    })?;
+    drop(h);
+    admin_in_core(&hq.db_path()).map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -280,6 +297,7 @@ async fn head_office_settles_conflict_inbox_and_duplicate_claim() {
 }
 
 async fn settle_inbox(d: &Driver, dir: &Path) -> Step {
+    d.sign_in().await?;
     skip_demo_offer(d).await?;
     d.click(&tid("nav-sync"), LONG).await?;
     d.wait_for_text(&tid("sync-role"), "总部", LONG).await?;

@@ -5,7 +5,9 @@
 //!
 //! A new customer is only due one interval after it was filed (a month for the strategic
 //! "contact" rule), so the profile's database is prepared through the core with a clock set 40
-//! days back: the customer was filed then, owned by this installation's user, with one contact.
+//! days back: the customer was filed then, owned by this installation's user, with one contact;
+//! that user then becomes the database's first administrator (through the core), so the window
+//! signs in as them.
 //! 40 days make the monthly contact rule overdue and no other strategic rule (face-to-face every
 //! 3 months, liaison every 6, top leader every 12), so one phone call clears the customer.
 
@@ -16,7 +18,7 @@ use chrono::{DateTime, Utc};
 use kam_core::{ComplaintQuery, ContactInput, CustomerInput, Kam, Tier, VisitKind, VisitQuery};
 use kam_e2e::{ensure, tid, Context, Driver, Failure, Profile, Step};
 
-use super::{assert_no_leftovers, fail, LONG, SHORT};
+use super::{admin_in_core, assert_no_leftovers, fail, LONG, SHORT};
 
 const CUSTOMER: &str = "江南轨道交通集团有限公司";
 const CONTACT: &str = "李卫东";
@@ -50,6 +52,7 @@ fn seed(profile: &Profile) -> Step<String> {
 async fn visit_clears_overdue_and_complaint_shows_deadline() {
     let profile = fail(Profile::new());
     let customer_id = fail(seed(&profile));
+    fail(admin_in_core(&profile.db_path()));
 
     let d = fail(Driver::start("visits", &profile).await);
     let r = scenario(&d).await;
@@ -79,6 +82,7 @@ async fn visit_clears_overdue_and_complaint_shows_deadline() {
 }
 
 async fn scenario(d: &Driver) -> Step<String> {
+    d.sign_in().await?;
     // One customer in the database: no demo offer; dismiss it anyway if it shows.
     if let Some(skip) = d.try_wait_for(&tid("demo-skip"), Duration::from_secs(1)).await? {
         skip.click().await?;

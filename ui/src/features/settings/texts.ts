@@ -1,0 +1,63 @@
+// UI strings of Settings' account sections: one's own password, the idle lock, and (for
+// administrators) the people who sign in. vue-i18n syntax: `{x}` is a parameter, `|` separates
+// plural forms; avoid a literal "@" or "|". Merged into i18n/zh-CN.ts and i18n/en.ts.
+
+export const accountZh = {
+  account: {
+    password: "修改密码",
+    passwordHint: "修改 {name} 的登录密码。",
+    oldPassword: "原密码",
+    newPassword: "新密码",
+    passwordChanged: "密码已修改",
+    idleLock: "自动锁定",
+    idleLockHint: "无操作多长时间后锁定窗口；解锁需要输入密码，未保存的内容会保留。",
+    minutes: "分钟",
+    idleLockSaved: "自动锁定时间已设为 {n} 分钟",
+    people: "人员",
+    peopleHint: "管理员为人员设置登录密码（新人员，或忘记密码的人），并指定其他管理员。",
+    name: "姓名",
+    role: "角色",
+    department: "部门",
+    passwordState: "密码",
+    hasPassword: "已设置",
+    noPassword: "未设置",
+    admin: "管理员",
+    setPassword: "设置密码",
+    setPasswordTitle: "为 {name} 设置密码",
+    setPasswordBody: "新密码立即生效；请当面或通过可靠渠道告诉本人，并提醒其登录后在 设置 中修改。",
+    passwordSet: "已为 {name} 设置密码",
+    adminOn: "{name} 现在是管理员",
+    adminOff: "{name} 不再是管理员",
+    you: "（本人）",
+  },
+};
+
+export const accountEn: typeof accountZh = {
+  account: {
+    password: "Change password",
+    passwordHint: "Change the password {name} signs in with.",
+    oldPassword: "Current password",
+    newPassword: "New password",
+    passwordChanged: "Password changed",
+    idleLock: "Idle lock",
+    idleLockHint: "Lock the window after this long without input; unlocking asks for the password and keeps unsaved input.",
+    minutes: "minutes",
+    idleLockSaved: "The window now locks after {n} minutes without input",
+    people: "People",
+    peopleHint: "Administrators set people's passwords (someone new, or someone who forgot theirs) and appoint other administrators.",
+    name: "Name",
+    role: "Role",
+    department: "Department",
+    passwordState: "Password",
+    hasPassword: "Set",
+    noPassword: "Not set",
+    admin: "Administrator",
+    setPassword: "Set password",
+    setPasswordTitle: "Set a password for {name}",
+    setPasswordBody: "The new password works at once; tell it to the person directly and ask them to change it in Settings after signing in.",
+    passwordSet: "Password set for {name}",
+    adminOn: "{name} is now an administrator",
+    adminOff: "{name} is no longer an administrator",
+    you: " (you)",
+  },
+};
