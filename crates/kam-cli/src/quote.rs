@@ -360,8 +360,23 @@ fn show(q: &Quote, json: bool) -> Result<()> {
     }
 }
 
-// Long because: one short match arm per `kam quote` subcommand, each a call and its printout.
+/// `kam quote …`: hands each subcommand to the function for its group.
 pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
+    match cmd {
+        QuoteCmd::Price { .. } | QuoteCmd::Policy { .. } => pricing(kam, cmd),
+        QuoteCmd::New { .. } | QuoteCmd::AddLine { .. } | QuoteCmd::RemoveLine { .. } => editing(kam, cmd),
+        QuoteCmd::Submit { .. }
+        | QuoteCmd::Approve { .. }
+        | QuoteCmd::Reject { .. }
+        | QuoteCmd::Send { .. }
+        | QuoteCmd::Close { .. }
+        | QuoteCmd::Revise { .. } => workflow(kam, cmd),
+        QuoteCmd::Show { .. } | QuoteCmd::Export { .. } | QuoteCmd::List { .. } => viewing(kam, cmd),
+    }
+}
+
+/// The pricing subcommands: one line priced by the policy in effect, and the policy itself.
+fn pricing(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
     match cmd {
         QuoteCmd::Price { cost, qty, rebate, fees, json } => {
             let b = kam.preview_price(&PriceInput {
@@ -376,6 +391,30 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
                 print_breakdown(&b);
             }
         }
+        QuoteCmd::Policy { json } => {
+            let current = kam.pricing_policy()?;
+            let all = kam.pricing_policies()?;
+            if json {
+                #[derive(serde::Serialize)]
+                struct Out<'a> {
+                    current: &'a PricingPolicy,
+                    versions: &'a [PricingPolicy],
+                }
+                return print_json(&Out { current: &current, versions: &all });
+            }
+            print_policy(&current);
+            for p in all.iter().filter(|p| p.id != current.id) {
+                println!("  其他版本 other version: 第 {} 版，{} 起生效", p.version, p.effective_from);
+            }
+        }
+        _ => unreachable!("run sends only the pricing subcommands here"),
+    }
+    Ok(())
+}
+
+/// The editing subcommands: a new draft and its lines.
+fn editing(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
+    match cmd {
         QuoteCmd::New { customer, dealer_led, valid_until, notes, json } => {
             let c = kam.resolve_customer(&customer)?;
             let q =
@@ -439,6 +478,14 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
             let q = kam.remove_quote_line(&l.id)?;
             show(&q, json)?;
         }
+        _ => unreachable!("run sends only the editing subcommands here"),
+    }
+    Ok(())
+}
+
+/// The workflow subcommands: approval, sending, the outcome and revisions.
+fn workflow(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
+    match cmd {
         QuoteCmd::Submit { quote, json } => {
             let q = kam.resolve_quote(&quote)?;
             let q = kam.submit_quote(&q.id)?;
@@ -499,6 +546,14 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
             }
             println!("已创建修订版 created revision {} (draft) of {} ({})", r.display_number, q.display_number, r.id);
         }
+        _ => unreachable!("run sends only the workflow subcommands here"),
+    }
+    Ok(())
+}
+
+/// The subcommands that show, export and list quotes.
+fn viewing(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
+    match cmd {
         QuoteCmd::Show { quote, internal, json } => {
             let q = kam.resolve_quote(&quote)?;
             if json {
@@ -562,22 +617,7 @@ pub fn run(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
                 );
             }
         }
-        QuoteCmd::Policy { json } => {
-            let current = kam.pricing_policy()?;
-            let all = kam.pricing_policies()?;
-            if json {
-                #[derive(serde::Serialize)]
-                struct Out<'a> {
-                    current: &'a PricingPolicy,
-                    versions: &'a [PricingPolicy],
-                }
-                return print_json(&Out { current: &current, versions: &all });
-            }
-            print_policy(&current);
-            for p in all.iter().filter(|p| p.id != current.id) {
-                println!("  其他版本 other version: 第 {} 版，{} 起生效", p.version, p.effective_from);
-            }
-        }
+        _ => unreachable!("run sends only the viewing subcommands here"),
     }
     Ok(())
 }

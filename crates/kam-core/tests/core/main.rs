@@ -2,7 +2,9 @@
 
 mod dossier;
 mod history;
+mod quote_workflow;
 mod quotes;
+mod quotes_common;
 mod relation;
 mod report;
 mod roles;
