@@ -46,7 +46,7 @@ fn prepare(profile: &Profile) -> Step<String> {
         description: Some("环氧地坪涂料".into()),
         unit: Some("㎡".into()),
         quantity: "1000".parse().context("quantity")?,
-        cost_fen: Some(7000),
+        cost_fen: Some(kam_core::Fen(7000)),
         rebate_rate: Some("0.05".parse().context("rate")?),
         ..Default::default()
     };
