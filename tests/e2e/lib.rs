@@ -255,6 +255,9 @@ impl Profile {
             ("XDG_DATA_HOME", p.join("data")),
             ("XDG_CONFIG_HOME", p.join("config")),
             ("XDG_CACHE_HOME", p.join("cache")),
+            // Exports stay in the profile (without a Documents folder they would go to the
+            // app's working directory).
+            ("KAM_EXPORT_DIR", p.join("exports")),
         ]
     }
 

@@ -42,8 +42,8 @@ fn what(e: &ChangeEntry) -> String {
         ChangeAction::Changed => format!(
             "{}：{} → {}{via}",
             e.field_zh.as_deref().or(e.field.as_deref()).unwrap_or("?"),
-            e.old_value.as_deref().unwrap_or("（空）"),
-            e.new_value.as_deref().unwrap_or("（空）")
+            e.old_text.as_deref().unwrap_or("（空）"),
+            e.new_text.as_deref().unwrap_or("（空）")
         ),
     }
 }

@@ -61,8 +61,12 @@ pub struct ChangeEntry {
     /// The column changed (none for additions and removals) and its label.
     pub field: Option<String>,
     pub field_zh: Option<String>,
+    /// The stored values (for scripts).
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+    /// The values as people read them: labels for coded values, 元 for money, names for people.
+    pub old_text: Option<String>,
+    pub new_text: Option<String>,
 }
 
 fn record_label(table: &str) -> (&'static str, &'static str) {
@@ -188,6 +192,8 @@ fn entry(r: &rusqlite::Row) -> rusqlite::Result<ChangeEntry> {
         field,
         old_value: r.get(5)?,
         new_value: r.get(6)?,
+        old_text: None,
+        new_text: None,
         by_user_id: r.get(7)?,
         by_name: r.get(8)?,
         device_id: r.get(9)?,
@@ -210,8 +216,34 @@ fn history(conn: &Connection, recorded: &str, added: &str, key: &str) -> Result<
          ORDER BY e.at DESC, e.seq DESC"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![key], entry)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = stmt.query_map(params![key], entry)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    for e in &mut rows {
+        if let Some(col) = e.field.clone() {
+            e.old_text = readable(conn, &e.table, &col, e.old_value.as_deref())?;
+            e.new_text = readable(conn, &e.table, &col, e.new_value.as_deref())?;
+        }
+    }
     Ok(rows)
+}
+
+/// A stored value as people read it: the label of a coded value, money in 元, a person's name.
+fn readable(conn: &Connection, table: &str, col: &str, raw: Option<&str>) -> Result<Option<String>> {
+    use crate::model::{Category, Lifecycle, Nature, Scale, Tier};
+    let Some(raw) = raw else { return Ok(None) };
+    let label = match (table, col) {
+        (_, c) if c.ends_with("_fen") => raw.parse::<i64>().ok().map(|v| crate::Fen(v).yuan_text()),
+        ("quotes", "status") => crate::QuoteStatus::parse(raw).map(|v| v.label_zh().to_string()),
+        ("customers", "tier") => Tier::parse(raw).map(|v| v.label_zh().to_string()),
+        ("customers", "category") => Category::parse(raw).map(|v| v.label_zh().to_string()),
+        ("customers", "lifecycle") => Lifecycle::parse(raw).map(|v| v.label_zh().to_string()),
+        ("customers", "nature") => Nature::parse(raw).map(|v| v.label_zh().to_string()),
+        ("customers", "scale") => Scale::parse(raw).map(|v| v.label_zh().to_string()),
+        (_, "owner_id" | "liaison_id") => {
+            conn.query_row("SELECT name FROM users WHERE id = ?1", [raw], |r| r.get(0)).optional()?
+        }
+        _ => None,
+    };
+    Ok(Some(label.unwrap_or_else(|| raw.to_string())))
 }
 
 impl Kam {

@@ -24,4 +24,12 @@ table: string, record_zh: string, record_en: string, row_id: string, action: Cha
 /**
  * The column changed (none for additions and removals) and its label.
  */
-field: string | null, field_zh: string | null, old_value: string | null, new_value: string | null, };
+field: string | null, field_zh: string | null, 
+/**
+ * The stored values (for scripts).
+ */
+old_value: string | null, new_value: string | null, 
+/**
+ * The values as people read them: labels for coded values, 元 for money, names for people.
+ */
+old_text: string | null, new_text: string | null, };

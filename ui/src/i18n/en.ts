@@ -9,6 +9,7 @@ import { surveyEn } from "../features/customers/texts";
 import { relEnumsEn } from "../shared/texts";
 import { authEn } from "../features/auth/texts";
 import { accountEn } from "../features/settings/texts";
+import { historyEn } from "../features/history/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
 const en: typeof zhCN = {
@@ -19,6 +20,7 @@ const en: typeof zhCN = {
   ...relEnumsEn,
   ...authEn,
   ...accountEn,
+  ...historyEn,
   app: {
     title: "KAM Key Account Management",
   },

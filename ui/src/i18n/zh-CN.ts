@@ -10,6 +10,7 @@ import { surveyZh } from "../features/customers/texts";
 import { relEnumsZh } from "../shared/texts";
 import { authZh } from "../features/auth/texts";
 import { accountZh } from "../features/settings/texts";
+import { historyZh } from "../features/history/texts";
 
 const zhCN = {
   ...todayZh,
@@ -19,6 +20,7 @@ const zhCN = {
   ...relEnumsZh,
   ...authZh,
   ...accountZh,
+  ...historyZh,
   app: {
     title: "KAM 大客户管理",
   },

@@ -15,8 +15,30 @@ use crate::{Kam, Role};
 impl Kam {
     /// The monthly key-account report's figures for `month` (`YYYY-MM`), for the whole company
     /// or one department. A month after the current one is refused.
+    /// Someone who may not see everyone's pay (a rep: their own line; a department manager:
+    /// their department's) gets the report without the others' lines.
     pub fn monthly_report(&self, month: &str, department: Option<&str>) -> Result<MonthlyReport> {
-        self.build_report(month, department, &mut |_| {})
+        self.require_signed_in()?;
+        let mut report = self.build_report(month, department, &mut |_| {})?;
+        self.withhold_others_pay(&mut report)?;
+        Ok(report)
+    }
+
+    /// Keep only the rep lines, performance bonuses and commissions the person acting may see.
+    fn withhold_others_pay(&self, r: &mut MonthlyReport) -> Result<()> {
+        if self.is_trusted() || self.is_admin(&self.user_id)? {
+            return Ok(());
+        }
+        let me = self.user(&self.user_id)?;
+        let visible = |user_id: &str, department: &str| match me.role {
+            Role::HeadOffice | Role::Executive => true,
+            Role::Manager => user_id == me.id || (!me.department.is_empty() && department == me.department),
+            Role::Rep | Role::Liaison => user_id == me.id,
+        };
+        r.reps.retain(|x| visible(&x.user_id, &x.department));
+        r.performance.retain(|x| visible(&x.user_id, &x.department));
+        r.commissions.retain(|x| visible(&x.user_id, &x.department));
+        Ok(())
     }
 
     /// Build the report and write the workbook atomically to `path` (temp file + rename; on

@@ -40,6 +40,7 @@ fn a_customers_history_shows_who_changed_what_from_what_to_what() {
         (Some("苏州"), Some("苏州工业园区星湖街 328 号"))
     );
     assert_eq!(address.field_zh.as_deref(), Some("地址"));
+    assert_eq!(address.new_text.as_deref(), Some("苏州工业园区星湖街 328 号"));
     assert_eq!(address.by_name.as_deref(), Some(me.name.as_str()));
     assert_eq!(address.device_id.as_deref(), Some(kam.app_info().unwrap().device_id.as_str()));
     assert_eq!(address.sync_file, None);
@@ -76,4 +77,11 @@ fn a_quotes_history_includes_its_lines() {
     let line_events: Vec<ChangeAction> = h.iter().filter(|e| e.row_id == line_id).map(|e| e.action).collect();
     assert_eq!(line_events, [ChangeAction::Deleted, ChangeAction::Added], "{h:#?}");
     assert_eq!(h.iter().find(|e| e.row_id == line_id).unwrap().record_zh, "报价明细");
+    // Coded values read as people read them.
+    let q = kam.add_quote_line(&q.id, &line).unwrap();
+    kam.submit_quote(&q.id).unwrap();
+    let h = kam.quote_history(&q.id).unwrap();
+    let status = h.iter().find(|e| e.field.as_deref() == Some("status")).expect("the status change");
+    assert_eq!((status.old_value.as_deref(), status.new_value.as_deref()), (Some("draft"), Some("approved")));
+    assert_eq!((status.old_text.as_deref(), status.new_text.as_deref()), (Some("草稿"), Some("已审批")));
 }

@@ -195,3 +195,31 @@ fn exports_follow_the_role_and_every_one_is_recorded() {
     let check = admin.verify_audit_chain().unwrap();
     assert!(check.broken_at.as_ref().is_some_and(|at| at.ends_with("#2")), "{check:?}");
 }
+
+#[test]
+fn a_rep_sees_only_their_own_pay_in_the_monthly_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kam.sqlite3");
+    let mut admin = Kam::open_locked(&path).unwrap();
+    admin.create_first_admin("王芳", PW).unwrap();
+    for (name, role, dept) in [
+        ("张伟", Role::Rep, "大客户一部"),
+        ("李娜", Role::Rep, "大客户一部"),
+        ("赵强", Role::Rep, "大客户二部"),
+        ("李经理", Role::Manager, "大客户一部"),
+    ] {
+        let u = admin.add_user(name, role, dept).unwrap();
+        admin.set_user_password(&u.id, PW).unwrap();
+    }
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let names = |k: &Kam| -> Vec<String> {
+        let mut v: Vec<String> = k.monthly_report(&month, None).unwrap().reps.into_iter().map(|r| r.name).collect();
+        v.sort();
+        v
+    };
+    assert!(names(&admin).len() >= 3, "head office sees everyone: {:?}", names(&admin));
+    assert_eq!(names(&as_(&path, "张伟")), ["张伟"]);
+    let mgr = names(&as_(&path, "李经理"));
+    assert!(mgr.contains(&"张伟".to_string()) && mgr.contains(&"李娜".to_string()), "{mgr:?}");
+    assert!(!mgr.contains(&"赵强".to_string()), "another department's rep: {mgr:?}");
+}

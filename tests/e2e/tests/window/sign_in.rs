@@ -5,8 +5,9 @@
 //! In the window: a wrong password is refused with the core's message; 张伟 signs in, his unsaved
 //! customer form survives 锁定 and unlocking, and his own quote cannot be approved by him; the
 //! administrator (head office) may not approve it either (无权审批), and Settings → 人员 refuses
-//! removing the last administrator; 李经理 approves it → 已审批. After a restart the window asks
-//! for a password again.
+//! removing the last administrator; 李经理 approves it → 已审批, the quote's 变更历史 shows the
+//! status moving from 待审批 to 已审批, and his internal export (refused to 张伟) appears in head
+//! office's 审计日志. After a restart the window asks for a password again.
 
 use std::time::Duration;
 
@@ -153,6 +154,10 @@ async fn roles(d: &Driver) -> Step {
     open_quote(d).await?;
     try_approve(d, "").await?;
     refused(d, "不能审批自己起草的报价单", "approval by its drafter", "signin-refused-own-quote").await?;
+    // Nor may he export the internal workbook (costs and margins): the core's refusal is shown.
+    d.click(&tid("export-quote-internal"), SHORT).await?;
+    d.wait_for_text(".el-message", "无权导出内部版报价单", LONG).await.map_err(step("the rep's internal export"))?;
+    d.screenshot("signin-refused-internal-export").await?;
     sign_out(d).await?;
 
     // The administrator is head office: no right to approve a rebate (无权审批). In Settings →
@@ -192,13 +197,33 @@ async fn roles(d: &Driver) -> Step {
     try_approve(d, "返点 5% 同意").await?;
     d.wait_gone(&tid("decision-comment"), LONG).await.map_err(step("the manager's approval"))?;
     d.wait_for_text(&tid("quote-status"), "已审批", LONG).await.map_err(step("status after approval"))?;
+    // The quote's change history shows the status moving, old and new value.
+    let row = d.wait_for_text(&tid("history-row"), "已审批", LONG).await.map_err(step("the quote's history"))?;
+    let text = row.prop("textContent").await?.unwrap_or_default();
+    ensure(text.contains("状态") && text.contains("待审批") && text.contains(MANAGER), || {
+        format!("the history row of the approval reads {text:?}")
+    })?;
+    // The manager may export the internal workbook; head office finds it in the audit log.
+    d.click(&tid("export-quote-internal"), SHORT).await?;
+    d.wait_for(&tid("export-message"), LONG).await.map_err(step("the manager's internal export"))?;
+    d.screenshot("signin-quote-history").await?;
+    sign_out(d).await?;
+    d.sign_in_as(Some(TEST_ADMIN), TEST_PASSWORD).await?;
+    d.click(&tid("nav-settings"), LONG).await?;
+    let row = d.wait_for_text(&tid("audit-row"), "内部版", LONG).await.map_err(step("the audit log"))?;
+    ensure(row.prop("textContent").await?.unwrap_or_default().contains("报价单"), || {
+        "the audit entry names the quote workbook".into()
+    })?;
+    let table = d.wait_for(&tid("audit-table"), SHORT).await?.prop("textContent").await?.unwrap_or_default();
+    ensure(table.contains(MANAGER), || format!("the audit entry names who exported: {table:?}"))?;
+    d.screenshot("settings-audit").await?;
     Ok(())
 }
 
 async fn after_restart(d: &Driver) -> Step {
-    // The window asks for a password again; the manager, who signed in last, is preselected.
+    // The window asks for a password again; the administrator, who signed in last, is preselected.
     d.wait_for(&tid_input("signin-password"), LONG).await.map_err(step("the sign-in screen after a restart"))?;
-    d.wait_for_text(&tid("signin-person"), MANAGER, SHORT).await?;
+    d.wait_for_text(&tid("signin-person"), TEST_ADMIN, SHORT).await?;
     ensure(d.find_visible(&tid("nav")).await?.is_none(), || "the navigation shows before sign-in".into())?;
     d.screenshot("signin-restart").await?;
     d.sign_in().await?;

@@ -1,0 +1,71 @@
+// UI strings of the change history (变更历史) and the audit log (审计日志). vue-i18n syntax:
+// `{x}` is a parameter, `|` separates plural forms; avoid a literal "@" or "|". Merged into
+// i18n/zh-CN.ts and i18n/en.ts as top-level keys.
+
+export const historyZh = {
+  history: {
+    section: "变更历史",
+    when: "时间",
+    who: "人员",
+    record: "记录",
+    change: "变更",
+    source: "来源",
+    local: "本机",
+    viaSync: "同步文件 {id}",
+    added: "新增",
+    deleted: "删除",
+    restored: "恢复",
+    empty: "还没有变更。修改客户、联系人、拜访或报价后，这里会列出谁在何时把哪一项从什么改成了什么。",
+    emptyValue: "（空）",
+    more: "显示全部 {n} 条",
+  },
+  audit: {
+    title: "审计日志",
+    hint: "每一次导出（报价单、月报、同步文件、注册文件）都会记录：谁、何时、导出了什么、保存到哪里。记录只能追加，不能修改。",
+    kind: "操作",
+    allKinds: "全部操作",
+    from: "开始日期",
+    to: "结束日期",
+    rows: "行数",
+    detail: "内容",
+    path: "保存位置",
+    verify: "校验完整性",
+    intact: "审计日志完整：共 {n} 条记录，未发现改动。",
+    broken: "审计日志在 {at} 处被改动或删除过。请联系管理员。",
+    empty: "还没有导出记录。导出报价单、月报或同步文件后，这里会记下是谁导出的。",
+  },
+};
+
+export const historyEn: typeof historyZh = {
+  history: {
+    section: "Change history",
+    when: "When",
+    who: "Who",
+    record: "Record",
+    change: "Change",
+    source: "Source",
+    local: "This device",
+    viaSync: "Sync file {id}",
+    added: "Added",
+    deleted: "Deleted",
+    restored: "Restored",
+    empty: "No changes yet. Once the customer, a contact, a visit or a quote is edited, this lists who changed what from what to what, and when.",
+    emptyValue: "(empty)",
+    more: "Show all {n}",
+  },
+  audit: {
+    title: "Audit log",
+    hint: "Every export (quotes, the monthly report, sync and enrollment files) is recorded: who, when, what and where to. Entries can only be added, never changed.",
+    kind: "Action",
+    allKinds: "All actions",
+    from: "From",
+    to: "To",
+    rows: "Rows",
+    detail: "Details",
+    path: "Saved to",
+    verify: "Check integrity",
+    intact: "The audit log is intact: {n} entries, nothing altered.",
+    broken: "The audit log was altered or entries removed at {at}. Contact an administrator.",
+    empty: "No exports yet. Once someone exports a quote, the monthly report or a sync file, it is recorded here.",
+  },
+};
