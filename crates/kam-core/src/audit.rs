@@ -3,7 +3,9 @@
 //! filters as JSON, row count), where (path) and on which device. Entries are append-only
 //! (triggers refuse UPDATE and DELETE) and hash-chained per device (SHA-256 over the previous
 //! hash and the entry), so [`Kam::verify_audit_chain`] finds an entry altered or dropped by a
-//! direct write to the file.
+//! direct write to the file. A field device's entries travel to head office in its sync files
+//! (the one table synced one way, `Seen::Nobody`); head office checks that they continue the
+//! device's chain ([`check_links`]) and refuses the whole file otherwise.
 
 use std::path::Path;
 
@@ -236,6 +238,88 @@ impl Kam {
             format!("{} ({}) may not {what_en}: it takes one of {allowed_en}.", me.name, me.role.label_en()),
         ))
     }
+}
+
+/// An audit entry as it arrives in a sync file.
+pub(crate) struct ChainLink {
+    pub id: String,
+    pub device_id: String,
+    pub device_seq: i64,
+    pub user_id: String,
+    pub at: String,
+    pub kind: String,
+    pub detail: String,
+    pub row_count: Option<i64>,
+    pub path: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn tampered(zh_why: &str, en_why: &str) -> KamError {
+    crate::sync::file::bad(
+        crate::sync::SyncFileErrorKind::AuditTampered,
+        format!("同步文件中的审计记录被改动或删除过（{zh_why}）。未导入任何内容；请联系总部核查该设备。"),
+        format!("The audit entries in the sync file were altered or removed ({en_why}). Nothing was imported; head office should check that device."),
+    )
+}
+
+/// Head office, before applying a device's file: every audit entry in it is the sender's, its
+/// hash is right, it links to the entry before it (in the file or already here), none is
+/// missing, and one already here arrives unchanged. Otherwise the file is refused.
+pub(crate) fn check_links(conn: &rusqlite::Connection, sender: &str, mut links: Vec<ChainLink>) -> Result<()> {
+    links.sort_by_key(|l| l.device_seq);
+    let mut prev: Option<(i64, String)> = None;
+    for l in &links {
+        if l.device_id != sender {
+            return Err(tampered("记录来自其他设备", "an entry of another device"));
+        }
+        let computed = entry_hash(
+            &l.prev_hash,
+            &l.device_id,
+            l.device_seq,
+            &l.user_id,
+            &l.at,
+            &l.kind,
+            &l.detail,
+            l.row_count,
+            &l.path,
+        );
+        if computed != l.hash {
+            return Err(tampered(
+                &format!("第 {} 条与其校验值不符", l.device_seq),
+                &format!("entry #{} does not match its hash", l.device_seq),
+            ));
+        }
+        let here: Option<String> =
+            conn.query_row("SELECT hash FROM audit_log WHERE id = ?1", [&l.id], |r| r.get(0)).optional()?;
+        if let Some(h) = here {
+            if h != l.hash {
+                return Err(tampered(
+                    &format!("第 {} 条已被修改", l.device_seq),
+                    &format!("entry #{} was changed", l.device_seq),
+                ));
+            }
+        }
+        let expected_prev = match &prev {
+            Some((seq, hash)) if *seq + 1 == l.device_seq => Some(hash.clone()),
+            _ if l.device_seq == 1 => Some(GENESIS.to_string()),
+            _ => conn
+                .query_row(
+                    "SELECT hash FROM audit_log WHERE device_id = ?1 AND device_seq = ?2",
+                    params![sender, l.device_seq - 1],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        if expected_prev.as_deref() != Some(l.prev_hash.as_str()) {
+            return Err(tampered(
+                &format!("第 {} 条之前缺少记录", l.device_seq),
+                &format!("entries missing before #{}", l.device_seq),
+            ));
+        }
+        prev = Some((l.device_seq, l.hash.clone()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

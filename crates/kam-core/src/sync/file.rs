@@ -58,6 +58,8 @@ pub enum SyncFileErrorKind {
     CannotDecrypt,
     /// The decrypted body is not valid compressed data.
     CorruptBody,
+    /// The sender's audit entries do not continue its hash chain: altered or removed.
+    AuditTampered,
 }
 
 impl SyncFileErrorKind {
@@ -74,6 +76,7 @@ impl SyncFileErrorKind {
             Self::BadSignature => "bad_signature",
             Self::CannotDecrypt => "cannot_decrypt",
             Self::CorruptBody => "corrupt_body",
+            Self::AuditTampered => "audit_tampered",
         }
     }
 }

@@ -9,7 +9,7 @@
 
 pub mod capture;
 mod exchange;
-mod file;
+pub(crate) mod file;
 mod keys;
 mod model;
 pub mod tables;

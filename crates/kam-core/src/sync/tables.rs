@@ -35,6 +35,8 @@ pub enum Seen {
     ByTargetSubject,
     /// The user named in this column, or their manager.
     ByUser(&'static str),
+    /// No field device: the rows go to head office only (the audit log).
+    Nobody,
 }
 
 /// One synced table.
@@ -120,6 +122,8 @@ pub const TABLES: &[SyncedTable] = &[
     table("collections", "回款", "Collections", Column, HeadOffice, ByCustomer),
     table("receivables", "应收", "Receivables", Column, HeadOffice, ByCustomer),
     table("performance_inputs", "绩效录入", "Performance inputs", NotCustomer, HeadOffice, ByUser("user_id")),
+    // Every device's recorded exports reach head office; their hash chain is checked on import.
+    table("audit_log", "审计日志", "Audit log", NotCustomer, Field, Nobody),
 ];
 
 const N: usize = TABLES.len();

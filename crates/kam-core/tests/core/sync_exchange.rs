@@ -504,3 +504,47 @@ fn a_freshly_enrolled_rep_gets_head_offices_company_for_the_quote_header() {
     rep2.enroll_import(&file2).unwrap();
     assert_eq!(rep2.company_info().unwrap(), own);
 }
+
+#[test]
+fn a_reps_exports_reach_head_offices_audit_log_and_a_gap_in_it_is_refused() {
+    use kam_core::{QuoteInput, QuoteLineInput};
+    let mut o = org(1);
+    let d = o.dir.path().to_path_buf();
+    let rep_device = o.reps[0].app_info().unwrap().device_id;
+    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
+    let q = o.reps[0].create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
+    let line = QuoteLineInput {
+        description: Some("涤纶长丝".into()),
+        unit: Some("吨".into()),
+        quantity: "100".parse().unwrap(),
+        cost_fen: Some(Fen(7000)),
+        ..Default::default()
+    };
+    o.reps[0].add_quote_line(&q.id, &line).unwrap();
+    o.reps[0].export_quote(&q.id, &d.join("报价单.xlsx"), false).unwrap();
+
+    // The rep's export reaches head office's audit log, as the rep's device recorded it.
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    let log = o.hq.audit_entries(&Default::default()).unwrap();
+    let theirs: Vec<&str> = log.iter().filter(|e| e.device_id == rep_device).map(|e| e.kind.as_str()).collect();
+    assert_eq!(theirs, ["quote_customer"], "{log:?}");
+    assert!(log.iter().any(|e| e.device_id != rep_device && e.kind == "enrollment_file"), "head office's own: {log:?}");
+    assert_eq!(o.hq.verify_audit_chain().unwrap().broken_at, None);
+
+    // Two more exports on the laptop; one is removed from its database behind KAM's back. The next
+    // file is refused whole, and head office's log is as it was.
+    o.reps[0].export_quote(&q.id, &d.join("报价单2.xlsx"), false).unwrap();
+    o.reps[0].export_quote(&q.id, &d.join("报价单3.xlsx"), false).unwrap();
+    let raw = rusqlite::Connection::open(d.join("rep0.kam")).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER audit_log_no_delete;
+         DELETE FROM audit_log WHERE device_seq = (SELECT max(device_seq) - 1 FROM audit_log);",
+    )
+    .unwrap();
+    let out = o.reps[0].sync_export("hq", Some(&d)).unwrap();
+    let res = o.hq.sync_import(&[PathBuf::from(&out.path)], false);
+    let err = res[0].error.as_ref().expect("a file with a gap in its audit log is refused");
+    assert_eq!(err.code, "sync_file");
+    assert!(err.message.contains("审计记录"), "{}", err.message);
+    assert_eq!(o.hq.audit_entries(&Default::default()).unwrap().len(), log.len(), "nothing of it applied");
+}

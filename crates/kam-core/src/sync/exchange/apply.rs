@@ -65,6 +65,18 @@ impl Apply<'_> {
         if tables::head_office_only(t) {
             return Ok(Some((format!("只有总部可以修改「{zh}」。"), format!("Only head office may change {en}."))));
         }
+        if t == "audit_log" {
+            // A device reports its own acts, once: never another device's, never a change.
+            let sender = self.report.sender_device_id.as_str();
+            let own = matches!(incoming.get("device_id"), Some(Value::Text(d)) if d == sender);
+            if !own || current.is_some_and(|c| c != incoming) {
+                return Ok(Some((
+                    "审计记录只能由记录它的设备发送一次，不能修改。".into(),
+                    "An audit entry is sent once by the device that recorded it and never changed.".into(),
+                )));
+            }
+            return Ok(None);
+        }
         if t == "quote_approvals" && scope.role == DeviceRole::Rep {
             return Ok(Some(("业务员不能审批报价。".into(), "A field rep cannot approve quotes.".into())));
         }

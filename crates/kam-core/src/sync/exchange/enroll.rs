@@ -27,8 +27,10 @@ impl Kam {
         let pending: u32 = match ident.as_ref().map(|i| i.role) {
             Some(DeviceRole::HeadOffice) => 0,
             _ => self.conn.query_row(
+                // The audit entry of the last export itself always waits for the next file: it
+                // is not a change a person made, so it is not counted as pending.
                 "SELECT count(*) FROM (SELECT tbl, row_id FROM sync_rows WHERE seq > ?1 AND dev = 0
-                  UNION SELECT tbl, row_id FROM sync_cols WHERE seq > ?1 AND dev = 0)",
+                  UNION SELECT tbl, row_id FROM sync_cols WHERE seq > ?1 AND dev = 0) WHERE tbl <> 'audit_log'",
                 [min_acked],
                 |r| r.get(0),
             )?,
@@ -234,7 +236,8 @@ impl Kam {
                 params![f.user.id, f.user.name, f.user.role, f.user.department, ctx.now],
             )?;
             if old_user != new_user {
-                for t in SYNCED_TABLES {
+                // The audit log keeps who acted before enrollment: its entries are hash-chained.
+                for t in SYNCED_TABLES.iter().filter(|t| **t != "audit_log") {
                     for c in USER_COLUMNS {
                         if schema[t].iter().any(|x| x == c) {
                             tx.execute(&format!("UPDATE {t} SET \"{c}\" = ?2 WHERE \"{c}\" = ?1"), params![old_user, new_user])?;

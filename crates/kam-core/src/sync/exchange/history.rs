@@ -44,6 +44,9 @@ impl Kam {
         let mut out = Vec::new();
         let mut cache = HashMap::new();
         for t in SYNCED_TABLES {
+            if tables::find(t).is_some_and(|x| x.seen == Seen::Nobody) {
+                continue; // one way, to head office: never on both sides
+            }
             let cols = &schema[t];
             let list = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
             let mut stmt = self.conn.prepare(&format!("SELECT id, {list} FROM {t} ORDER BY id"))?;

@@ -53,6 +53,9 @@ impl Kam {
         let (header, body) = open_file(bytes, &ident, &peers, head_office)?;
         let file_id = crate::sync::keys::to_hex(&bytes[bytes.len() - 64..]);
         let (peer, enrollment) = self.sender_of(&peers, &header, &body)?;
+        if head_office {
+            check_audit_entries(&self.conn, &peer.device_id, &body.rows)?;
+        }
         let mut report = SyncFileReport {
             sender_device_id: peer.device_id.clone(),
             sender_name: peer.name.clone(),
@@ -408,4 +411,33 @@ fn record_enrollment(tx: &Transaction, peer: &Peer, token: &str, now: &str) -> R
     )?;
     tx.execute("UPDATE sync_enrollments SET device_id = ?2 WHERE token = ?1", params![token, peer.device_id])?;
     Ok(())
+}
+
+/// Head office: the audit entries in a device's file must continue that device's hash chain
+/// (see `audit::check_links`); otherwise the whole file is refused before anything is applied.
+fn check_audit_entries(conn: &Connection, sender: &str, rows: &[Patch]) -> Result<()> {
+    let links = rows
+        .iter()
+        .filter(|p| p.t == "audit_log")
+        .map(|p| {
+            let text = |c: &str| -> String {
+                p.c.iter().find(|(k, _, _)| k == c).and_then(|(_, v, _)| v.as_str()).unwrap_or_default().to_string()
+            };
+            let int = |c: &str| p.c.iter().find(|(k, _, _)| k == c).and_then(|(_, v, _)| v.as_i64());
+            crate::audit::ChainLink {
+                id: p.id.clone(),
+                device_id: text("device_id"),
+                device_seq: int("device_seq").unwrap_or(0),
+                user_id: text("user_id"),
+                at: text("at"),
+                kind: text("kind"),
+                detail: text("detail"),
+                row_count: int("row_count"),
+                path: text("path"),
+                prev_hash: text("prev_hash"),
+                hash: text("hash"),
+            }
+        })
+        .collect();
+    crate::audit::check_links(conn, sender, links)
 }
