@@ -142,6 +142,14 @@ impl Kam {
     pub fn change_tier(&mut self, id: &str, tier: Tier, reason: &str) -> Result<Customer> {
         let reason = v::required("reason", "调整原因", "Reason", reason, 500)?;
         let current = self.customer(id)?;
+        if tier == Tier::Strategic || current.tier == Tier::Strategic {
+            // Seed 001: the strategic list is decided by head office's key-account review.
+            self.require_role_or_admin(
+                &[Role::HeadOffice, Role::Executive],
+                "认定或取消战略客户（由总部大客户评审决定，请向总部申请）",
+                "make a customer strategic or take it off the list (head office's review decides; ask head office)",
+            )?;
+        }
         if current.tier == tier {
             return Err(KamError::invalid(
                 "tier",
@@ -168,6 +176,11 @@ impl Kam {
     /// Approve as a key account and assign the customer code `KA{yy}-{device tag}-{seq}`
     /// (see ARCHITECTURE.md: unique across devices because the tag is the device's).
     pub fn approve_customer(&mut self, id: &str) -> Result<Customer> {
+        self.require_role_or_admin(
+            &[Role::HeadOffice, Role::Executive],
+            "审批大客户并分配客户代码（由总部负责，请向总部申请）",
+            "approve a key account and assign its customer code (head office does; ask head office)",
+        )?;
         let current = self.customer(id)?;
         if current.customer_code.is_some() {
             return Ok(current);

@@ -223,3 +223,32 @@ fn a_rep_sees_only_their_own_pay_in_the_monthly_report() {
     assert!(mgr.contains(&"张伟".to_string()) && mgr.contains(&"李娜".to_string()), "{mgr:?}");
     assert!(!mgr.contains(&"赵强".to_string()), "another department's rep: {mgr:?}");
 }
+
+#[test]
+fn the_strategic_list_and_customer_codes_are_head_offices() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kam.sqlite3");
+    let mut admin = Kam::open_locked(&path).unwrap();
+    admin.create_first_admin("王芳", PW).unwrap();
+    for (name, role) in [("张伟", Role::Rep), ("李经理", Role::Manager)] {
+        let u = admin.add_user(name, role, "大客户一部").unwrap();
+        admin.set_user_password(&u.id, PW).unwrap();
+    }
+    let mut rep = as_(&path, "张伟");
+    let c = rep
+        .create_customer(&CustomerInput { name: "宝山钢铁股份有限公司".into(), ..Default::default() })
+        .unwrap()
+        .customer;
+    // A rep may raise a customer to 重点客户, not to 战略客户, and may not assign its code.
+    rep.change_tier(&c.id, Tier::Key, "年采购额超过 100 万元").unwrap();
+    let err = rep.change_tier(&c.id, Tier::Strategic, "年采购额超过 500 万元").unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    assert!(err.to_string().contains("向总部申请"), "{err}");
+    assert_eq!(code(rep.approve_customer(&c.id)), "forbidden");
+    assert_eq!(code(as_(&path, "李经理").approve_customer(&c.id)), "forbidden");
+    assert_eq!(rep.customer(&c.id).unwrap().tier, Tier::Key, "nothing written");
+    // Head office decides.
+    assert_eq!(admin.change_tier(&c.id, Tier::Strategic, "大客户评审通过").unwrap().tier, Tier::Strategic);
+    assert!(admin.approve_customer(&c.id).unwrap().customer_code.is_some());
+    assert_eq!(code(rep.change_tier(&c.id, Tier::Key, "降级")), "forbidden", "nor take it off the list");
+}

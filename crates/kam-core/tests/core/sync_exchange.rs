@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use kam_core::sync::{DeviceRole, DuplicateReason};
-use kam_core::{CustomerInput, Fen, Kam, ProductInput, Role, VisitInput, VisitQuery};
+use kam_core::{CustomerInput, Fen, Kam, ProductInput, Role, Tier, VisitInput, VisitQuery};
 
 pub struct Org {
     pub dir: tempfile::TempDir,
@@ -547,4 +547,17 @@ fn a_reps_exports_reach_head_offices_audit_log_and_a_gap_in_it_is_refused() {
     assert_eq!(err.code, "sync_file");
     assert!(err.message.contains("审计记录"), "{}", err.message);
     assert_eq!(o.hq.audit_entries(&Default::default()).unwrap().len(), log.len(), "nothing of it applied");
+}
+
+#[test]
+fn head_office_refuses_a_strategic_tier_or_a_customer_code_from_a_laptop() {
+    let mut o = org(1);
+    let d = o.dir.path().to_path_buf();
+    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    // A tampered laptop (trusted in-process here) makes its customer strategic.
+    o.reps[0].change_tier(&c.id, Tier::Strategic, "自己定的").unwrap();
+    let r = send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    assert!(r.refused.iter().any(|x| x.table == "customers" && x.reason.contains("战略客户")), "{:?}", r.refused);
+    assert_ne!(o.hq.customer(&c.id).unwrap().tier, Tier::Strategic);
 }

@@ -98,6 +98,17 @@ impl Apply<'_> {
                     return Ok(None);
                 }
                 Some(cur) => {
+                    let became = |c: &str, v: Option<&str>| {
+                        let new = incoming.get(c);
+                        new.is_some() && new != cur.get(c) && v.map_or(true, |v| new == Some(&Value::Text(v.into())))
+                    };
+                    if became("tier", Some("strategic")) || became("customer_code", None) {
+                        return Ok(Some((
+                            "战略客户的认定和客户代码的分配由总部负责，未接受此更改。请向总部申请。".into(),
+                            "Making a customer strategic and assigning customer codes are head office's; the change was not accepted. Ask head office."
+                                .into(),
+                        )));
+                    }
                     let id = match incoming.get("id") {
                         Some(Value::Text(s)) => s.clone(),
                         _ => String::new(),
