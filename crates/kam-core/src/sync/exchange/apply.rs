@@ -100,7 +100,7 @@ impl Apply<'_> {
                 Some(cur) => {
                     let became = |c: &str, v: Option<&str>| {
                         let new = incoming.get(c);
-                        new.is_some() && new != cur.get(c) && v.map_or(true, |v| new == Some(&Value::Text(v.into())))
+                        new.is_some() && new != cur.get(c) && v.is_none_or(|v| new == Some(&Value::Text(v.into())))
                     };
                     if became("tier", Some("strategic")) || became("customer_code", None) {
                         return Ok(Some((
