@@ -561,3 +561,22 @@ fn head_office_refuses_a_strategic_tier_or_a_customer_code_from_a_laptop() {
     assert!(r.refused.iter().any(|x| x.table == "customers" && x.reason.contains("战略客户")), "{:?}", r.refused);
     assert_ne!(o.hq.customer(&c.id).unwrap().tier, Tier::Strategic);
 }
+
+#[test]
+fn a_change_whose_author_is_not_the_devices_person_is_refused() {
+    let mut o = org(2); // 张三, 李四
+    let d = o.dir.path().to_path_buf();
+    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    send(&mut o.hq, "张三", &mut o.reps[0], &d); // 李四 is known on 张三's laptop now
+                                                 // A tampered laptop (trusted in-process here) edits as 李四.
+    let zhang = o.reps[0].app_info().unwrap().current_user;
+    o.reps[0].set_current_user(&o.rep_users[1]).unwrap();
+    let mut input = customer("嘉兴化纤有限公司", None);
+    input.address = Some("冒名修改的地址".into());
+    o.reps[0].update_customer(&c.id, &input).unwrap();
+    o.reps[0].set_current_user(&zhang.id).unwrap();
+    let r = send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    assert!(r.refused.iter().any(|x| x.table == "customers" && x.reason.contains("作者")), "{:?}", r.refused);
+    assert_ne!(o.hq.customer(&c.id).unwrap().address, "冒名修改的地址");
+}

@@ -65,6 +65,18 @@ impl Apply<'_> {
         if tables::head_office_only(t) {
             return Ok(Some((format!("只有总部可以修改「{zh}」。"), format!("Only head office may change {en}."))));
         }
+        // Each change carries its author: on a field device that is the person enrolled there.
+        for col in ["created_by", "updated_by"] {
+            if let Some(Value::Text(author)) = incoming.get(col) {
+                let unchanged = current.and_then(|c| c.get(col)) == incoming.get(col);
+                if author != &scope.user_id && !unchanged {
+                    return Ok(Some((
+                        "这项更改的作者不是该设备的登记人员，未接受。".into(),
+                        "The author of this change is not the person the device is enrolled for; not accepted.".into(),
+                    )));
+                }
+            }
+        }
         if t == "audit_log" {
             // A device reports its own acts, once: never another device's, never a change.
             let sender = self.report.sender_device_id.as_str();
