@@ -66,13 +66,12 @@ fn row_value(p: &ParsedRow, col: &str) -> Option<String> {
     .filter(|v| !v.trim().is_empty())
 }
 
+/// Keep what a batch did to one row: `(row, entity, id, action)` and the customer's fields
+/// before and after.
 fn record(
     tx: &Transaction,
     batch: &str,
-    row: u32,
-    entity: &str,
-    id: &str,
-    action: &str,
+    (row, entity, id, action): (u32, &str, &str, &str),
     before: Option<&Map<String, Value>>,
     after: Option<&Map<String, Value>>,
 ) -> Result<()> {
@@ -141,12 +140,12 @@ fn update_existing(tx: &Transaction, ctx: &Ctx, batch: &str, row: &ImportRowResu
         if !exists {
             let cid = insert_contact(tx, ctx, id, k)?;
             reindex_customer(tx, id)?;
-            record(tx, batch, row.row, "contact", &cid, "created", None, None)?;
+            record(tx, batch, (row.row, "contact", &cid, "created"), None, None)?;
             changed = true;
         }
     }
     if !values.is_empty() {
-        record(tx, batch, row.row, "customer", id, "updated", Some(&before), Some(&snapshot(tx, id)?))?;
+        record(tx, batch, (row.row, "customer", id, "updated"), Some(&before), Some(&snapshot(tx, id)?))?;
     }
     Ok(changed)
 }
@@ -176,7 +175,7 @@ pub(crate) fn apply(
                 if let Some(code) = &p.legacy_code {
                     tx.execute("UPDATE customers SET legacy_code = ?2 WHERE id = ?1", params![id, code])?;
                 }
-                record(tx, &batch_id, row.row, "customer", &id, "created", None, Some(&snapshot(tx, &id)?))?;
+                record(tx, &batch_id, (row.row, "customer", &id, "created"), None, Some(&snapshot(tx, &id)?))?;
                 created += 1;
             } else if matches!(row.action, Some(DuplicateAction::Fill | DuplicateAction::Overwrite))
                 && update_existing(tx, ctx, &batch_id, row, p)?

@@ -40,6 +40,7 @@ impl Cell {
 }
 
 /// A file read into rows (1-based row numbers as the file shows them).
+#[derive(Debug)]
 pub(crate) struct Grid {
     pub rows: Vec<(u32, Vec<Cell>)>,
     pub encoding: Option<String>,
