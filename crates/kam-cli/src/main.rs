@@ -8,6 +8,7 @@ mod bench;
 mod dossier;
 mod errors;
 mod history;
+mod import;
 mod quote;
 mod relation;
 mod report;
@@ -56,6 +57,10 @@ enum Cmd {
     /// The audit log (审计日志): every export recorded, and its hash chain checked.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
+    /// Import customers from Excel, WPS or CSV (导入): a dry run first, then one batch that can
+    /// be undone.
+    #[command(subcommand)]
+    Import(import::ImportCmd),
     /// Who is signed in.
     Whoami {
         #[arg(long)]
@@ -153,7 +158,17 @@ macro_rules! labeled {
         }
     )*};
 }
-labeled!(Tier, Category, Lifecycle, Nature, Scale, kam_core::Role, RecordKind, ContactChangeKind);
+labeled!(
+    Tier,
+    Category,
+    Lifecycle,
+    Nature,
+    Scale,
+    kam_core::Role,
+    RecordKind,
+    ContactChangeKind,
+    kam_core::import::DuplicateAction
+);
 
 fn parse_enum<T: Labeled>(s: &str) -> Result<T, String> {
     T::parse_label(s).ok_or_else(|| format!("'{s}' is not one of: {}", T::choices()))
@@ -220,6 +235,7 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Init | Cmd::Setup { .. } | Cmd::Login | Cmd::Logout => unreachable!("handled above"),
         Cmd::History { key, json } => history::run(&kam, &key, json)?,
         Cmd::Audit(cmd) => audit::run(&kam, cmd)?,
+        Cmd::Import(cmd) => import::run(&mut kam, cmd)?,
         Cmd::Whoami { json } => {
             let me = kam.me()?;
             if json {

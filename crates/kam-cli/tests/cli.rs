@@ -638,3 +638,33 @@ fn history_lists_a_changed_field_with_its_old_and_new_value() {
     assert!(text.contains("地址：苏州 → 苏州工业园区"), "{text}");
     assert!(text.contains("新增"), "{text}");
 }
+
+#[test]
+fn import_customers_dry_run_apply_list_and_undo() {
+    let kam = Kam::admin();
+    let file = kam.dir.path().join("客户.csv");
+    let csv = "2025年客户名单\n单位名称,统一社会信用代码,联系人,手机,客户等级\n苏州精密机械有限公司,914403001922038216,王建国,13812345678,重点客户\n苏州精密机械股份有限公司,,,,\n坏数据公司,9.14403E+17,,,\n";
+    std::fs::write(&file, csv).unwrap();
+    let f = file.to_str().unwrap();
+    let errors = kam.dir.path().join("错误行.xlsx");
+    let dry = kam.ok(&["import", "customers", f, "--dry-run", "--errors-out", errors.to_str().unwrap()]);
+    assert!(dry.contains("新建 new 1 · 更新 update 0 · 疑似重复 duplicate 1 · 错误 error 1"), "{dry}");
+    assert!(dry.contains("设置单元格格式→文本"), "{dry}");
+    assert!(errors.exists());
+    let none = kam.json(&["customer", "list", "--json"]);
+    assert_eq!(none["rows"].as_array().map(Vec::len), Some(0), "the dry run wrote nothing");
+
+    let applied = kam.json(&["import", "customers", f, "--json"]);
+    let batch = applied["batch"]["id"].as_str().unwrap().to_string();
+    assert_eq!(applied["batch"]["created_count"], 1);
+    let c = kam.json(&["customer", "show", "914403001922038216", "--json"]);
+    assert_eq!(c["customer"]["tier"], "key", "{c}");
+    let again = kam.ok(&["import", "customers", f, "--dry-run"]);
+    assert!(again.contains("新建 new 0 · 更新 update 1"), "{again}");
+    assert!(kam.ok(&["import", "list"]).contains(&batch));
+    assert!(kam.ok(&["import", "undo", &batch]).contains(&batch));
+    let list = kam.json(&["import", "list", "--json"]);
+    assert!(list[0]["undone_at"].is_string(), "{list}");
+    let (_, err) = kam.fails(&["import", "undo", &batch]);
+    assert!(err.contains("wrong_state"), "{err}");
+}

@@ -25,6 +25,9 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("monthly_report", "导出大客户月报", "Monthly key-account report"),
     ("sync_file", "导出同步文件", "Sync file"),
     ("enrollment_file", "导出注册文件", "Enrollment file"),
+    ("customer_import", "导入客户", "Customer import"),
+    ("import_undo", "撤销导入", "Import undone"),
+    ("import_errors", "导出导入错误行", "Import error rows"),
 ];
 
 /// The chain's start for a device.
@@ -122,7 +125,7 @@ impl Kam {
         recorded
     }
 
-    fn append_audit(&self, kind: &str, detail: &str, rows: Option<i64>, path: &str) -> Result<()> {
+    pub(crate) fn append_audit(&self, kind: &str, detail: &str, rows: Option<i64>, path: &str) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         let last: Option<(i64, String)> = tx
             .query_row(

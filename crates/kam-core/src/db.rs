@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_sign_in.sql"),
     include_str!("migrations/0009_change_history.sql"),
     include_str!("migrations/0010_audit_log.sql"),
+    include_str!("migrations/0011_import.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).

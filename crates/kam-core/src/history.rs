@@ -86,6 +86,7 @@ fn field_label(col: &str) -> Option<&'static str> {
         "name" => "名称",
         "credit_code" => "统一社会信用代码",
         "customer_code" => "客户编码",
+        "legacy_code" => "原客户编码",
         "address" => "地址",
         "industry" => "行业",
         "tier" => "客户等级",

@@ -374,7 +374,7 @@ pub(crate) fn insert_full(
     input: &CustomerInput,
     contacts: &[ContactInput],
     customer_code: Option<&str>,
-) -> Result<u32> {
+) -> Result<(String, u32)> {
     let c = check_customer(tx, input)?;
     let id = new_id();
     insert_customer_row(tx, ctx, &id, &c, input.tier.unwrap_or(Tier::Prospect))?;
@@ -384,16 +384,27 @@ pub(crate) fn insert_full(
             params![id, code, ctx.now],
         )?;
     }
+    for k in contacts {
+        insert_contact(tx, ctx, &id, k)?;
+    }
+    reindex_customer(tx, &id)?;
+    Ok((id, contacts.len() as u32))
+}
+
+/// Insert one checked contact of `customer_id` inside the caller's transaction (the caller
+/// reindexes the customer); returns its id.
+pub(crate) fn insert_contact(tx: &Transaction, ctx: &Ctx, customer_id: &str, k: &ContactInput) -> Result<String> {
+    let k = check_contact(k)?;
+    let contact_id = new_id();
     let mut stmt = tx.prepare_cached(
         "INSERT INTO contacts (id, customer_id, name, title, phone, mobile, email, is_decision_maker, decision_role,
             birthday, interests, family, created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?13, ?14)",
     )?;
-    for k in contacts {
-        let k = check_contact(k)?;
+    {
         stmt.execute(params![
-            new_id(),
-            id,
+            contact_id,
+            customer_id,
             k.name,
             k.title,
             k.phone,
@@ -408,6 +419,5 @@ pub(crate) fn insert_full(
             ctx.user
         ])?;
     }
-    reindex_customer(tx, &id)?;
-    Ok(contacts.len() as u32)
+    Ok(contact_id)
 }

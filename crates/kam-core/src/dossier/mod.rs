@@ -206,6 +206,16 @@ fn refuse_duplicate_credit_code(conn: &Connection, code: &Option<String>, except
     Ok(())
 }
 
+/// Check a customer and its contacts as creating them would (the import's dry run), writing
+/// nothing.
+pub(crate) fn check_customer_input(conn: &Connection, i: &CustomerInput, contacts: &[ContactInput]) -> Result<()> {
+    check_customer(conn, i)?;
+    for k in contacts {
+        check_contact(k)?;
+    }
+    Ok(())
+}
+
 /// The name with common legal-form suffixes removed, for "可能已存在" matching.
 pub(crate) fn name_stem(name: &str) -> String {
     let mut s: String = name.chars().filter(|c| !c.is_whitespace() && !"()（）".contains(*c)).collect();
@@ -356,6 +366,7 @@ mod list;
 mod projects_records;
 mod users;
 
+pub(crate) use customers::insert_contact;
 pub(crate) use customers::insert_full;
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod dossier;
 mod history;
+mod import;
 mod quote_workflow;
 mod quotes;
 mod quotes_common;

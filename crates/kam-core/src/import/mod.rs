@@ -1,0 +1,187 @@
+//! Importing customers from Excel, WPS and CSV (issue 12): `read` turns a file into cells,
+//! `mapping` finds the header and matches columns to fields, `plan` is the dry run (every row
+//! classified 新建 / 更新 / 疑似重复 / 错误 with a reason), `apply` writes one batch in one
+//! transaction and undoes it. Nothing is written until [`Kam::import_customers_apply`].
+
+mod apply;
+mod mapping;
+mod plan;
+mod read;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{KamError, Result};
+use crate::Kam;
+
+pub use mapping::{field_for_header, normalized_name, FIELDS};
+
+str_enum!(
+    /// What to do with a row that matches an existing customer.
+    DuplicateAction { Skip = "skip" / "跳过" / "Skip", Fill = "fill" / "只补空白字段" / "Fill empty fields",
+                      Overwrite = "overwrite" / "覆盖" / "Overwrite", Create = "create" / "仍然新建" / "Create anyway" });
+str_enum!(
+    /// How the dry run classified a row.
+    RowStatus { New = "new" / "新建" / "New", Update = "update" / "更新" / "Update",
+                Duplicate = "duplicate" / "疑似重复" / "Possible duplicate", Error = "error" / "错误" / "Error" });
+
+/// What the clerk chose; everything detected can be overridden.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportOptions {
+    pub sheet: Option<String>,
+    /// The header's row number as the file shows it (1-based).
+    pub header_row: Option<u32>,
+    /// `utf-8` or `gb18030` (text files).
+    pub encoding: Option<String>,
+    /// Header → field (see [`FIELDS`]); an empty field ignores the column. Headers not given
+    /// keep the detected field.
+    pub mapping: Option<HashMap<String, String>>,
+    /// For every row that matches an existing customer (default: skip).
+    pub on_duplicate: Option<DuplicateAction>,
+    /// Per row number, overriding `on_duplicate`.
+    pub row_actions: Option<HashMap<u32, DuplicateAction>>,
+}
+
+/// What was detected in the file.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DetectedFormat {
+    pub encoding: Option<String>,
+    /// `,`, `\t` or `;` (text files).
+    pub separator: Option<String>,
+    pub sheet: Option<String>,
+    pub sheets: Vec<String>,
+    pub header_row: u32,
+}
+
+/// One data row of the file and what importing it would do.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportRowResult {
+    /// The row number as the file shows it.
+    pub row: u32,
+    pub status: RowStatus,
+    /// For 更新 and 疑似重复 rows: what applying does with it.
+    pub action: Option<DuplicateAction>,
+    pub reason: String,
+    pub reason_en: String,
+    pub name: String,
+    pub matched_customer_id: Option<String>,
+    pub matched_name: Option<String>,
+    /// The row's cells as text, one per header.
+    pub values: Vec<String>,
+}
+
+/// Counts by status and by what applying would do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportCounts {
+    pub total: u32,
+    pub new: u32,
+    pub update: u32,
+    pub duplicate: u32,
+    pub error: u32,
+    pub to_create: u32,
+    pub to_update: u32,
+    pub to_skip: u32,
+}
+
+/// The dry run: nothing was written.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportPreview {
+    pub file_name: String,
+    pub file_sha256: String,
+    pub detected: DetectedFormat,
+    pub headers: Vec<String>,
+    /// Header → field, for the headers that fill a field.
+    pub mapping: HashMap<String, String>,
+    /// Headers that fill nothing (reported, not fatal).
+    pub unknown_columns: Vec<String>,
+    pub rows: Vec<ImportRowResult>,
+    pub counts: ImportCounts,
+}
+
+/// One applied import.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportBatch {
+    pub id: String,
+    pub kind: String,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub created_count: u32,
+    pub updated_count: u32,
+    pub skipped_count: u32,
+    pub error_count: u32,
+    pub created_at: String,
+    pub created_by_name: Option<String>,
+    pub undone_at: Option<String>,
+}
+
+/// The result of applying: the batch and the dry run it followed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportApplied {
+    pub batch: ImportBatch,
+    pub preview: ImportPreview,
+}
+
+fn read_file(path: &Path) -> Result<(String, Vec<u8>)> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| {
+        KamError::invalid(
+            "file",
+            format!("无法打开「{}」：{e}。请检查路径，或先关闭在 Excel/WPS 中打开的该文件。", path.display()),
+            format!("Cannot open '{}': {e}. Check the path, or close the file in Excel/WPS first.", path.display()),
+        )
+    })?;
+    Ok((name, bytes))
+}
+
+impl Kam {
+    /// The dry run of importing customers from `path`: every row classified with a reason, the
+    /// detected format and the column mapping. Writes nothing.
+    pub fn import_customers_preview(&self, path: &Path, opts: &ImportOptions) -> Result<ImportPreview> {
+        self.require_signed_in()?;
+        let (name, bytes) = read_file(path)?;
+        Ok(plan::plan(&self.conn, &name, &bytes, opts)?.0)
+    }
+
+    /// Apply the import as one batch in one transaction (all rows or none), after the same dry
+    /// run as [`Kam::import_customers_preview`]. `progress` receives the rows done so far.
+    pub fn import_customers_apply(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<ImportApplied> {
+        let (name, bytes) = read_file(path)?;
+        let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
+        let batch = apply::apply(self, &preview, &parsed, progress)?;
+        Ok(ImportApplied { batch, preview })
+    }
+
+    /// Applied imports, newest first.
+    pub fn import_batches(&self) -> Result<Vec<ImportBatch>> {
+        self.require_signed_in()?;
+        apply::batches(&self.conn, None)
+    }
+
+    /// Undo an import (撤销本次导入): the customers it created are deleted (tombstones), the
+    /// fields it changed restored. Refused (`wrong_state`) when any of them changed since.
+    pub fn undo_import(&mut self, batch_id: &str) -> Result<ImportBatch> {
+        apply::undo(self, batch_id)
+    }
+
+    /// Save the dry run's error and duplicate rows as an .xlsx with a 错误原因 column, to fix
+    /// and import again. Returns the number of rows written.
+    pub fn write_import_errors(&self, preview: &ImportPreview, out: &Path) -> Result<u32> {
+        self.require_signed_in()?;
+        apply::write_errors(self, preview, out)
+    }
+}

@@ -1,0 +1,414 @@
+//! The dry run: each row read, cleaned and checked as creating it would check it, then matched
+//! against the file's earlier rows and the database by the duplicate keys in rank order — old
+//! customer code → credit code → normalised name.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+use super::mapping::{self, cell_text, field_for_header, is_field};
+use super::read::{self, Cell};
+use super::*;
+use crate::model::{Category, ContactInput, CustomerInput, Nature, Scale, Tier};
+
+/// A row ready to write (rows with errors have none).
+pub(crate) struct ParsedRow {
+    pub input: CustomerInput,
+    pub legacy_code: Option<String>,
+    pub contact: Option<ContactInput>,
+}
+
+/// Live customers by each duplicate key.
+struct Existing {
+    by_legacy: HashMap<String, (String, String)>,
+    by_credit: HashMap<String, (String, String)>,
+    by_name: HashMap<String, (String, String)>,
+}
+
+fn existing(conn: &Connection) -> Result<Existing> {
+    let mut e = Existing { by_legacy: HashMap::new(), by_credit: HashMap::new(), by_name: HashMap::new() };
+    let mut stmt = conn.prepare(
+        "SELECT id, name, credit_code, customer_code, legacy_code FROM customers WHERE deleted_at IS NULL ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, name): (String, String) = (r.get(0)?, r.get(1)?);
+        let v = (id, name.clone());
+        for code in [r.get::<_, Option<String>>(3)?, r.get::<_, Option<String>>(4)?].into_iter().flatten() {
+            e.by_legacy.entry(code.to_uppercase()).or_insert_with(|| v.clone());
+        }
+        if let Some(c) = r.get::<_, Option<String>>(2)? {
+            e.by_credit.entry(c).or_insert_with(|| v.clone());
+        }
+        e.by_name.entry(mapping::normalized_name(&name)).or_insert(v);
+    }
+    Ok(e)
+}
+
+fn users_by_name(conn: &Connection) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT name, id FROM users WHERE deleted_at IS NULL AND active = 1")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Header → field: detected, then the clerk's edits.
+fn column_mapping(headers: &[String], edits: Option<&HashMap<String, String>>) -> Result<HashMap<String, String>> {
+    let mut map: HashMap<String, String> = HashMap::new();
+    for h in headers {
+        if let Some(f) = field_for_header(h) {
+            if !map.values().any(|v| v == f) {
+                map.insert(h.clone(), f.to_string());
+            }
+        }
+    }
+    for (h, f) in edits.into_iter().flatten() {
+        let f = f.trim();
+        if f.is_empty() || f == "ignore" {
+            map.remove(h);
+            continue;
+        }
+        if !is_field(f) {
+            let known = FIELDS.iter().map(|(f, _, _)| *f).collect::<Vec<_>>().join(", ");
+            return Err(KamError::invalid(
+                "mapping",
+                format!("列「{h}」对应的字段「{f}」不存在。可用字段：{known}。"),
+                format!("The column '{h}' is mapped to '{f}', which is not a field. Fields: {known}."),
+            ));
+        }
+        map.retain(|k, v| v != f || k == h);
+        map.insert(h.clone(), f.to_string());
+    }
+    Ok(map)
+}
+
+pub(crate) fn plan(
+    conn: &Connection,
+    name: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> Result<(ImportPreview, Vec<Option<ParsedRow>>)> {
+    let grid = read::read(name, bytes, opts.sheet.as_deref(), opts.encoding.as_deref())?;
+    let header_idx = match opts.header_row {
+        Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
+        None => mapping::find_header(&grid.rows),
+    }
+    .ok_or_else(|| {
+        KamError::invalid(
+            "header_row",
+            "找不到表头行：请确认表格里有“单位名称”等列标题，或用 --header-row 指定表头所在行。",
+            "No header row found: make sure the sheet has column titles such as 单位名称, or give the header's row with --header-row.",
+        )
+    })?;
+    let width = grid.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let headers = mapping::headers(&grid.rows[header_idx].1, width);
+    let map = column_mapping(&headers, opts.mapping.as_ref())?;
+    if !map.values().any(|f| f == "name") {
+        return Err(KamError::invalid(
+            "mapping",
+            format!("没有对应“单位名称”的列（表头：{}）。请把客户名称所在的列对应到 name。", headers.join("、")),
+            format!(
+                "No column holds the company name (headers: {}). Map the name column to 'name'.",
+                headers.join(", ")
+            ),
+        ));
+    }
+    let columns: Vec<Option<&'static str>> = headers
+        .iter()
+        .map(|h| map.get(h).and_then(|f| FIELDS.iter().find(|(x, _, _)| x == f)).map(|(f, _, _)| *f))
+        .collect();
+    let unknown_columns = headers.iter().filter(|h| !map.contains_key(*h)).cloned().collect();
+    let mut ctx = Classifier {
+        conn,
+        existing: existing(conn)?,
+        users: users_by_name(conn)?,
+        seen: HashMap::new(),
+        opts,
+        counts: ImportCounts::default(),
+    };
+    let mut rows = Vec::new();
+    let mut parsed = Vec::new();
+    for (row_no, cells) in &grid.rows[header_idx + 1..] {
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        let (result, p) = ctx.classify(*row_no, cells, &columns)?;
+        rows.push(result);
+        parsed.push(p);
+    }
+    let detected = DetectedFormat {
+        encoding: grid.encoding,
+        separator: grid.separator.map(|c| c.to_string()),
+        sheet: grid.sheet,
+        sheets: grid.sheets,
+        header_row: grid.rows[header_idx].0,
+    };
+    let preview = ImportPreview {
+        file_name: name.to_string(),
+        file_sha256: sha256_hex(bytes),
+        detected,
+        headers,
+        mapping: map,
+        unknown_columns,
+        rows,
+        counts: ctx.counts,
+    };
+    Ok((preview, parsed))
+}
+
+struct Classifier<'a> {
+    conn: &'a Connection,
+    existing: Existing,
+    users: HashMap<String, String>,
+    /// Keys of earlier rows in the file (`legacy:…`, `credit:…`, `name:…`) → their row.
+    seen: HashMap<String, u32>,
+    opts: &'a ImportOptions,
+    counts: ImportCounts,
+}
+
+/// A row's error as a result.
+fn error_row(row: u32, name: &str, values: Vec<String>, zh: String, en: String) -> ImportRowResult {
+    ImportRowResult {
+        row,
+        status: RowStatus::Error,
+        action: None,
+        reason: zh,
+        reason_en: en,
+        name: name.to_string(),
+        matched_customer_id: None,
+        matched_name: None,
+        values,
+    }
+}
+
+impl Classifier<'_> {
+    fn classify(
+        &mut self,
+        row: u32,
+        cells: &[Cell],
+        columns: &[Option<&'static str>],
+    ) -> Result<(ImportRowResult, Option<ParsedRow>)> {
+        self.counts.total += 1;
+        let values: Vec<String> =
+            (0..columns.len()).map(|i| cells.get(i).map(Cell::text).unwrap_or_default()).collect();
+        let mut fields: HashMap<&'static str, String> = HashMap::new();
+        let mut errors: Vec<(String, String)> = Vec::new();
+        for (i, col) in columns.iter().enumerate() {
+            let (Some(f), Some(cell)) = (col, cells.get(i)) else { continue };
+            match cell_text(f, cell) {
+                Ok(t) if !t.is_empty() => {
+                    fields.insert(f, t);
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        let name = fields.get("name").cloned().unwrap_or_default();
+        let parsed = match errors.is_empty() {
+            true => self.parse(&fields),
+            false => Err(errors.remove(0)),
+        };
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err((zh, en)) => {
+                self.counts.error += 1;
+                return Ok((error_row(row, &name, values, zh, en), None));
+            }
+        };
+        Ok(self.match_keys(row, &name, values, parsed))
+    }
+
+    /// Build and check the customer as creating it would.
+    fn parse(&self, f: &HashMap<&'static str, String>) -> std::result::Result<ParsedRow, (String, String)> {
+        let get = |k: &str| f.get(k).cloned();
+        let label = |k: &str| FIELDS.iter().find(|(x, _, _)| *x == k).map(|(_, l, _)| *l).unwrap_or("");
+        fn choice<T>(
+            v: Option<String>,
+            parse: fn(&str) -> Option<T>,
+            what: &str,
+            all: &str,
+        ) -> Result<Option<T>, (String, String)> {
+            match v {
+                None => Ok(None),
+                Some(t) => parse(&t).map(Some).ok_or_else(|| {
+                    (
+                        format!("{what}「{t}」无法识别，可填：{all}。"),
+                        format!("The {what} '{t}' is not recognised; use one of: {all}."),
+                    )
+                }),
+            }
+        }
+        let labels = |zh: &[&str]| zh.join("、");
+        let tier = choice(
+            get("tier"),
+            parse_tier,
+            label("tier"),
+            &labels(&Tier::ALL.iter().map(|t| t.label_zh()).collect::<Vec<_>>()),
+        )?;
+        let category = choice(
+            get("category"),
+            Category::parse,
+            label("category"),
+            &labels(&Category::ALL.iter().map(|t| t.label_zh()).collect::<Vec<_>>()),
+        )?;
+        let nature = choice(
+            get("nature"),
+            Nature::parse,
+            label("nature"),
+            &labels(&Nature::ALL.iter().map(|t| t.label_zh()).collect::<Vec<_>>()),
+        )?;
+        let scale = choice(
+            get("scale"),
+            Scale::parse,
+            label("scale"),
+            &labels(&Scale::ALL.iter().map(|t| t.label_zh()).collect::<Vec<_>>()),
+        )?;
+        let owner_id = match get("owner") {
+            None => None,
+            Some(n) => Some(self.users.get(&n).cloned().ok_or_else(|| {
+                (
+                    format!("营销专员「{n}」不在人员名单中。请先添加该人员，或改为已有人员的姓名。"),
+                    format!("The account manager '{n}' is not a known person. Add them first or use an existing person's name."),
+                )
+            })?),
+        };
+        let birthday = match get("birthday") {
+            None => None,
+            Some(b) => {
+                Some(crate::input::date("birthday", &b).map_err(|e| (e.to_string(), e.message_en()))?.to_string())
+            }
+        };
+        let input = CustomerInput {
+            name: get("name").unwrap_or_default(),
+            credit_code: get("credit_code").map(|c| c.to_uppercase()),
+            address: get("address"),
+            industry: get("industry"),
+            source: get("source"),
+            notes: get("notes"),
+            tier,
+            category,
+            nature,
+            scale,
+            owner_id,
+            ..Default::default()
+        };
+        let contact = get("contact_name").map(|n| ContactInput {
+            name: n,
+            title: get("contact_title"),
+            mobile: get("mobile"),
+            phone: get("phone"),
+            email: get("email"),
+            birthday,
+            ..Default::default()
+        });
+        crate::dossier::check_customer_input(self.conn, &input, contact.as_slice())
+            .map_err(|e| (e.to_string(), e.message_en()))?;
+        Ok(ParsedRow { input, legacy_code: get("legacy_code"), contact })
+    }
+
+    fn match_keys(
+        &mut self,
+        row: u32,
+        name: &str,
+        values: Vec<String>,
+        p: ParsedRow,
+    ) -> (ImportRowResult, Option<ParsedRow>) {
+        let keys: Vec<(&str, String, &str, &str)> = [
+            p.legacy_code.as_ref().map(|c| ("legacy", c.to_uppercase(), "客户编码", "customer code")),
+            p.input.credit_code.as_ref().map(|c| ("credit", c.clone(), "统一社会信用代码", "credit code")),
+            Some(("name", mapping::normalized_name(name), "单位名称（规范化后）", "normalised name")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut result = ImportRowResult {
+            row,
+            status: RowStatus::New,
+            action: None,
+            reason: "新客户，将新建档案。".into(),
+            reason_en: "A new customer; a dossier will be created.".into(),
+            name: name.to_string(),
+            matched_customer_id: None,
+            matched_name: None,
+            values,
+        };
+        for (kind, key, zh, en) in &keys {
+            let db = match *kind {
+                "legacy" => self.existing.by_legacy.get(key),
+                "credit" => self.existing.by_credit.get(key),
+                _ => self.existing.by_name.get(key),
+            };
+            if let Some((id, existing_name)) = db {
+                let action = self.action_for(row);
+                result.status = if *kind == "name" { RowStatus::Duplicate } else { RowStatus::Update };
+                result.action = Some(action);
+                result.matched_customer_id = Some(id.clone());
+                result.matched_name = Some(existing_name.clone());
+                result.reason = format!("{zh}与已有客户「{existing_name}」相同；处理方式：{}。", action.label_zh());
+                result.reason_en =
+                    format!("Same {en} as the existing customer '{existing_name}'; action: {}.", action.label_en());
+                if action == DuplicateAction::Create && *kind != "name" {
+                    result.status = RowStatus::Error;
+                    result.action = None;
+                    result.reason =
+                        format!("{zh}已属于客户「{existing_name}」，不能仍然新建。请选择跳过、补全或覆盖。");
+                    result.reason_en = format!("The {en} already belongs to '{existing_name}'; it cannot be created again. Choose skip, fill or overwrite.");
+                }
+                break;
+            }
+            if let Some(first) = self.seen.get(&format!("{kind}:{key}")) {
+                result.status = RowStatus::Duplicate;
+                result.action = Some(DuplicateAction::Skip);
+                result.reason = format!("与本文件第 {first} 行的{zh}相同，已跳过（只导入第一次出现的行）。");
+                result.reason_en =
+                    format!("Same {en} as row {first} of this file; skipped (only the first occurrence is imported).");
+                break;
+            }
+        }
+        let creates = result.status == RowStatus::New || result.action == Some(DuplicateAction::Create);
+        if creates {
+            for (kind, key, _, _) in &keys {
+                self.seen.entry(format!("{kind}:{key}")).or_insert(row);
+            }
+        }
+        match result.status {
+            RowStatus::New => self.counts.new += 1,
+            RowStatus::Update => self.counts.update += 1,
+            RowStatus::Duplicate => self.counts.duplicate += 1,
+            RowStatus::Error => self.counts.error += 1,
+        }
+        match (result.status, result.action) {
+            (RowStatus::Error, _) => {}
+            (RowStatus::New, _) | (_, Some(DuplicateAction::Create)) => self.counts.to_create += 1,
+            (_, Some(DuplicateAction::Fill | DuplicateAction::Overwrite)) => self.counts.to_update += 1,
+            _ => self.counts.to_skip += 1,
+        }
+        let keep = result.status != RowStatus::Error;
+        (result, keep.then_some(p))
+    }
+
+    fn action_for(&self, row: u32) -> DuplicateAction {
+        self.opts
+            .row_actions
+            .as_ref()
+            .and_then(|m| m.get(&row).copied())
+            .or(self.opts.on_duplicate)
+            .unwrap_or(DuplicateAction::Skip)
+    }
+}
+
+/// A tier as old lists write it: the labels, A/B/C/D, 战略/重点/一般/潜在.
+fn parse_tier(t: &str) -> Option<Tier> {
+    let t = t.trim();
+    Tier::parse(t).or_else(|| match t.to_ascii_uppercase().as_str() {
+        "A" | "战略" | "A类" => Some(Tier::Strategic),
+        "B" | "重点" | "B类" => Some(Tier::Key),
+        "C" | "一般" | "普通" | "C类" => Some(Tier::Regular),
+        "D" | "潜在" | "D类" => Some(Tier::Prospect),
+        _ => None,
+    })
+}
