@@ -659,3 +659,23 @@ pub async fn audit_list(
 pub async fn audit_verify(state: State<'_, AppState>) -> Res<kam_core::audit::AuditCheck> {
     with(&state, |k| k.verify_audit_chain())
 }
+
+/// An administrator issues a one-time password reset code (head office).
+#[tauri::command]
+pub async fn password_reset_issue(
+    state: State<'_, AppState>,
+    user_id: String,
+) -> Res<kam_core::auth::reset::PasswordReset> {
+    with(&state, |k| k.issue_password_reset(&user_id))
+}
+
+/// Forgot the password: the reset code from head office sets a new one and signs in.
+#[tauri::command]
+pub async fn password_reset_with_code(
+    state: State<'_, AppState>,
+    user_id: String,
+    code: String,
+    new_password: String,
+) -> Res<User> {
+    before_sign_in(&state, |k| k.reset_password_with_code(&user_id, &code, &new_password))
+}

@@ -150,3 +150,14 @@ pub fn set_password(kam: &mut Kam, who: &str, file: Option<&Path>) -> Result<()>
     println!("已为 {} 设置密码 password set", user.name);
     Ok(())
 }
+
+/// `kam reset-password --code …`: the code head office issued sets a new password; signs in and
+/// keeps a session like `kam login`.
+pub fn reset_with_code(kam: &mut Kam, creds: &Credentials, code: &str, file: Option<&Path>) -> Result<()> {
+    let who = creds.who(kam)?;
+    let new = new_password(file)?;
+    let user = kam.reset_password_with_code(&who, code, &new)?;
+    save_session(kam)?;
+    println!("已设置新密码并登录 new password set, signed in: {}", user.name);
+    Ok(())
+}

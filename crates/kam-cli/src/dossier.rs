@@ -232,6 +232,9 @@ pub enum UserCmd {
         #[arg(long)]
         new_password_file: Option<PathBuf>,
     },
+    /// An administrator issues a one-time reset code for someone who forgot their password (head
+    /// office; it reaches their laptop in the next return file, valid 7 days).
+    ResetCode { user: String },
     /// An administrator appoints another administrator (or, with --revoke, removes one; the last
     /// administrator stays).
     Admin {
@@ -578,6 +581,16 @@ pub fn user(kam: &mut Kam, cmd: UserCmd) -> Result<()> {
         UserCmd::Passwd => auth::change_own_password(kam)?,
         UserCmd::SetPassword { user, new_password_file } => {
             auth::set_password(kam, &user, new_password_file.as_deref())?
+        }
+        UserCmd::ResetCode { user } => {
+            let id = resolve_user(kam, &Some(user))?.expect("given");
+            let r = kam.issue_password_reset(&id)?;
+            println!(
+                "{} 的重置码 reset code: {}（有效至 valid until {}；请当面或电话告知本人 tell them in person or by phone）",
+                r.user.name,
+                r.code,
+                kam_core::time::local_time(&r.expires_at)
+            );
         }
         UserCmd::Admin { user, revoke } => {
             let id = resolve_user(kam, &Some(user))?.expect("given");

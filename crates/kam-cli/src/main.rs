@@ -46,6 +46,14 @@ enum Cmd {
     Login,
     /// End the session of `kam login`.
     Logout,
+    /// Forgot your password: set a new one with the reset code head office gave you, and sign in.
+    ResetPassword {
+        #[arg(long)]
+        code: String,
+        /// For unattended runs: read the new password from this file (first line).
+        #[arg(long)]
+        new_password_file: Option<PathBuf>,
+    },
     /// Change history (变更历史) of a customer or a quote: who changed which field from what to
     /// what, when, on which device and through which sync file.
     History {
@@ -226,13 +234,18 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Setup { name } => return auth::setup(&mut kam, &cli.creds, name),
         Cmd::Login => return auth::login(&mut kam, &cli.creds),
         Cmd::Logout => return auth::logout(&mut kam),
+        Cmd::ResetPassword { code, new_password_file } => {
+            return auth::reset_with_code(&mut kam, &cli.creds, code, new_password_file.as_deref())
+        }
         Cmd::Info { .. } | Cmd::Enroll(sync::EnrollCmd::Import { .. }) if kam.setup_needed()? => {}
         _ => {
             auth::sign_in(&mut kam, &cli.creds)?;
         }
     }
     match cli.cmd {
-        Cmd::Init | Cmd::Setup { .. } | Cmd::Login | Cmd::Logout => unreachable!("handled above"),
+        Cmd::Init | Cmd::Setup { .. } | Cmd::Login | Cmd::Logout | Cmd::ResetPassword { .. } => {
+            unreachable!("handled above")
+        }
         Cmd::History { key, json } => history::run(&kam, &key, json)?,
         Cmd::Audit(cmd) => audit::run(&kam, cmd)?,
         Cmd::Import(cmd) => import::run(&mut kam, cmd)?,

@@ -668,3 +668,28 @@ fn import_customers_dry_run_apply_list_and_undo() {
     let (_, err) = kam.fails(&["import", "undo", &batch]);
     assert!(err.contains("wrong_state"), "{err}");
 }
+
+#[test]
+fn a_forgotten_password_is_reset_with_a_code_from_head_office() {
+    let kam = Kam::admin();
+    kam.ok(&["enroll", "init", "--org", "华东电力销售公司"]);
+    kam.ok(&["user", "add", "--name", "李经理", "--role", "manager", "--department", "大客户部"]);
+    let out = kam.ok(&["user", "reset-code", "李经理"]);
+    let code = out.split("reset code: ").nth(1).and_then(|s| s.split('（').next()).expect("the code is printed").trim();
+    assert_eq!(code.len(), 11, "{out}");
+    let file = kam.dir.path().join("new.txt");
+    std::fs::write(&file, "li-new-pass-1\n").unwrap();
+    let as_li = [("KAM_USER", Some("李经理")), ("KAM_PASSWORD", None)];
+    let wrong = kam
+        .run_with(&["reset-password", "--code", "AAAAA-AAAAA", "--new-password-file", file.to_str().unwrap()], &as_li);
+    assert_eq!(wrong.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(stderr.contains("[wrong_password]"), "{stderr}");
+    let ok = kam.run_with(&["reset-password", "--code", code, "--new-password-file", file.to_str().unwrap()], &as_li);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let me =
+        kam.run_with(&["whoami", "--json"], &[("KAM_USER", Some("李经理")), ("KAM_PASSWORD", Some("li-new-pass-1"))]);
+    assert!(me.status.success(), "{}", String::from_utf8_lossy(&me.stderr));
+    let me: serde_json::Value = serde_json::from_slice(&me.stdout).unwrap();
+    assert_eq!(me["name"], "李经理");
+}

@@ -36,6 +36,7 @@ import type { EnrollmentExport } from "./EnrollmentExport";
 import type { Fen } from "./Fen";
 import type { MergeResult } from "./MergeResult";
 import type { MonthlyReport } from "./MonthlyReport";
+import type { PasswordReset } from "./PasswordReset";
 import type { PricingPolicy } from "./PricingPolicy";
 import type { Product } from "./Product";
 import type { ProductInput } from "./ProductInput";
@@ -498,4 +499,12 @@ export function auditList(query: AuditQuery): Promise<AuditEntry[]> {
 
 export function auditVerify(): Promise<AuditCheck> {
   return call<AuditCheck>("audit_verify");
+}
+
+export function passwordResetIssue(userId: string): Promise<PasswordReset> {
+  return call<PasswordReset>("password_reset_issue", { userId });
+}
+
+export function passwordResetWithCode(userId: string, code: string, newPassword: string): Promise<User> {
+  return call<User>("password_reset_with_code", { userId, code, newPassword });
 }

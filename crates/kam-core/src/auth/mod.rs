@@ -8,6 +8,7 @@
 //! (a test in src-tauri and kam-cli checks).
 
 pub mod password;
+pub mod reset;
 pub mod session;
 
 use rusqlite::{params, OptionalExtension};
@@ -25,6 +26,27 @@ pub const FIRST_DELAY_SECS: i64 = 30;
 const MAX_DELAY_SECS: i64 = 15 * 60;
 /// The idle lock unless head office or the user sets another.
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
+
+/// Five wrong tries in a row make each further one wait 30 s, doubling up to 15 minutes.
+fn wait_after_failures(failed: u32, last_failed: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    if failed < FREE_ATTEMPTS {
+        return Ok(());
+    }
+    let wait = (FIRST_DELAY_SECS << (failed - FREE_ATTEMPTS).min(10)).min(MAX_DELAY_SECS);
+    let since = last_failed
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| (now - t.with_timezone(&chrono::Utc)).num_seconds())
+        .unwrap_or(i64::MAX);
+    if since < wait {
+        let left = wait - since.max(0);
+        return Err(KamError::auth(
+            AuthErrorKind::TooManyAttempts,
+            format!("密码已连续输错 {failed} 次。请 {left} 秒后再试；忘记密码请找管理员重设。"),
+            format!("{failed} wrong passwords in a row. Try again in {left} s; if you forgot it, ask an administrator to reset it."),
+        ));
+    }
+    Ok(())
+}
 
 fn setup_needed() -> KamError {
     KamError::auth(
@@ -217,27 +239,10 @@ impl Kam {
                 format!("{} has no password yet. Ask an administrator to set one in Settings → People.", user.name),
             ));
         };
-        if failed >= FREE_ATTEMPTS {
-            let wait = (FIRST_DELAY_SECS << (failed - FREE_ATTEMPTS).min(10)).min(MAX_DELAY_SECS);
-            let since = last_failed
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-                .map(|t| (now - t.with_timezone(&chrono::Utc)).num_seconds())
-                .unwrap_or(i64::MAX);
-            if since < wait {
-                let left = wait - since.max(0);
-                return Err(KamError::auth(
-                    AuthErrorKind::TooManyAttempts,
-                    format!("密码已连续输错 {failed} 次。请 {left} 秒后再试；忘记密码请找管理员重设。"),
-                    format!("{failed} wrong passwords in a row. Try again in {left} s; if you forgot it, ask an administrator to reset it."),
-                ));
-            }
-        }
+        wait_after_failures(failed, last_failed.as_deref(), now)?;
         let (ok, rehash) = password::verify(password, &hash)?;
         if !ok {
-            self.conn.execute(
-                "UPDATE credentials SET failed_count = failed_count + 1, last_failed_at = ?2 WHERE user_id = ?1",
-                params![user.id, util::ts(now)],
-            )?;
+            self.count_failure(&user.id)?;
             let left = FREE_ATTEMPTS.saturating_sub(failed + 1);
             return Err(KamError::auth(
                 AuthErrorKind::WrongPassword,
@@ -255,6 +260,29 @@ impl Kam {
             )?;
         }
         self.signed_in_as(user)
+    }
+
+    /// One more wrong password (or reset code) for `user_id`.
+    pub(crate) fn count_failure(&self, user_id: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE credentials SET failed_count = failed_count + 1, last_failed_at = ?2 WHERE user_id = ?1",
+            params![user_id, util::ts(self.now())],
+        )?;
+        Ok(())
+    }
+
+    /// Refused with `too_many_attempts` while `user_id` must wait after wrong tries.
+    pub(crate) fn check_throttle(&self, user_id: &str) -> Result<()> {
+        let row: Option<(u32, Option<String>)> = self
+            .conn
+            .query_row("SELECT failed_count, last_failed_at FROM credentials WHERE user_id = ?1", [user_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        match row {
+            Some((failed, last)) => wait_after_failures(failed, last.as_deref(), self.now()),
+            None => Ok(()),
+        }
     }
 
     fn signed_in_as(&mut self, user: User) -> Result<User> {
@@ -296,7 +324,7 @@ impl Kam {
         self.store_password(&user.id, new)
     }
 
-    fn store_password(&mut self, user_id: &str, new: &str) -> Result<()> {
+    pub(crate) fn store_password(&mut self, user_id: &str, new: &str) -> Result<()> {
         let hash = password::hash(new)?;
         let now = util::ts(self.now());
         self.conn.execute(

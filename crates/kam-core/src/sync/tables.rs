@@ -122,6 +122,8 @@ pub const TABLES: &[SyncedTable] = &[
     table("collections", "回款", "Collections", Column, HeadOffice, ByCustomer),
     table("receivables", "应收", "Receivables", Column, HeadOffice, ByCustomer),
     table("performance_inputs", "绩效录入", "Performance inputs", NotCustomer, HeadOffice, ByUser("user_id")),
+    // One-time password reset codes (their hashes) go to the person's own laptop.
+    table("password_resets", "密码重置", "Password resets", NotCustomer, HeadOffice, ByUser("user_id")),
     // Every device's recorded exports reach head office; their hash chain is checked on import.
     table("audit_log", "审计日志", "Audit log", NotCustomer, Field, Nobody),
 ];

@@ -580,3 +580,32 @@ fn a_change_whose_author_is_not_the_devices_person_is_refused() {
     assert!(r.refused.iter().any(|x| x.table == "customers" && x.reason.contains("作者")), "{:?}", r.refused);
     assert_ne!(o.hq.customer(&c.id).unwrap().address, "冒名修改的地址");
 }
+
+#[test]
+fn a_reset_code_from_head_office_travels_in_the_return_file_and_works_once() {
+    let mut o = org(1); // 张三
+    let d = o.dir.path().to_path_buf();
+    send(&mut o.reps[0], "hq", &mut o.hq, &d);
+    let reset = o.hq.issue_password_reset(&o.rep_users[0]).unwrap();
+    assert_eq!(reset.user.name, "张三");
+    assert!(o.reps[0].issue_password_reset(&o.rep_users[0]).is_err(), "only head office issues codes");
+    send(&mut o.hq, "张三", &mut o.reps[0], &d);
+
+    let path = d.join("rep0.kam");
+    let mut laptop = Kam::open_locked(&path).unwrap();
+    let typed = reset.code.to_lowercase().replace('-', " ");
+    assert_eq!(
+        laptop.reset_password_with_code("张三", "AAAAA-AAAAA", "new-pass-1").unwrap_err().code(),
+        "wrong_password"
+    );
+    assert_eq!(laptop.reset_password_with_code("张三", &typed, "new-pass-1").unwrap().name, "张三");
+    drop(laptop);
+    let mut again = Kam::open_locked(&path).unwrap();
+    assert_eq!(again.sign_in("张三", "new-pass-1").unwrap().name, "张三");
+    let mut third = Kam::open_locked(&path).unwrap();
+    assert_eq!(
+        third.reset_password_with_code("张三", &typed, "other-pass-2").unwrap_err().code(),
+        "wrong_password",
+        "once only"
+    );
+}

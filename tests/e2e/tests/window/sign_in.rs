@@ -7,7 +7,8 @@
 //! administrator (head office) may not approve it either (无权审批), and Settings → 人员 refuses
 //! removing the last administrator; 李经理 approves it → 已审批, the quote's 变更历史 shows the
 //! status moving from 待审批 to 已审批, and his internal export (refused to 张伟) appears in head
-//! office's 审计日志. After a restart the window asks for a password again.
+//! office's 审计日志; the administrator issues a reset code with which 张伟 sets a new password.
+//! After a restart the window asks for a password again.
 
 use std::time::Duration;
 
@@ -217,13 +218,34 @@ async fn roles(d: &Driver) -> Step {
     let table = d.wait_for(&tid("audit-table"), SHORT).await?.prop("textContent").await?.unwrap_or_default();
     ensure(table.contains(MANAGER), || format!("the audit entry names who exported: {table:?}"))?;
     d.screenshot("settings-audit").await?;
+
+    // A forgotten password: the administrator issues a one-time reset code for 张伟, who sets a
+    // new password with it on the sign-in screen.
+    d.click(&tid(&format!("people-reset-code-{REP}")), SHORT).await?;
+    let msg = d.wait_for_text(".el-message-box__message", "有效至", LONG).await.map_err(step("the reset code"))?;
+    let text = msg.prop("textContent").await?.unwrap_or_default();
+    let code = text.split('：').nth(1).and_then(|s| s.split('（').next()).unwrap_or_default().trim().to_string();
+    ensure(code.len() == 11, || format!("a reset code in {text:?}"))?;
+    d.screenshot("settings-reset-code").await?;
+    d.click(".el-message-box__btns .el-button", SHORT).await?;
+    d.wait_gone(".el-message-box", SHORT).await?;
+    sign_out(d).await?;
+    d.select_option("signin-person", REP, LONG).await?;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    d.click(&tid("signin-forgot"), SHORT).await?;
+    d.fill("signin-reset-code", &code.to_lowercase(), SHORT).await?;
+    d.fill("signin-reset-password", TEST_PASSWORD, SHORT).await?;
+    d.fill("signin-reset-password-again", TEST_PASSWORD, SHORT).await?;
+    d.press(Key::Enter).await?;
+    d.wait_for_text(&tid("signed-in-user"), REP, LONG).await.map_err(step("signing in with a reset code"))?;
     Ok(())
 }
 
 async fn after_restart(d: &Driver) -> Step {
-    // The window asks for a password again; the administrator, who signed in last, is preselected.
+    // The window asks for a password again; 张伟, who signed in last (with his reset code), is
+    // preselected.
     d.wait_for(&tid_input("signin-password"), LONG).await.map_err(step("the sign-in screen after a restart"))?;
-    d.wait_for_text(&tid("signin-person"), TEST_ADMIN, SHORT).await?;
+    d.wait_for_text(&tid("signin-person"), REP, SHORT).await?;
     ensure(d.find_visible(&tid("nav")).await?.is_none(), || "the navigation shows before sign-in".into())?;
     d.screenshot("signin-restart").await?;
     d.sign_in().await?;
