@@ -150,27 +150,12 @@ END"
 /// Create or refresh the history triggers so they cover every column. Writes nothing when they
 /// are current.
 pub(crate) fn install(conn: &mut Connection) -> Result<()> {
-    let mut stale = Vec::new();
+    let mut wanted = Vec::new();
     for (table, customer) in TRACKED {
         let cols = crate::sync::capture::columns(conn, table)?;
-        let name = format!("history_upd_{table}");
-        let sql = trigger_sql(table, customer, &cols);
-        let have: Option<String> = conn
-            .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [&name], |r| r.get(0))
-            .optional()?;
-        if have.as_deref() != Some(sql.as_str()) {
-            stale.push((name, sql));
-        }
+        wanted.push((format!("history_upd_{table}"), trigger_sql(table, customer, &cols)));
     }
-    if stale.is_empty() {
-        return Ok(());
-    }
-    let tx = conn.transaction()?;
-    for (name, sql) in stale {
-        tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name};\n{sql};"))?;
-    }
-    tx.commit()?;
-    Ok(())
+    crate::sync::capture::refresh_triggers(conn, &wanted)
 }
 
 fn entry(r: &rusqlite::Row) -> rusqlite::Result<ChangeEntry> {

@@ -73,8 +73,14 @@ pub fn install(conn: &mut Connection) -> Result<()> {
         wanted.push((format!("sync_ins_{t}"), ins));
         wanted.push((format!("sync_upd_{t}"), upd));
     }
+    refresh_triggers(conn, &wanted)
+}
+
+/// Replace the triggers (name, CREATE statement) whose stored SQL differs, in one transaction;
+/// writes nothing when all are current. Shared with the change-history triggers (`history.rs`).
+pub(crate) fn refresh_triggers(conn: &mut Connection, wanted: &[(String, String)]) -> Result<()> {
     let mut stale = Vec::new();
-    for (name, sql) in &wanted {
+    for (name, sql) in wanted {
         let have: Option<String> = conn
             .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))
             .optional()?;
