@@ -129,6 +129,9 @@ impl Kam {
         Ok(rows)
     }
 
+    // Long because: the report's steps in the order the workbook shows them (gather, totals,
+    // departments, performance, commissions, ratios), each a call with its progress tick; split
+    // further, the order and the progress figures would be spread over several functions.
     fn build_report(
         &self,
         month: &str,
