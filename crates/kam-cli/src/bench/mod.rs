@@ -4,6 +4,7 @@ mod due;
 mod history;
 mod quote;
 mod report;
+mod roles;
 mod sign_in;
 mod sync;
 
@@ -56,6 +57,16 @@ pub enum BenchCmd {
     /// importing every rep's weekly file, bytes per change. Builds head office and the enrolled
     /// reps first, each rep's week written through the normal API.
     Sync(sync::BenchArgs),
+    /// Search and a rep's Today page signed in (the gate) beside a trusted, ungated `Kam`, on a
+    /// big database (built first if smaller).
+    Roles {
+        #[arg(long, default_value_t = 100_000)]
+        customers: u32,
+        #[arg(long, default_value_t = 200_000)]
+        visits: u32,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
     /// A customer's change history after N edits (temporary database with demo data).
     History {
         #[arg(long, default_value_t = 1_000)]
@@ -77,6 +88,7 @@ pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
         BenchCmd::Sync(a) => sync::bench(a),
         BenchCmd::SignIn { runs } => sign_in::bench(runs),
         BenchCmd::History { changes, runs } => history::bench(changes, runs),
+        BenchCmd::Roles { customers, visits, runs } => roles::bench(path, customers, visits, runs),
         BenchCmd::Report { customers, visits, runs } => report::bench_report(path, customers, visits, runs),
         BenchCmd::Due { customers, visits, runs } => due::bench_due(path, customers, visits, runs),
     }
