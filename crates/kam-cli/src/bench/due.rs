@@ -7,21 +7,8 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use kam_core::*;
 
+use super::timed;
 use crate::{pad, print_json};
-
-fn timed<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(T, Vec<f64>)> {
-    let mut times = Vec::with_capacity(runs);
-    let mut last = None;
-    for _ in 0..runs.max(1) {
-        drop(last.take());
-        let t = Instant::now();
-        let v = f()?;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-        last = Some(v);
-    }
-    times.sort_by(f64::total_cmp);
-    Ok((last.expect("ran at least once"), times))
-}
 
 fn figures(label: &str, times: &[f64], what: &str) {
     println!(

@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Result;
 use kam_core::{CustomerInput, Kam};
 
-use super::percentile;
+use super::{percentile, timed};
 
 pub fn bench(changes: u32, runs: usize) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("kam-bench-history-{}", std::process::id()));
@@ -25,14 +25,7 @@ pub fn bench(changes: u32, runs: usize) -> Result<()> {
         kam.update_customer(&c.id, &input)?;
     }
     println!("{changes} edits (2 fields each) in {:.1} s", t.elapsed().as_secs_f64());
-    let mut ms = Vec::new();
-    let mut entries = 0;
-    for _ in 0..runs.max(1) {
-        let t = Instant::now();
-        entries = kam.customer_history(&c.id)?.len();
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    ms.sort_by(f64::total_cmp);
+    let (entries, ms) = timed(runs, || Ok(kam.customer_history(&c.id)?.len()))?;
     println!(
         "customer history ({entries} entries, {} runs): p50 {:.1} ms, max {:.1} ms (goal ≤ 50 ms)",
         ms.len(),

@@ -94,6 +94,21 @@ pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
     }
 }
 
+/// Run `f` `runs` times: its last result and the times in ms, sorted.
+pub(super) fn timed<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(T, Vec<f64>)> {
+    let mut times = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        drop(last.take());
+        let t = Instant::now();
+        let v = f()?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        last = Some(v);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((last.expect("ran at least once"), times))
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;

@@ -8,20 +8,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use kam_core::{CustomerQuery, Kam, Role};
 
-use super::percentile;
+use super::{percentile, timed};
 
 const PASSWORD: &str = "bench-password-1";
-
-fn median_ms(mut f: impl FnMut() -> Result<()>, n: usize) -> Result<f64> {
-    let mut ms = Vec::with_capacity(n);
-    for _ in 0..n.max(1) {
-        let t = Instant::now();
-        f()?;
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    ms.sort_by(f64::total_cmp);
-    Ok(percentile(&ms, 0.5))
-}
 
 pub fn bench(path: &Path, customers: u32, visits: u32, runs: usize) -> Result<()> {
     let mut trusted = Kam::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -52,26 +41,19 @@ pub fn bench(path: &Path, customers: u32, visits: u32, runs: usize) -> Result<()
     let (mut search, mut today) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
     for _ in 0..runs.max(1) {
         for (i, k) in [&trusted, &signed].into_iter().enumerate() {
-            search[i].push(
-                median_ms(
-                    || {
-                        for q in &names {
-                            k.require_signed_in()?;
-                            k.search_hits(q, 50)?;
-                        }
-                        Ok(())
-                    },
-                    1,
-                )? / names.len().max(1) as f64,
-            );
-            today[i].push(median_ms(
-                || {
+            let (_, t) = timed(1, || {
+                for q in &names {
                     k.require_signed_in()?;
-                    k.today_page(Some(&rep.id))?;
-                    Ok(())
-                },
-                1,
-            )?);
+                    k.search_hits(q, 50)?;
+                }
+                Ok(())
+            })?;
+            search[i].push(t[0] / names.len().max(1) as f64);
+            let (_, t) = timed(1, || {
+                k.require_signed_in()?;
+                Ok(k.today_page(Some(&rep.id))?)
+            })?;
+            today[i].push(t[0]);
         }
     }
     let med = |v: &mut Vec<f64>| {

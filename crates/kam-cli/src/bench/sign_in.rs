@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Result;
 use kam_core::Kam;
 
-use super::percentile;
+use super::{percentile, timed};
 
 pub fn bench(runs: usize) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("kam-bench-sign-in-{}", std::process::id()));
@@ -15,14 +15,7 @@ pub fn bench(runs: usize) -> Result<()> {
     let t = Instant::now();
     Kam::open_locked(&path)?.create_first_admin("管理员", "bench-password-1")?;
     println!("first administrator created (one hash) in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
-    let mut ms = Vec::new();
-    for _ in 0..runs.max(1) {
-        let t = Instant::now();
-        let mut kam = Kam::open_locked(&path)?;
-        kam.sign_in("管理员", "bench-password-1")?;
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    ms.sort_by(f64::total_cmp);
+    let (_, ms) = timed(runs, || Ok(Kam::open_locked(&path)?.sign_in("管理员", "bench-password-1")?))?;
     println!(
         "open + sign in ({} runs): p50 {:.0} ms, max {:.0} ms (goal ≤ 500 ms)",
         ms.len(),
