@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use kam_core::sync::{DeviceRole, DuplicateReason};
-use kam_core::{CustomerInput, Fen, Kam, ProductInput, Role, Tier, VisitInput, VisitQuery};
+use kam_core::{CustomerInput, Fen, Kam, ProductInput, QuoteInput, QuoteLineInput, Role, Tier, VisitInput, VisitQuery};
 
 pub struct Org {
     pub dir: tempfile::TempDir,
@@ -52,6 +52,22 @@ pub fn org(n: usize) -> Org {
 
 fn visits(k: &Kam, customer_id: &str) -> usize {
     k.visits(&VisitQuery { customer_id: Some(customer_id.to_string()), ..Default::default() }).unwrap().len()
+}
+
+/// A customer 嘉兴化纤 with a draft quote of one line (100 吨 at cost 70.00, the rebate given).
+fn customer_with_quote(rep: &mut Kam, rebate: Option<&str>) -> (kam_core::Customer, kam_core::Quote) {
+    let c = rep.create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
+    let q = rep.create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
+    let line = QuoteLineInput {
+        description: Some("涤纶长丝".into()),
+        unit: Some("吨".into()),
+        quantity: "100".parse().unwrap(),
+        cost_fen: Some(Fen(7000)),
+        rebate_rate: rebate.map(|r| r.parse().unwrap()),
+        ..Default::default()
+    };
+    let q = rep.add_quote_line(&q.id, &line).unwrap();
+    (c, q)
 }
 
 /// Export from `from` to `to` and import it there; returns the import report.
@@ -384,7 +400,7 @@ fn importing_several_files_reports_progress_and_a_bad_one_does_not_stop_the_othe
 
 #[test]
 fn a_manager_sees_and_approves_for_the_department_only() {
-    use kam_core::{QuoteInput, QuoteLineInput, QuoteStatus};
+    use kam_core::QuoteStatus;
     let mut o = org(1); // 张三, 大客户部
     let d = o.dir.path().to_path_buf();
     let other = o.hq.add_user("周九", Role::Rep, "渠道部").unwrap();
@@ -397,17 +413,7 @@ fn a_manager_sees_and_approves_for_the_department_only() {
     let mut mgr_dev = Kam::open(&d.join("mgr.kam")).unwrap();
     mgr_dev.enroll_import(&f_mgr).unwrap();
 
-    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
-    let q = o.reps[0].create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
-    let line = QuoteLineInput {
-        description: Some("涤纶长丝".into()),
-        unit: Some("吨".into()),
-        quantity: "100".parse().unwrap(),
-        cost_fen: Some(Fen(7000)),
-        rebate_rate: Some("0.05".parse().unwrap()),
-        ..Default::default()
-    };
-    o.reps[0].add_quote_line(&q.id, &line).unwrap();
+    let (c, q) = customer_with_quote(&mut o.reps[0], Some("0.05"));
     assert_eq!(o.reps[0].submit_quote(&q.id).unwrap().status, QuoteStatus::PendingApproval);
     let theirs = other_dev.create_customer(&customer("湖州丝绸有限公司", None)).unwrap().customer;
     send(&mut o.reps[0], "hq", &mut o.hq, &d);
@@ -430,23 +436,13 @@ fn a_manager_sees_and_approves_for_the_department_only() {
 
 #[test]
 fn a_refused_approval_sends_the_quote_back_to_pending_approval_everywhere() {
-    use kam_core::{QuoteInput, QuoteLineInput, QuoteStatus};
+    use kam_core::QuoteStatus;
     let mut o = org(1); // 张三
     let d = o.dir.path().to_path_buf();
     let mgr = o.hq.add_user("王经理", Role::Manager, "大客户部").unwrap();
     send(&mut o.reps[0], "hq", &mut o.hq, &d);
     send(&mut o.hq, "张三", &mut o.reps[0], &d); // the list of people reaches the laptop
-    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
-    let q = o.reps[0].create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
-    let line = QuoteLineInput {
-        description: Some("涤纶长丝".into()),
-        unit: Some("吨".into()),
-        quantity: "100".parse().unwrap(),
-        cost_fen: Some(Fen(7000)),
-        rebate_rate: Some("0.05".parse().unwrap()),
-        ..Default::default()
-    };
-    o.reps[0].add_quote_line(&q.id, &line).unwrap();
+    let (_, q) = customer_with_quote(&mut o.reps[0], Some("0.05"));
     o.reps[0].submit_quote(&q.id).unwrap();
     // A tampered laptop signs the manager's approval itself and sends the quote.
     let zhang = o.reps[0].app_info().unwrap().current_user;
@@ -507,20 +503,10 @@ fn a_freshly_enrolled_rep_gets_head_offices_company_for_the_quote_header() {
 
 #[test]
 fn a_reps_exports_reach_head_offices_audit_log_and_a_gap_in_it_is_refused() {
-    use kam_core::{QuoteInput, QuoteLineInput};
     let mut o = org(1);
     let d = o.dir.path().to_path_buf();
     let rep_device = o.reps[0].app_info().unwrap().device_id;
-    let c = o.reps[0].create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
-    let q = o.reps[0].create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
-    let line = QuoteLineInput {
-        description: Some("涤纶长丝".into()),
-        unit: Some("吨".into()),
-        quantity: "100".parse().unwrap(),
-        cost_fen: Some(Fen(7000)),
-        ..Default::default()
-    };
-    o.reps[0].add_quote_line(&q.id, &line).unwrap();
+    let (_, q) = customer_with_quote(&mut o.reps[0], None);
     o.reps[0].export_quote(&q.id, &d.join("报价单.xlsx"), false).unwrap();
 
     // The rep's export reaches head office's audit log, as the rep's device recorded it.
