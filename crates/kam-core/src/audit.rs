@@ -51,6 +51,8 @@ pub struct AuditEntry {
     pub kind_en: String,
     /// The filters of the act, as JSON (quote number, month, department, addressee…).
     pub detail: String,
+    /// The same for people: the values, joined by " · ".
+    pub detail_text: String,
     #[ts(type = "number | null")]
     pub row_count: Option<i64>,
     pub path: String,
@@ -84,6 +86,23 @@ fn label(kind: &str) -> (String, String) {
         .find(|(k, _, _)| *k == kind)
         .map(|(_, zh, en)| (zh.to_string(), en.to_string()))
         .unwrap_or_else(|| (kind.to_string(), kind.to_string()))
+}
+
+/// The recorded filters as people read them: the non-empty values, in the order of their keys.
+fn detail_text(detail: &str) -> String {
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(detail) {
+        Ok(m) => m
+            .values()
+            .filter_map(|v| match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) if s.is_empty() => None,
+                serde_json::Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Err(_) => detail.to_string(),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -177,6 +196,7 @@ impl Kam {
                     kind,
                     kind_zh,
                     kind_en,
+                    detail_text: detail_text(&r.get::<_, String>(7)?),
                     detail: r.get(7)?,
                     row_count: r.get(8)?,
                     path: r.get(9)?,
@@ -328,6 +348,13 @@ pub(crate) fn check_links(conn: &rusqlite::Connection, sender: &str, mut links: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn details_read_as_values() {
+        assert_eq!(detail_text(r#"{"month":"2026-11","department":null}"#), "2026-11");
+        assert_eq!(detail_text(r#"{"customer":"宝钢","quote":"Q26-ABCD-0001"}"#), "宝钢 · Q26-ABCD-0001");
+        assert_eq!(detail_text("not json"), "not json");
+    }
 
     #[test]
     fn the_hash_covers_every_field_and_the_predecessor() {

@@ -15,4 +15,8 @@ at: string, kind: string, kind_zh: string, kind_en: string,
 /**
  * The filters of the act, as JSON (quote number, month, department, addressee…).
  */
-detail: string, row_count: number | null, path: string, };
+detail: string, 
+/**
+ * The same for people: the values, joined by " · ".
+ */
+detail_text: string, row_count: number | null, path: string, };
