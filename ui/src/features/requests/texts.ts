@@ -5,6 +5,7 @@
 export const requestsZh = {
   request: {
     section: "总部申请",
+    what: "申请事项",
     kind: {
       strategic_tier: "设为战略客户",
       customer_code: "分配客户编码",
@@ -59,6 +60,7 @@ export const requestsZh = {
 export const requestsEn: typeof requestsZh = {
   request: {
     section: "Requests to head office",
+    what: "Request",
     kind: {
       strategic_tier: "Make strategic",
       customer_code: "Assign a customer code",
