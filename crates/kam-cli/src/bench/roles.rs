@@ -49,18 +49,21 @@ pub fn bench(path: &Path, customers: u32, visits: u32, runs: usize) -> Result<()
     let kams = [&trusted, &signed[0], &signed[1]];
     let (mut search, mut today) = (vec![Vec::new(); 3], vec![Vec::new(); 3]);
     let mut found = [0usize; 3];
+    let mut each = vec![Vec::new(); 3];
     for _ in 0..runs.max(1) {
         for (i, k) in kams.iter().enumerate() {
-            let (n, t) = timed(1, || {
-                let mut n = 0;
-                for q in &names {
+            let (mut n, mut total) = (0, 0.0);
+            for q in &names {
+                let (hits, t) = timed(1, || {
                     k.require_signed_in()?;
-                    n += k.search_hits(q, 50)?.len();
-                }
-                Ok(n)
-            })?;
+                    Ok(k.search_hits(q, 50)?.len())
+                })?;
+                n += hits;
+                total += t[0];
+                each[i].push(t[0]);
+            }
             found[i] = n;
-            search[i].push(t[0] / names.len().max(1) as f64);
+            search[i].push(total / names.len().max(1) as f64);
             let (_, t) = timed(1, || {
                 k.require_signed_in()?;
                 Ok(k.today_page(Some(&rep.id))?)
@@ -77,8 +80,10 @@ pub fn bench(path: &Path, customers: u32, visits: u32, runs: usize) -> Result<()
     for (i, label) in labels.into_iter().enumerate() {
         let (s, t) = (med(&mut search[i]), med(&mut today[i]));
         let hits = found[i] as f64 / names.len().max(1) as f64;
+        each[i].sort_by(f64::total_cmp);
+        let (p50, p95) = (percentile(&each[i], 0.5), percentile(&each[i], 0.95));
         println!(
-            "{label:<27} search first 50: {s:.3} ms per query ({hits:.1} hits)   Today page: {t:.1} ms (medians of {runs})"
+            "{label:<27} search first 50: {s:.3} ms per query (p50 {p50:.3}, p95 {p95:.3}; {hits:.1} hits)   Today page: {t:.1} ms (medians of {runs})"
         );
         rows.push((s, t));
     }
