@@ -58,8 +58,11 @@ pub(crate) fn user_department(conn: &Connection, user_id: &str) -> Result<String
         .unwrap_or_default())
 }
 
+/// Who a customer belongs to: its owner, its liaison executive, its tier.
+pub(crate) type Keys = (Option<String>, Option<String>, Tier);
+
 /// A customer's owner, liaison and tier, if it exists (deleted or not).
-pub(crate) fn customer_keys(conn: &Connection, id: &str) -> Result<Option<(Option<String>, Option<String>, Tier)>> {
+pub(crate) fn customer_keys(conn: &Connection, id: &str) -> Result<Option<Keys>> {
     Ok(conn
         .prepare_cached("SELECT owner_id, liaison_id, tier FROM customers WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -317,6 +317,17 @@ fn customers_are_read_and_written_by_ownership() {
     let mine =
         rep.create_customer(&CustomerInput { name: "自己的新客户有限公司".into(), ..Default::default() }).unwrap();
     assert_eq!(mine.customer.owner_id.as_deref(), Some(id["张伟"].as_str()), "a rep's new customer is their own");
+    // Importing a list is creating customers: as their own, never someone else's.
+    let csv = dir.path().join("名单.csv");
+    std::fs::write(&csv, "单位名称,营销专员\n替人导入有限公司,刘洋\n").unwrap();
+    let e = rep.import_customers_apply(&csv, &Default::default(), &mut |_| {}).unwrap_err();
+    assert!(e.code() == "forbidden" && e.to_string().starts_with("第 2 行"), "{e}");
+    std::fs::write(&csv, "单位名称\n自己导入有限公司\n").unwrap();
+    rep.import_customers_apply(&csv, &Default::default(), &mut |_| {}).unwrap();
+    let imported = rep.search_hits("自己导入", 5).unwrap();
+    assert_eq!(imported.len(), 1);
+    assert_eq!(rep.customer(&imported[0].id).unwrap().owner_id.as_deref(), Some(id["张伟"].as_str()));
+    assert_eq!(admin.search_total("替人导入").unwrap(), 0, "nothing of the refused list was written");
     drop(rep);
 
     // A manager works on the department's customers and reassigns within it.
