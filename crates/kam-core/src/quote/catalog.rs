@@ -163,6 +163,7 @@ impl Kam {
         let (policy, dealer_led) = match quote_id {
             Some(id) => {
                 let h = header(&self.conn, id)?;
+                self.check_access(&h.customer_id, Access::Read)?;
                 (policy_by_id(&self.conn, &h.policy_id)?, h.dealer_led)
             }
             None => (self.pricing_policy()?, false),

@@ -33,6 +33,7 @@ pub use types::*;
 
 use crate::error::{KamError, Result};
 use crate::model::Role;
+use crate::scope::Access;
 use crate::units::{Fen, Quantity, Rate, MAX_FEN};
 use crate::util::{clean, new_id};
 use crate::validate as v;

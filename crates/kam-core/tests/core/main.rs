@@ -13,3 +13,4 @@ mod roles;
 mod sync_exchange;
 mod sync_file;
 mod sync_props;
+mod sync_withdraw;

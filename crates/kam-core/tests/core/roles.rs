@@ -142,6 +142,227 @@ fn wrong_passwords_are_refused_then_slowed_and_sessions_are_bound() {
     assert_eq!(code(Kam::open_locked(&path2).unwrap().resume_cli_session(&token, "alice")), "session_invalid");
 }
 
+fn complaint(text: &str) -> ComplaintInput {
+    ComplaintInput {
+        contact_id: None,
+        severity: ComplaintSeverity::Medium,
+        category: ComplaintCategory::ProductQuality,
+        title: None,
+        description: text.into(),
+    }
+}
+
+fn visit(purpose: &str) -> VisitInput {
+    VisitInput { purpose: Some(purpose.into()), ..Default::default() }
+}
+
+// Long because: one walk through the ownership rows of docs/roles.md — for each role, which
+// customers it lists, finds, opens and changes — on one set of people and customers.
+#[test]
+fn customers_are_read_and_written_by_ownership() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kam.sqlite3");
+    let mut admin = Kam::open_locked(&path).unwrap();
+    admin.create_first_admin("王芳", PW).unwrap();
+    let mut id = std::collections::HashMap::new();
+    for (name, role, dept) in [
+        ("张伟", Role::Rep, "大客户一部"),
+        ("刘洋", Role::Rep, "大客户一部"),
+        ("陈静", Role::Rep, "大客户二部"),
+        ("李经理", Role::Manager, "大客户一部"),
+        ("赵书记", Role::Liaison, "公司领导"),
+        ("王总", Role::Executive, "公司领导"),
+        ("钱会计", Role::HeadOffice, "总部"),
+    ] {
+        let u = admin.add_user(name, role, dept).unwrap();
+        admin.set_user_password(&u.id, PW).unwrap();
+        id.insert(name, u.id);
+    }
+    // Head office registers three customers: 张伟's strategic one (赵书记 its liaison
+    // executive), 刘洋's in the same department, and 陈静's in another (赵书记 named as liaison,
+    // but it is not strategic).
+    let mut cust = std::collections::HashMap::new();
+    for (name, owner, tier) in
+        [("宝山钢铁", "张伟", Tier::Strategic), ("鞍山钢铁", "刘洋", Tier::Key), ("武汉钢铁", "陈静", Tier::Key)]
+    {
+        let input = CustomerInput {
+            name: format!("{name}股份有限公司"),
+            owner_id: Some(id[owner].clone()),
+            liaison_id: Some(id["赵书记"].clone()),
+            tier: Some(tier),
+            ..Default::default()
+        };
+        let c = admin.create_customer(&input).unwrap().customer;
+        admin.add_contact(&c.id, &ContactInput { name: format!("{name}采购"), ..Default::default() }).unwrap();
+        admin.log_visit(&c.id, &visit("年度拜访")).unwrap();
+        admin.open_complaint(&c.id, &complaint("交货延迟")).unwrap();
+        admin.create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
+        cust.insert(name, c);
+    }
+    let quote_of = |c: &str| {
+        admin.list_quotes(&QuoteQuery { customer_id: Some(cust[c].id.clone()), ..Default::default() }).unwrap()[0]
+            .id
+            .clone()
+    };
+    let quotes: std::collections::HashMap<&str, String> =
+        ["宝山钢铁", "鞍山钢铁", "武汉钢铁"].into_iter().map(|c| (c, quote_of(c))).collect();
+
+    // Reads: who sees which customers, in every list and by every door.
+    let all = ["宝山钢铁", "鞍山钢铁", "武汉钢铁"];
+    for (who, sees) in [
+        ("张伟", &["宝山钢铁"][..]),
+        ("刘洋", &["鞍山钢铁"][..]),
+        ("李经理", &["宝山钢铁", "鞍山钢铁"][..]),
+        ("赵书记", &["宝山钢铁"][..]),
+        ("王总", &all[..]),
+        ("钱会计", &all[..]),
+        ("王芳", &all[..]),
+    ] {
+        let k = as_(&path, who);
+        let names = |mut v: Vec<String>| {
+            v.sort();
+            v.dedup();
+            v.into_iter().map(|n| n.replace("股份有限公司", "")).collect::<Vec<_>>()
+        };
+        let mut want: Vec<String> = sees.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        let page = k.list_customers(&Default::default()).unwrap();
+        assert_eq!(page.total as usize, sees.len(), "{who}: list total");
+        assert_eq!(names(page.rows.into_iter().map(|r| r.name).collect()), want, "{who}: list");
+        let found = k.search("钢铁", 50).unwrap();
+        assert_eq!(found.total as usize, sees.len(), "{who}: search total");
+        assert_eq!(names(found.hits.into_iter().map(|h| h.name).collect()), want, "{who}: search");
+        assert_eq!(
+            names(k.search_hits("gt", 50).unwrap().into_iter().map(|h| h.name).collect()),
+            want,
+            "{who}: pinyin"
+        );
+        let listed = |v: Vec<String>| names(v);
+        assert_eq!(
+            listed(k.visits(&Default::default()).unwrap().into_iter().map(|v| v.customer_name).collect()),
+            want,
+            "{who}: visits"
+        );
+        assert_eq!(
+            listed(k.complaints(&Default::default()).unwrap().into_iter().map(|c| c.customer_name).collect()),
+            want,
+            "{who}: complaints"
+        );
+        assert_eq!(
+            listed(k.list_quotes(&Default::default()).unwrap().into_iter().map(|q| q.customer_name).collect()),
+            want,
+            "{who}: quotes"
+        );
+        let today = k.today_page(None).unwrap();
+        let on_today: Vec<String> = today
+            .overdue
+            .iter()
+            .chain(&today.due_soon)
+            .map(|d| d.customer_name.clone())
+            .chain(today.complaints.iter().map(|c| c.customer_name.clone()))
+            .collect();
+        assert!(names(on_today).iter().all(|n| want.contains(n)), "{who}: Today shows only their customers");
+        for c in all {
+            let (customer, quote) = (&cust[c].id, &quotes[c]);
+            if sees.contains(&c) {
+                assert_eq!(k.dossier(customer).unwrap().contacts.len(), 1, "{who} opens {c}");
+                k.quote(quote).unwrap();
+                k.customer_history(customer).unwrap();
+            } else {
+                let e = k.dossier(customer).unwrap_err();
+                assert_eq!(e.code(), "forbidden", "{who} opens {c}");
+                assert!(!e.to_string().is_empty() && !e.message_en().is_empty());
+                assert_eq!(code(k.quote(quote)), "forbidden", "{who} opens {c}'s quote");
+                assert_eq!(code(k.customer_history(customer)), "forbidden", "{who}: {c}'s history");
+                assert_eq!(code(k.survey_trend(customer)), "forbidden", "{who}: {c}'s surveys");
+            }
+        }
+    }
+    let e = as_(&path, "张伟").dossier(&cust["鞍山钢铁"].id).unwrap_err();
+    assert!(e.to_string().contains("不是你负责的客户") && e.message_en().contains("not yours"), "{e}");
+
+    // Writes: a rep changes only their own customers, and only keeps them their own.
+    let before = admin.dossier(&cust["鞍山钢铁"].id).unwrap();
+    let mut rep = as_(&path, "张伟");
+    let renamed = |c: &Customer, name: &str, owner: &str| CustomerInput {
+        name: name.into(),
+        owner_id: Some(owner.to_string()),
+        tier: Some(c.tier),
+        liaison_id: c.liaison_id.clone(),
+        ..Default::default()
+    };
+    let baosteel = &cust["宝山钢铁"];
+    rep.update_customer(&baosteel.id, &renamed(baosteel, "宝山钢铁股份有限公司", &id["张伟"])).unwrap();
+    let other = &cust["鞍山钢铁"];
+    for refused in [
+        code(rep.update_customer(&other.id, &renamed(other, "改名", &id["刘洋"]))),
+        code(rep.add_contact(&other.id, &ContactInput { name: "新联系人".into(), ..Default::default() })),
+        code(rep.log_visit(&other.id, &visit("顺路拜访"))),
+        code(rep.open_complaint(&other.id, &complaint("抢单"))),
+        code(rep.create_quote(&QuoteInput { customer_id: other.id.clone(), ..Default::default() })),
+        code(rep.submit_quote(&quotes["鞍山钢铁"])),
+        code(rep.delete_customer(&other.id)),
+        code(rep.update_customer(&baosteel.id, &renamed(baosteel, "宝山钢铁股份有限公司", &id["刘洋"]))),
+        code(rep.create_customer(&CustomerInput {
+            name: "替人登记有限公司".into(),
+            owner_id: Some(id["刘洋"].clone()),
+            ..Default::default()
+        })),
+    ] {
+        assert_eq!(refused, "forbidden");
+    }
+    let after = admin.dossier(&other.id).unwrap();
+    assert_eq!((after.customer.updated_at, after.contacts.len()), (before.customer.updated_at, 1), "nothing written");
+    assert_eq!(admin.customer(&baosteel.id).unwrap().owner_id.as_deref(), Some(id["张伟"].as_str()));
+    let mine =
+        rep.create_customer(&CustomerInput { name: "自己的新客户有限公司".into(), ..Default::default() }).unwrap();
+    assert_eq!(mine.customer.owner_id.as_deref(), Some(id["张伟"].as_str()), "a rep's new customer is their own");
+    // Importing a list is creating customers: as their own, never someone else's.
+    let csv = dir.path().join("名单.csv");
+    std::fs::write(&csv, "单位名称,营销专员\n替人导入有限公司,刘洋\n").unwrap();
+    let e = rep.import_customers_apply(&csv, &Default::default(), &mut |_| {}).unwrap_err();
+    assert!(e.code() == "forbidden" && e.to_string().starts_with("第 2 行"), "{e}");
+    std::fs::write(&csv, "单位名称\n自己导入有限公司\n").unwrap();
+    rep.import_customers_apply(&csv, &Default::default(), &mut |_| {}).unwrap();
+    let imported = rep.search_hits("自己导入", 5).unwrap();
+    assert_eq!(imported.len(), 1);
+    assert_eq!(rep.customer(&imported[0].id).unwrap().owner_id.as_deref(), Some(id["张伟"].as_str()));
+    assert_eq!(admin.search_total("替人导入").unwrap(), 0, "nothing of the refused list was written");
+    drop(rep);
+
+    // A manager works on the department's customers and reassigns within it.
+    let mut mgr = as_(&path, "李经理");
+    mgr.update_customer(&other.id, &renamed(other, "鞍山钢铁股份有限公司", &id["张伟"])).unwrap();
+    mgr.update_customer(&other.id, &renamed(other, "鞍山钢铁股份有限公司", &id["刘洋"])).unwrap();
+    assert_eq!(code(mgr.update_customer(&other.id, &renamed(other, "鞍山钢铁股份有限公司", &id["陈静"]))), "forbidden");
+    let wuhan = &cust["武汉钢铁"];
+    assert_eq!(code(mgr.update_customer(&wuhan.id, &renamed(wuhan, "改名", &id["陈静"]))), "forbidden");
+    assert_eq!(code(mgr.approve_quote(&quotes["武汉钢铁"], "")), "forbidden", "another department's quote");
+    drop(mgr);
+
+    // A liaison executive reads their strategic customer and logs visits, nothing else.
+    let mut liaison = as_(&path, "赵书记");
+    let v = liaison.log_visit(&baosteel.id, &visit("联点领导走访")).unwrap();
+    liaison.update_visit(&v.id, &visit("联点领导走访（补记）")).unwrap();
+    let e = liaison.update_customer(&baosteel.id, &renamed(baosteel, "改名", &id["张伟"])).unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(e.to_string().contains("联点领导") && e.message_en().contains("liaison"), "{e}");
+    assert_eq!(
+        code(liaison.add_contact(&baosteel.id, &ContactInput { name: "新联系人".into(), ..Default::default() })),
+        "forbidden"
+    );
+    assert_eq!(code(liaison.log_visit(&wuhan.id, &visit("不是战略客户"))), "forbidden");
+    assert_eq!(
+        code(liaison.create_customer(&CustomerInput { name: "新客户有限公司".into(), ..Default::default() })),
+        "forbidden"
+    );
+    drop(liaison);
+
+    // An executive and head office change anyone's.
+    as_(&path, "王总").update_customer(&wuhan.id, &renamed(wuhan, "武汉钢铁（集团）有限公司", &id["陈静"])).unwrap();
+    as_(&path, "钱会计").log_visit(&wuhan.id, &visit("总部回访")).unwrap();
+}
+
 // Long because: one story of exports by role, each recorded, then a tampered log detected.
 #[test]
 fn exports_follow_the_role_and_every_one_is_recorded() {
@@ -304,7 +525,11 @@ fn costs_and_margins_reach_only_the_internal_view() {
     let typed = QuoteLineInput { cost_fen: None, quantity: "200".parse().unwrap(), ..line(0) };
     rep.update_quote_line(&q.lines[1].id, &typed).unwrap();
     drop(rep);
-    assert!(as_(&path, "赵书记").quote(&q.id).unwrap().totals.internal.is_none(), "a liaison executive");
+    // A liaison executive has no internal view (and this customer is not one of theirs at all).
+    let liaison = as_(&path, "赵书记");
+    assert!(!liaison.internal_view().unwrap(), "a liaison executive");
+    assert_eq!(code(liaison.quote(&q.id)), "forbidden");
+    drop(liaison);
 
     // The manager, head office and administrators see the internal part.
     let mgr = as_(&path, "李经理").quote(&q.id).unwrap();

@@ -89,7 +89,7 @@ impl Apply<'_> {
             }
             return Ok(None);
         }
-        if t == "quote_approvals" && scope.role == DeviceRole::Rep {
+        if t == "quote_approvals" && scope.reach == Reach::Own {
             return Ok(Some(("业务员不能审批报价。".into(), "A field rep cannot approve quotes.".into())));
         }
         if t == "customer_requests" && decides_request(current, incoming) {
@@ -135,7 +135,7 @@ impl Apply<'_> {
                     customers.push(id);
                     let (from, to) = (owner_text(cur), owner_text(incoming));
                     if from != to {
-                        let may = scope.role == DeviceRole::Manager && scope.owner_in_scope(self.tx, to.as_deref())?;
+                        let may = scope.reach == Reach::Department && scope.owner_in_scope(self.tx, to.as_deref())?;
                         if !may && self.owner_change_would_win(&customers[0], owner_stamp)? {
                             return Ok(Some((
                                 "只有经理或总部可以把客户改派给其他营销专员。".into(),
