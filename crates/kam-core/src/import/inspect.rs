@@ -60,6 +60,13 @@ pub struct ImportInspection {
     pub data_rows: u32,
 }
 
+/// Where the error rows of `source` are saved unless the user picks another place:
+/// [`crate::default_export_dir`]/`<file>-错误行.xlsx`.
+pub fn import_errors_default_path(source: &Path) -> std::path::PathBuf {
+    let stem = source.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "导入".into());
+    crate::default_export_dir().join(format!("{stem}-错误行.xlsx"))
+}
+
 fn row_text(row: u32, cells: &[Cell], width: usize) -> SheetRow {
     SheetRow { row, cells: (0..width).map(|i| cells.get(i).map(Cell::text).unwrap_or_default()).collect() }
 }
@@ -94,12 +101,5 @@ impl Kam {
             sample,
             data_rows: data.len() as u32,
         })
-    }
-
-    /// Dry-run `path` with `opts` and save its error and duplicate rows as an .xlsx with a
-    /// 错误原因 column (see [`Kam::write_import_errors`]). Returns the number of rows written.
-    pub fn save_import_errors(&self, path: &Path, opts: &ImportOptions, out: &Path) -> Result<u32> {
-        let preview = self.import_customers_preview(path, opts)?;
-        self.write_import_errors(&preview, out)
     }
 }

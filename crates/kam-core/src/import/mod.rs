@@ -20,7 +20,7 @@ use ts_rs::TS;
 use crate::error::{KamError, Result};
 use crate::Kam;
 
-pub use inspect::{ImportField, ImportInspection, SheetRow};
+pub use inspect::{import_errors_default_path, ImportField, ImportInspection, SheetRow};
 pub use mapping::{field_for_header, normalized_name, FIELDS};
 pub use templates::ImportTemplate;
 

@@ -273,17 +273,3 @@ fn progress_is_reported_per_percent_and_a_cancelled_apply_writes_nothing() {
     assert!(seen.windows(2).all(|w| w[0].percent < w[1].percent));
     assert_eq!(kam.search_total("测试客户").unwrap(), 400);
 }
-
-#[test]
-fn the_error_rows_are_saved_from_the_file_and_options() {
-    let dir = tempfile::tempdir().unwrap();
-    let kam = open(&dir);
-    let file = csv(dir.path(), "bad.csv", "单位名称,统一社会信用代码\n华东电力,9.14403E+17\n江南水务,\n");
-    let out = dir.path().join("错误行.xlsx");
-    assert_eq!(kam.save_import_errors(&file, &ImportOptions::default(), &out).unwrap(), 1);
-    use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
-    let range = book.worksheet_range("错误行").unwrap();
-    assert_eq!(range.get((1, 2)).unwrap().to_string(), "华东电力");
-    assert!(range.get((1, 1)).unwrap().to_string().contains("15 位"));
-}
