@@ -59,7 +59,7 @@ async fn wizard(d: &Driver, profile: &Profile) -> Step {
     d.wait_for_text(&tid("import-encoding"), "gb18030", SHORT).await.map_err(step("the detected encoding"))?;
     d.wait_for_text(&tid("import-data-rows"), "5", SHORT).await?;
     let header = d.wait_for(&format!("{} tr.header", tid("import-top-rows")), SHORT).await?;
-    let text = header.text().await?;
+    let text = header.prop("textContent").await?.unwrap_or_default();
     ensure(text.contains("客户名称") && text.trim_start().starts_with('2'), || {
         format!("the header row found past the title row is row 2: {text:?}")
     })?;
@@ -69,7 +69,7 @@ async fn wizard(d: &Driver, profile: &Profile) -> Step {
     d.click(&tid("import-next"), SHORT).await?;
     d.wait_for(&tid("import-step-mapping"), LONG).await?;
     let row = d.wait_for(&format!(r#"{}[data-header="客户名称"]"#, tid("import-mapping-row")), SHORT).await?;
-    let text = row.text().await?;
+    let text = row.prop("textContent").await?.unwrap_or_default();
     ensure(text.contains("单位名称"), || format!("客户名称 is mapped to 单位名称: {text:?}"))?;
     d.click(&tid("import-template-save"), SHORT).await?;
     let prompt = d.wait_for(".el-message-box input", SHORT).await.map_err(step("the template name prompt"))?;
@@ -85,8 +85,8 @@ async fn wizard(d: &Driver, profile: &Profile) -> Step {
     d.wait_for_text(&tid("import-count-new"), "3", SHORT).await?;
     d.wait_for_text(&tid("import-count-duplicate"), "1", SHORT).await?;
     d.wait_for_text(&tid("import-count-error"), "1", SHORT).await?;
-    d.wait_for_text(&tid("import-row-reason"), "15 位", SHORT).await.map_err(step("the lost digits' reason"))?;
-    d.wait_for_text(&tid("import-row-reason"), "第 3 行", SHORT).await.map_err(step("the repeated row's reason"))?;
+    d.wait_for_text(&tid("import-row"), "15 位", SHORT).await.map_err(step("the lost digits' reason"))?;
+    d.wait_for_text(&tid("import-row"), "第 3 行", SHORT).await.map_err(step("the repeated row's reason"))?;
     d.screenshot("import-preview").await?;
     let k = Kam::open(&profile.db_path()).map_err(|e| Failure::new(format!("reading the database: {e}")))?;
     ensure(k.search_total("精密机械").map(|n| n == 0).unwrap_or(false), || "the dry run wrote nothing".into())?;

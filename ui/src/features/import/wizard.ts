@@ -26,6 +26,9 @@ import { dataChanged } from "../../store";
 import { pickFile, pickSavePath, SPREADSHEETS, XLSX } from "../../shared/pickFile";
 import { i18n } from "../../i18n";
 
+/** The field of a column that is not imported (the core reads it so too). */
+export const IGNORE = "ignore";
+
 export const STEPS = ["file", "layout", "mapping", "preview", "apply"] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -41,7 +44,7 @@ export const wizard = reactive({
   encoding: null as string | null,
   /** null: the template saved for the same headers, if any; "": none; else its name. */
   template: null as string | null,
-  /** Header → field ("" = not imported), for every header. */
+  /** Header → field (IGNORE: not imported), for every header. */
   mapping: {} as Record<string, string>,
   kindActions: { update: "skip", duplicate: "skip" } as Record<MatchKind, DuplicateAction>,
   rowActions: {} as Record<number, DuplicateAction>,
@@ -138,7 +141,7 @@ export async function inspect(then?: Step): Promise<boolean> {
     const look = await importInspect(wizard.path, options(false));
     inspection.value = look;
     preview.value = null;
-    wizard.mapping = Object.fromEntries(look.headers.map((h) => [h, look.mapping[h] ?? ""]));
+    wizard.mapping = Object.fromEntries(look.headers.map((h) => [h, look.mapping[h] ?? IGNORE]));
     if (then !== undefined) wizard.step = then;
     return true;
   } catch (err: unknown) {
