@@ -57,8 +57,6 @@ const syncEn: typeof syncZh = {
   field: {
     export: "Export sync file",
     exportHint: "Write the changes head office has not confirmed yet into a sync file (Alt+E)",
-    exportTitle: "Export sync file",
-    exportSave: "Export",
     importTitle: "Import head office's return file",
     importHint: "After importing your sync file, head office gives you a return file (kam-总部-….kamsync): reassignments, policies, targets and approvals, and the confirmation that your data arrived.",
     nothingPending: "No changes waiting for head office. You can still export: the file tells head office what this device has received.",
@@ -69,9 +67,7 @@ const syncEn: typeof syncZh = {
     devicesEmpty: "No device has sent a sync file yet. Click “Issue enrollment file” to make one for an account manager, who imports it on their laptop; once their first sync file is imported here, the device appears in this list.",
     issue: "Issue enrollment file",
     exportAll: "Export return files for all",
-    exportAllTitle: "Export return files for every device",
     exportOne: "Export return file",
-    exportOneTitle: "Export the return file for {name}",
     exportedAll: "Exported {n} return files",
     columns: {
       person: "Person",

@@ -57,8 +57,6 @@ const syncZh = {
   field: {
     export: "导出同步文件",
     exportHint: "把本机尚未被总部确认的变更写成同步文件（Alt+E）",
-    exportTitle: "导出同步文件",
-    exportSave: "导出",
     importTitle: "导入总部回传文件",
     importHint: "总部导入你的同步文件后，会给你一个回传文件（kam-总部-….kamsync）：其中有总部的改派、政策、目标和审批，并确认已收到你的数据。",
     nothingPending: "没有待交给总部的变更。仍可导出：文件会告诉总部本机已收到什么。",
@@ -69,9 +67,7 @@ const syncZh = {
     devicesEmpty: "还没有设备发来同步文件。先点「签发注册文件」为营销专员生成注册文件，交给他在笔记本上导入；他导出的第一个同步文件在这里导入后，设备就会出现在此列表中。",
     issue: "签发注册文件",
     exportAll: "全部导出回传文件",
-    exportAllTitle: "为所有设备导出回传文件",
     exportOne: "导出回传文件",
-    exportOneTitle: "导出给 {name} 的回传文件",
     exportedAll: "已导出 {n} 个回传文件",
     columns: {
       person: "人员",
