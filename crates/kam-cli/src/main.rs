@@ -12,6 +12,7 @@ mod import;
 mod quote;
 mod relation;
 mod report;
+mod request;
 mod sync;
 
 use std::path::PathBuf;
@@ -148,6 +149,10 @@ enum Cmd {
     /// Enrollment with head office (注册): set up head office, issue and import enrollment files.
     #[command(subcommand)]
     Enroll(sync::EnrollCmd),
+    /// Requests to head office (申请): make a customer 战略客户 or assign its customer code; head
+    /// office approves or refuses.
+    #[command(subcommand)]
+    Request(request::RequestCmd),
     /// Exchange with head office by sync file (同步): status, export, import with preview,
     /// conflict inbox, duplicate customers (撞单), history.
     #[command(subcommand)]
@@ -175,7 +180,9 @@ labeled!(
     kam_core::Role,
     RecordKind,
     ContactChangeKind,
-    kam_core::import::DuplicateAction
+    kam_core::import::DuplicateAction,
+    kam_core::RequestKind,
+    kam_core::RequestStatus
 );
 
 fn parse_enum<T: Labeled>(s: &str) -> Result<T, String> {
@@ -248,6 +255,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Cmd::History { key, json } => history::run(&kam, &key, json)?,
         Cmd::Audit(cmd) => audit::run(&kam, cmd)?,
+        Cmd::Request(cmd) => request::run(&mut kam, cmd)?,
         Cmd::Import(cmd) => import::run(&mut kam, cmd)?,
         Cmd::Whoami { json } => {
             let me = kam.me()?;

@@ -226,6 +226,7 @@ pub enum Entity {
     PricingPolicy,
     SyncConflict,
     DuplicateClaim,
+    CustomerRequest,
 }
 
 impl Entity {
@@ -248,6 +249,7 @@ impl Entity {
             Entity::PricingPolicy => "报价政策",
             Entity::SyncConflict => "冲突",
             Entity::DuplicateClaim => "撞单记录",
+            Entity::CustomerRequest => "申请",
         }
     }
 
@@ -270,6 +272,7 @@ impl Entity {
             Entity::PricingPolicy => "Pricing policy",
             Entity::SyncConflict => "Conflict",
             Entity::DuplicateClaim => "Duplicate claim",
+            Entity::CustomerRequest => "Request",
         }
     }
 }

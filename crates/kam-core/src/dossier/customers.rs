@@ -157,19 +157,7 @@ impl Kam {
                 format!("The customer is already {}; nothing to change.", tier.label_en()),
             ));
         }
-        self.write(|tx, ctx| {
-            tx.execute(
-                "UPDATE customers SET tier = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
-                params![id, tier, ctx.now, ctx.user],
-            )?;
-            tx.execute(
-                "INSERT INTO tier_changes (id, customer_id, from_tier, to_tier, reason, decided_by, changed_at,
-                    created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?6, ?7, ?6)",
-                params![new_id(), id, current.tier, tier, reason, ctx.user, ctx.now],
-            )?;
-            Ok(())
-        })?;
+        self.write(|tx, ctx| write_tier_change(tx, ctx, id, current.tier, tier, &reason))?;
         self.customer(id)
     }
 
@@ -187,21 +175,7 @@ impl Kam {
         }
         let year = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).year() % 100;
         let tag = self.device_tag.clone();
-        self.write(|tx, ctx| {
-            let next: i64 = tx
-                .query_row("SELECT value FROM settings WHERE key = 'code_seq'", [], |r| r.get::<_, String>(0))
-                .optional()?
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0)
-                + 1;
-            crate::db::set_setting(tx, "code_seq", &next.to_string())?;
-            let code = format!("KA{year:02}-{tag}-{next:04}");
-            tx.execute(
-                "UPDATE customers SET customer_code = ?2, approved_at = ?3, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
-                params![id, code, ctx.now, ctx.user],
-            )?;
-            reindex_customer(tx, id)
-        })?;
+        self.write(|tx, ctx| assign_code(tx, ctx, id, year, &tag).map(drop))?;
         self.customer(id)
     }
 
@@ -362,8 +336,62 @@ impl Kam {
                 })
             },
         )?;
-        Ok(Dossier { customer, receivables, contacts, contact_changes, tier_history, projects, records })
+        let requests =
+            self.customer_requests(&RequestQuery { customer_id: Some(customer.id.clone()), status: None })?;
+        let (may_decide, requestable) = self.request_options(&customer, &requests)?;
+        Ok(Dossier {
+            customer,
+            receivables,
+            contacts,
+            contact_changes,
+            tier_history,
+            projects,
+            records,
+            requests,
+            may_decide,
+            requestable,
+        })
     }
+}
+
+/// Change a customer's tier and record it in the tier history, inside the caller's transaction.
+pub(super) fn write_tier_change(
+    tx: &Transaction,
+    ctx: &Ctx,
+    id: &str,
+    from: Tier,
+    to: Tier,
+    reason: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE customers SET tier = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+        params![id, to, ctx.now, ctx.user],
+    )?;
+    tx.execute(
+        "INSERT INTO tier_changes (id, customer_id, from_tier, to_tier, reason, decided_by, changed_at,
+            created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?6, ?7, ?6)",
+        params![new_id(), id, from, to, reason, ctx.user, ctx.now],
+    )?;
+    Ok(())
+}
+
+/// Give a customer the next code `KA{yy}-{device tag}-{nnnn}` inside the caller's transaction.
+pub(super) fn assign_code(tx: &Transaction, ctx: &Ctx, id: &str, year: i32, tag: &str) -> Result<String> {
+    let next: i64 = tx
+        .query_row("SELECT value FROM settings WHERE key = 'code_seq'", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+        + 1;
+    crate::db::set_setting(tx, "code_seq", &next.to_string())?;
+    let code = format!("KA{year:02}-{tag}-{next:04}");
+    tx.execute(
+        "UPDATE customers SET customer_code = ?2, approved_at = ?3, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+        params![id, code, ctx.now, ctx.user],
+    )?;
+    reindex_customer(tx, id)?;
+    Ok(code)
 }
 
 /// Bulk insert used by the demo generator: same validation and indexing as the app, inside

@@ -364,6 +364,7 @@ mod contacts;
 mod customers;
 mod list;
 mod projects_records;
+mod requests;
 mod users;
 
 pub(crate) use customers::insert_contact;

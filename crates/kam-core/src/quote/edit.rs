@@ -3,9 +3,11 @@
 use super::*;
 
 impl Kam {
-    /// One quote with everything attached.
+    /// One quote with everything attached; its internal part (costs, breakdown, margins) only
+    /// for those with the internal view ([`Kam::internal_view`]).
     pub fn quote(&self, id: &str) -> Result<Quote> {
-        load_quote(&self.conn, id)
+        let q = load_quote(&self.conn, id)?;
+        Ok(if self.internal_view()? { q } else { q.without_internal() })
     }
 
     /// Find a quote by id, number (its newest revision) or number with revision (`…-R2`).
@@ -197,12 +199,24 @@ impl Kam {
         header(&self.conn, &quote_id)
     }
 
-    /// Change a line. A pending or approved quote returns to draft.
+    /// Change a line. A pending or approved quote returns to draft. Someone without the
+    /// internal view never saw the line's cost: when they leave it out and keep the product, the
+    /// line keeps its cost.
     pub fn update_quote_line(&mut self, line_id: &str, input: &QuoteLineInput) -> Result<Quote> {
         let h = self.line_quote(line_id)?;
         h.ensure_editable()?;
         let policy = policy_by_id(&self.conn, &h.policy_id)?;
-        let l = prepare_line(&self.conn, &policy, h.dealer_led, input)?;
+        let mut input = input.clone();
+        if input.cost_fen.is_none() && !self.internal_view()? {
+            let (product, cost): (Option<String>, Fen) =
+                self.conn.query_row("SELECT product_id, cost_fen FROM quote_lines WHERE id = ?1", [line_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            if clean(&input.product_id) == product {
+                input.cost_fen = Some(cost);
+            }
+        }
+        let l = prepare_line(&self.conn, &policy, h.dealer_led, &input)?;
         self.write(|tx, ctx| {
             tx.execute(
                 "UPDATE quote_lines SET product_id=?2, description=?3, spec=?4, unit=?5, quantity=?6, cost_fen=?7,

@@ -238,5 +238,6 @@ mod workflow;
 pub(crate) use workflow::revert_unapproved;
 
 pub(crate) use company::store_company;
+pub use company::INTERNAL_VIEW_ROLES;
 pub(crate) use demo::demo_quotes;
 use store::*;

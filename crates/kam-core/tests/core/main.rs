@@ -9,6 +9,7 @@ mod quotes;
 mod quotes_common;
 mod relation;
 mod report;
+mod requests;
 mod roles;
 mod sync_exchange;
 mod sync_file;

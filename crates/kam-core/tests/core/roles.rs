@@ -252,3 +252,155 @@ fn the_strategic_list_and_customer_codes_are_head_offices() {
     assert!(admin.approve_customer(&c.id).unwrap().customer_code.is_some());
     assert_eq!(code(rep.change_tier(&c.id, Tier::Key, "降级")), "forbidden", "nor take it off the list");
 }
+
+// Long because: one quote seen by every role, then edited by a rep who never saw its cost.
+#[test]
+fn costs_and_margins_reach_only_the_internal_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kam.sqlite3");
+    let mut admin = Kam::open_locked(&path).unwrap();
+    admin.create_first_admin("王芳", PW).unwrap();
+    for (name, role) in [("张伟", Role::Rep), ("李经理", Role::Manager), ("赵书记", Role::Liaison)] {
+        let u = admin.add_user(name, role, "大客户一部").unwrap();
+        admin.set_user_password(&u.id, PW).unwrap();
+    }
+    let p = admin
+        .add_product(&ProductInput {
+            code: "FL-EP-200".into(),
+            name: "环氧地坪涂料".into(),
+            unit: "㎡".into(),
+            cost_fen: Fen(7000),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(p.cost_fen, Some(Fen(7000)));
+
+    let mut rep = as_(&path, "张伟");
+    assert!(!rep.internal_view().unwrap());
+    let c = rep.create_customer(&CustomerInput { name: "宝山钢铁股份有限公司".into(), ..Default::default() }).unwrap();
+    let q = rep.create_quote(&QuoteInput { customer_id: c.customer.id.clone(), ..Default::default() }).unwrap();
+    let from_catalog = QuoteLineInput {
+        product_id: Some(p.id.clone()),
+        quantity: "10000".parse().unwrap(),
+        rebate_rate: Some("0.08".parse().unwrap()),
+        ..Default::default()
+    };
+    let q = rep.add_quote_lines(&q.id, &[from_catalog, line(5000)]).unwrap();
+    // The rep gets the prices, not what they are made of: no cost, breakdown, margin or profit.
+    assert!(q.lines.iter().all(|l| l.internal.is_none()), "{:?}", q.lines[0].internal);
+    assert!(q.totals.internal.is_none());
+    assert_eq!((q.lines[0].unit_price_fen, q.lines[0].policy_unit_price_fen), (Fen(8540), Fen(8540)));
+    let json = serde_json::to_string(&rep.quote(&q.id).unwrap()).unwrap();
+    for secret in ["cost", "profit", "breakdown", "estimated_sales"] {
+        assert!(!json.contains(secret), "{secret} sent to a rep: {json}");
+    }
+    assert_eq!(rep.products().unwrap()[0].cost_fen, None, "nor the catalog's cost");
+    assert!(rep.preview_quote_line(Some(&q.id), &line(5000)).unwrap().internal.is_none());
+    assert!(
+        rep.quote_history(&q.id).unwrap().iter().all(|e| e.field.as_deref() != Some("cost_fen")),
+        "nor a cost through the change history"
+    );
+    // Editing a line whose cost was never shown keeps it.
+    let typed = QuoteLineInput { cost_fen: None, quantity: "200".parse().unwrap(), ..line(0) };
+    rep.update_quote_line(&q.lines[1].id, &typed).unwrap();
+    drop(rep);
+    assert!(as_(&path, "赵书记").quote(&q.id).unwrap().totals.internal.is_none(), "a liaison executive");
+
+    // The manager, head office and administrators see the internal part.
+    let mgr = as_(&path, "李经理").quote(&q.id).unwrap();
+    let inner = mgr.lines[1].internal.as_ref().expect("the manager's internal view");
+    assert_eq!((inner.cost_fen, mgr.lines[1].quantity), (Fen(5000), "200".parse().unwrap()), "the cost was kept");
+    assert_eq!(mgr.lines[0].internal.as_ref().unwrap().breakdown.profit_rate, "0.14".parse().unwrap());
+    assert!(mgr.totals.internal.is_some());
+    assert!(admin.quote(&q.id).unwrap().totals.internal.is_some());
+    assert_eq!(admin.products().unwrap()[0].cost_fen, Some(Fen(7000)));
+    // Asking for it is refused with the code a script branches on.
+    assert_eq!(code(as_(&path, "张伟").require_internal_view("看成本", "see costs")), "forbidden");
+}
+
+#[test]
+fn a_rep_is_sent_no_one_elses_bonus_in_the_monthly_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kam.sqlite3");
+    let mut admin = Kam::open_locked(&path).unwrap();
+    admin.create_first_admin("王芳", PW).unwrap();
+    admin.load_demo(80, 7).unwrap();
+    let month = admin.previous_month();
+    let all = admin.monthly_report(&month, None).unwrap();
+    // A rep with a commission whose colleagues have one too.
+    let rep = all.commissions.iter().find(|c| c.commission_fen > Fen(0)).expect("demo commissions").clone();
+    assert!(all.commissions.iter().any(|c| c.user_id != rep.user_id && c.commission_fen > Fen(0)));
+    admin.set_user_password(&rep.user_id, PW).unwrap();
+
+    let mine = as_(&path, &rep.user_id).monthly_report(&month, None).unwrap();
+    assert!(mine.reps.iter().all(|r| r.user_id == rep.user_id));
+    assert!(mine.new_customers.iter().all(|n| n.rep_id == rep.user_id), "nor the others' new-customer bonuses");
+    assert_eq!(mine.totals.commission_fen, rep.commission_fen, "the total is their own");
+    let own = |f: fn(&RepFigures) -> Fen| mine.reps.iter().map(f).sum::<Fen>();
+    assert_eq!(mine.totals.new_customer_bonus_fen, own(|r| r.new_customer_bonus_fen));
+    assert_eq!(mine.totals.quota_incentive_fen, own(|r| r.quota_incentive_fen));
+    let bonus: Fen = mine.performance.iter().filter_map(|p| p.bonus.map(|b| b.total_fen)).sum();
+    assert_eq!(mine.totals.performance_bonus_fen, bonus);
+    assert!(all.totals.commission_fen > mine.totals.commission_fen, "head office's total is everyone's");
+}
+
+// Long because: the whole matrix of requests to head office on one installation.
+#[test]
+fn the_strategic_list_and_customer_codes_are_asked_for_and_decided_by_head_office() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kam.sqlite3");
+    let mut admin = Kam::open_locked(&path).unwrap();
+    admin.create_first_admin("王芳", PW).unwrap();
+    for (name, role) in [
+        ("张伟", Role::Rep),
+        ("李经理", Role::Manager),
+        ("赵书记", Role::Liaison),
+        ("王总", Role::Executive),
+        ("钱会计", Role::HeadOffice),
+    ] {
+        let u = admin.add_user(name, role, "大客户一部").unwrap();
+        admin.set_user_password(&u.id, PW).unwrap();
+    }
+    let mut rep = as_(&path, "张伟");
+    let c = rep.create_customer(&CustomerInput { name: "宝山钢铁股份有限公司".into(), ..Default::default() }).unwrap();
+    let id = c.customer.id;
+    let d = rep.dossier(&id).unwrap();
+    assert!(!d.may_decide);
+    assert_eq!(d.requestable, [RequestKind::StrategicTier, RequestKind::CustomerCode]);
+    assert_eq!(
+        rep.file_request(&id, RequestKind::StrategicTier, " ").unwrap_err().to_dto().field.as_deref(),
+        Some("reason")
+    );
+    let strategic = rep.file_request(&id, RequestKind::StrategicTier, "年采购额超过 500 万元").unwrap();
+    assert_eq!((strategic.status, strategic.can_decide), (RequestStatus::Pending, false));
+    assert_eq!(code(rep.file_request(&id, RequestKind::StrategicTier, "再申请一次")), "duplicate");
+    let coded = as_(&path, "李经理").file_request(&id, RequestKind::CustomerCode, "已签年度框架合同").unwrap();
+    assert!(rep.dossier(&id).unwrap().requestable.is_empty(), "both are pending");
+    assert_eq!(code(as_(&path, "赵书记").file_request(&id, RequestKind::CustomerCode, "x")), "forbidden");
+    assert_eq!(code(as_(&path, "钱会计").file_request(&id, RequestKind::CustomerCode, "x")), "wrong_state");
+
+    // Only head office, an executive or an administrator decides; nothing changes otherwise.
+    for name in ["张伟", "李经理", "赵书记"] {
+        assert_eq!(code(as_(&path, name).approve_request(&strategic.id, "")), "forbidden", "{name} approves");
+        assert_eq!(code(as_(&path, name).refuse_request(&coded.id, "不同意")), "forbidden", "{name} refuses");
+    }
+    assert_eq!(rep.customer(&id).unwrap().tier, Tier::Prospect);
+    let mut clerk = as_(&path, "钱会计");
+    let pending =
+        clerk.customer_requests(&RequestQuery { status: Some(RequestStatus::Pending), customer_id: None }).unwrap();
+    assert_eq!(pending.len(), 2);
+    assert!(pending.iter().all(|r| r.can_decide));
+    assert_eq!(rep.customer_requests(&RequestQuery::default()).unwrap().len(), 1, "a rep lists what they filed");
+    assert_eq!(clerk.refuse_request(&coded.id, "").unwrap_err().to_dto().field.as_deref(), Some("reason"));
+    let refused = clerk.refuse_request(&coded.id, "框架合同尚未盖章").unwrap();
+    assert_eq!((refused.status, refused.decided_by_name.as_deref()), (RequestStatus::Refused, Some("钱会计")));
+    let approved = as_(&path, "王总").approve_request(&strategic.id, "评审通过").unwrap();
+    assert_eq!((approved.status, approved.customer_tier), (RequestStatus::Approved, Tier::Strategic));
+    assert_eq!(code(clerk.approve_request(&strategic.id, "")), "wrong_state", "decided once");
+    let d = rep.dossier(&id).unwrap();
+    assert_eq!(d.tier_history[0].decided_by_name.as_deref(), Some("王总"));
+    assert!(d.tier_history[0].reason.contains("年采购额超过 500 万元"), "{}", d.tier_history[0].reason);
+    assert_eq!(d.requestable, [RequestKind::CustomerCode], "a refused request may be asked again");
+    let again = rep.file_request(&id, RequestKind::CustomerCode, "合同已盖章").unwrap();
+    assert!(clerk.approve_request(&again.id, "").unwrap().customer_code.is_some_and(|c| c.starts_with("KA")));
+}
