@@ -61,6 +61,19 @@ fn ts(ty: &Type, imports: &mut BTreeSet<String>) -> String {
             }
         }
         "Channel" => format!("Channel<{}>", inner(imports)),
+        "HashMap" | "BTreeMap" => {
+            let PathArguments::AngleBracketed(a) = &seg.arguments else { panic!("{name}<K, V>") };
+            let kv: Vec<String> = a
+                .args
+                .iter()
+                .filter_map(|g| match g {
+                    GenericArgument::Type(t) => Some(ts(t, imports)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(kv.len(), 2, "{name}<K, V>");
+            format!("{{ [key in {}]: {} }}", kv[0], kv[1])
+        }
         _ => {
             imports.insert(name.clone());
             alias(&name)
@@ -202,8 +215,14 @@ mod tests {
             .iter()
             .map(|p| p.as_str().expect("a permission name").to_string())
             .collect();
-        let expected: Vec<String> = names.iter().map(|n| format!("allow-{}", n.replace('_', "-"))).collect();
-        assert_eq!(granted, expected, "the capability grants exactly the app's own commands");
+        let plugins: &[&str] = include!(concat!(env!("OUT_DIR"), "/plugin_permissions.rs"));
+        assert_eq!(plugins, ["dialog:allow-open", "dialog:allow-save"], "only the native open and save dialogs");
+        let expected: Vec<String> = names
+            .iter()
+            .map(|n| format!("allow-{}", n.replace('_', "-")))
+            .chain(plugins.iter().map(|p| p.to_string()))
+            .collect();
+        assert_eq!(granted, expected, "the capability grants exactly the app's own commands and the dialogs");
         let client = client(SOURCE);
         for n in &names {
             assert!(client.contains(&format!("(\"{n}\"")), "{n} not in the client");
@@ -215,16 +234,16 @@ mod tests {
         let src = r#"
             #[tauri::command]
             pub async fn a_b(state: State<'_, AppState>, user_id: String, ids: Vec<String>, n: Option<u32>,
-                             on_progress: Channel<u32>, r: Option<Record>) -> Res<Vec<Customer>> { todo!() }
+                             on_progress: Channel<u32>, r: Option<Record>, m: HashMap<String, u32>) -> Res<Vec<Customer>> { todo!() }
             #[tauri::command]
             pub async fn c(state: State<'_, AppState>) -> Res<()> { todo!() }
             pub fn not_a_command() {}
         "#;
         let text = client(src);
         assert!(text.contains(
-            "export function aB(userId: string, ids: string[], n: number | null, onProgress: Channel<number>, r: KamRecord | null): Promise<Customer[]>"
+            "export function aB(userId: string, ids: string[], n: number | null, onProgress: Channel<number>, r: KamRecord | null, m: { [key in string]: number }): Promise<Customer[]>"
         ), "{text}");
-        assert!(text.contains("return call<Customer[]>(\"a_b\", { userId, ids, n, onProgress, r });"));
+        assert!(text.contains("return call<Customer[]>(\"a_b\", { userId, ids, n, onProgress, r, m });"));
         assert!(text.contains("export function c(): Promise<void> {\n  return call<void>(\"c\");"));
         assert!(text.contains("import type { Record as KamRecord } from \"./Record\";"));
         assert!(!text.contains("notACommand"));

@@ -9,10 +9,13 @@
 // size (a few strings) does not matter on that path.
 #![allow(clippy::result_large_err)]
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use kam_core::auth::SignInState;
+use kam_core::import::*;
 use kam_core::sync::*;
 use kam_core::*;
 use tauri::ipc::Channel;
@@ -23,11 +26,18 @@ pub struct AppState {
     kam: Mutex<std::result::Result<Kam, ErrorDto>>,
     /// Where files dropped on the window go (the page that last asked, see `files_drop_listen`).
     drops: Mutex<Option<Channel<Vec<String>>>>,
+    /// Set by `import_cancel` while `import_apply` runs (which holds `kam`): the core checks it
+    /// between rows and rolls its one transaction back.
+    import_cancel: AtomicBool,
 }
 
 impl AppState {
     pub fn open(path: &std::path::Path) -> Self {
-        AppState { kam: Mutex::new(Kam::open_locked(path).map_err(ErrorDto::from)), drops: Mutex::new(None) }
+        AppState {
+            kam: Mutex::new(Kam::open_locked(path).map_err(ErrorDto::from)),
+            drops: Mutex::new(None),
+            import_cancel: AtomicBool::new(false),
+        }
     }
 
     /// Files were dropped on the window (a Tauri window event): hand their paths to the UI.
@@ -503,8 +513,19 @@ pub async fn quote_revise(state: State<'_, AppState>, id: String) -> Res<Quote> 
 }
 
 #[tauri::command]
-pub async fn quote_export(state: State<'_, AppState>, id: String, internal: bool) -> Res<QuoteExport> {
-    with(&state, |k| k.export_quote_default(&id, internal))
+pub async fn quote_export(
+    state: State<'_, AppState>,
+    id: String,
+    internal: bool,
+    path: Option<String>,
+) -> Res<QuoteExport> {
+    with(&state, |k| k.export_quote_to(&id, internal, path.as_deref()))
+}
+
+/// Where the save dialog starts for a quote's workbook (the documents folder, its usual name).
+#[tauri::command]
+pub async fn quote_export_default_path(state: State<'_, AppState>, id: String, internal: bool) -> Res<String> {
+    with(&state, |k| k.quote_export_default_path(&id, internal))
 }
 
 // --- Monthly key-account report ----------------------------------------------------------------
@@ -703,4 +724,97 @@ pub async fn password_reset_with_code(
     new_password: String,
 ) -> Res<User> {
     before_sign_in(&state, |k| k.reset_password_with_code(&user_id, &code, &new_password))
+}
+
+// --- Importing customers from Excel, WPS and CSV (the import wizard) ---------------------------
+
+/// The end-to-end tests' answer to a file pick (`KAM_TEST_PICK`, see pick.rs), or none: the
+/// window opens the native dialog. Only ui/src/shared/pickFile.ts calls it.
+#[tauri::command]
+pub async fn file_pick_test_answer() -> Res<Option<Vec<String>>> {
+    Ok(crate::pick::test_answer())
+}
+
+/// The wizard's first look at a file: detection, headers, the suggested mapping, templates.
+#[tauri::command]
+pub async fn import_inspect(state: State<'_, AppState>, path: String, options: ImportOptions) -> Res<ImportInspection> {
+    with(&state, |k| k.import_customers_inspect(Path::new(&path), &options))
+}
+
+/// The dry run: every row classified with its reason; nothing is written.
+#[tauri::command]
+pub async fn import_preview(state: State<'_, AppState>, path: String, options: ImportOptions) -> Res<ImportPreview> {
+    with(&state, |k| k.import_customers_preview(Path::new(&path), &options))
+}
+
+/// Apply as one batch in one transaction; progress streams to `on_progress`; `import_cancel`
+/// rolls it back.
+#[tauri::command]
+pub async fn import_apply(
+    state: State<'_, AppState>,
+    path: String,
+    options: ImportOptions,
+    on_progress: Channel<ImportProgress>,
+) -> Res<ImportApplied> {
+    state.import_cancel.store(false, Ordering::Relaxed);
+    with(&state, |k| {
+        k.import_customers_apply_with(
+            Path::new(&path),
+            &options,
+            &mut |p| drop(on_progress.send(p)),
+            &state.import_cancel,
+        )
+    })
+}
+
+/// Cancel the import being applied. Not async: it runs on the main thread, so it is heard even
+/// while every worker waits for the database `import_apply` holds.
+#[tauri::command]
+pub fn import_cancel(state: State<'_, AppState>) -> Res<()> {
+    state.import_cancel.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Save the error and duplicate rows of the dry run (or the applied import) the window shows as
+/// an .xlsx with a 错误原因 column.
+#[tauri::command]
+pub async fn import_errors_save(state: State<'_, AppState>, preview: ImportPreview, out: String) -> Res<u32> {
+    with(&state, |k| k.write_import_errors(&preview, Path::new(&out)))
+}
+
+/// Where the save dialog starts for the error rows of `path`.
+#[tauri::command]
+pub async fn import_errors_default_path(state: State<'_, AppState>, path: String) -> Res<String> {
+    with(&state, |_| Ok(kam_core::import::import_errors_default_path(Path::new(&path)).display().to_string()))
+}
+
+#[tauri::command]
+pub async fn import_batches(state: State<'_, AppState>) -> Res<Vec<ImportBatch>> {
+    with(&state, |k| k.import_batches())
+}
+
+/// 撤销本次导入.
+#[tauri::command]
+pub async fn import_undo(state: State<'_, AppState>, batch_id: String) -> Res<ImportBatch> {
+    with(&state, |k| k.undo_import(&batch_id))
+}
+
+#[tauri::command]
+pub async fn import_templates(state: State<'_, AppState>) -> Res<Vec<ImportTemplate>> {
+    with(&state, |k| k.import_templates("customers"))
+}
+
+#[tauri::command]
+pub async fn import_template_save(
+    state: State<'_, AppState>,
+    name: String,
+    headers: Vec<String>,
+    mapping: HashMap<String, String>,
+) -> Res<ImportTemplate> {
+    with(&state, |k| k.save_import_template("customers", &name, &headers, &mapping))
+}
+
+#[tauri::command]
+pub async fn import_template_delete(state: State<'_, AppState>, id: String) -> Res<()> {
+    with(&state, |k| k.delete_import_template(&id))
 }

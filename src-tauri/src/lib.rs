@@ -3,6 +3,7 @@
 #[cfg(test)]
 mod client_gen;
 pub mod commands;
+mod pick;
 
 use tauri::Manager;
 
@@ -10,6 +11,9 @@ use tauri::Manager;
 pub fn run() {
     tauri::Builder::default()
         .manage(commands::AppState::open(&kam_core::default_db_path()))
+        // The native open and save dialogs (ui/src/shared/pickFile.ts); the capability grants
+        // only their open and save permissions.
+        .plugin(tauri_plugin_dialog::init())
         // Files dropped on the window (Tauri's native drag and drop, which gives paths) go to the
         // page listening for them; the UI needs no event permission for that.
         .on_window_event(|window, event| {

@@ -3,6 +3,8 @@
 //!
 //! - [`Profile`] is a fresh temporary directory holding the database (`KAM_DB`) and the XDG
 //!   directories (WebView storage), so every run starts from nothing; reuse it for a restart.
+//!   The window's file picks are answered by [`Profile::answer_pick`] (`KAM_TEST_PICK`), since
+//!   WebDriver cannot drive a native open or save dialog.
 //! - [`Driver`] starts `tauri-driver` in its own process group on free ports, opens a WebDriver
 //!   session that launches the app, and on drop terminates the whole group (SIGTERM, up to 5 s,
 //!   then SIGKILL) plus anything else still carrying this profile's `KAM_DB`, so a failing test
@@ -248,6 +250,19 @@ impl Profile {
         self.dir.path().join("kam.db")
     }
 
+    /// Where the window's file picks find their answer (`KAM_TEST_PICK`): WebDriver cannot drive
+    /// a native dialog, so the app answers a pick with the paths written here and opens none.
+    fn pick_file(&self) -> PathBuf {
+        self.dir.path().join("pick-answer.txt")
+    }
+
+    /// The answer to the window's next file pick (open or save, file or folder): these paths.
+    /// Without an answer a pick is cancelled; each answer is used once.
+    pub fn answer_pick(&self, paths: &[&Path]) -> Step {
+        let text: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        fs::write(self.pick_file(), text.join("\n")).context("cannot write the pick answer")
+    }
+
     fn env(&self) -> Vec<(&'static str, PathBuf)> {
         let p = self.dir.path();
         vec![
@@ -258,6 +273,8 @@ impl Profile {
             // Exports stay in the profile (without a Documents folder they would go to the
             // app's working directory).
             ("KAM_EXPORT_DIR", p.join("exports")),
+            // File picks are answered by the test, never by a native dialog (see answer_pick).
+            ("KAM_TEST_PICK", self.pick_file()),
         ]
     }
 

@@ -4,6 +4,9 @@
 // the wrappers below turn a plain callback into one.
 import { Channel } from "@tauri-apps/api/core";
 import * as commands from "./bindings/commands";
+import type { ImportApplied } from "./bindings/ImportApplied";
+import type { ImportOptions } from "./bindings/ImportOptions";
+import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ReportExport } from "./bindings/ReportExport";
 import type { SyncImportResult } from "./bindings/SyncImportResult";
 
@@ -44,4 +47,16 @@ export function syncImport(
   onProgress: (percent: number) => void = () => {},
 ): Promise<SyncImportResult[]> {
   return commands.syncImport(paths, dryRun, channel(onProgress));
+}
+
+/**
+ * Apply an import as one batch in one transaction; `onProgress` hears each percent of the rows
+ * done. `importCancel()` rolls it back (the promise then fails with code `cancelled`).
+ */
+export function importApply(
+  path: string,
+  options: ImportOptions,
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportApplied> {
+  return commands.importApply(path, options, channel(onProgress));
 }

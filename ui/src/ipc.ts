@@ -9,7 +9,7 @@ export class KamError extends Error {
   /**
    * Stable machine-readable code: validation, forbidden, wrong_state, not_found, duplicate,
    * storage, storage_full, storage_read_only, storage_damaged, storage_busy, sync_file,
-   * database_too_new, open_failed, io (see ARCHITECTURE.md, Errors).
+   * database_too_new, open_failed, io, cancelled (see ARCHITECTURE.md, Errors).
    */
   readonly code: string;
   /** English text of the message (`message` is the Chinese one). */

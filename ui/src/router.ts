@@ -34,6 +34,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import("./features/customers/DossierView.vue"),
     props: true,
   },
+  { path: "/import", name: "import", component: () => import("./features/import/ImportView.vue") },
   { path: "/visits", name: "visits", component: () => import("./features/visits/VisitsView.vue") },
   {
     path: "/complaints",

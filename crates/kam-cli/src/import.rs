@@ -34,6 +34,17 @@ pub enum ImportCmd {
         /// A column's field, as `表头=field` (e.g. `联系电话=mobile`; `表头=` ignores it). Repeatable.
         #[arg(long = "map")]
         map: Vec<String>,
+        /// Start from a saved mapping template (default: the one saved for the same headers;
+        /// `--template ""` for none).
+        #[arg(long)]
+        template: Option<String>,
+        /// Save the mapping used (detected, template and --map) as a template of this name.
+        #[arg(long)]
+        save_template: Option<String>,
+        /// Why rows are created although they look like an existing customer (needed with
+        /// --on-duplicate create).
+        #[arg(long)]
+        reason: Option<String>,
         /// Save the error and duplicate rows with a 错误原因 column (.xlsx).
         #[arg(long)]
         errors_out: Option<PathBuf>,
@@ -47,10 +58,18 @@ pub enum ImportCmd {
     },
     /// Undo an import (撤销本次导入) while its rows are unchanged since.
     Undo { batch: String },
+    /// Saved mapping templates.
+    Templates {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn print_preview(p: &ImportPreview) {
     let d = &p.detected;
+    if let Some(t) = &p.template {
+        println!("模板 template: {t}");
+    }
     println!(
         "文件 file: {}  工作表 sheet: {}  编码 encoding: {}  分隔符 separator: {}  表头行 header row: {}",
         p.file_name,
@@ -84,7 +103,20 @@ fn print_preview(p: &ImportPreview) {
 
 pub fn run(kam: &mut Kam, cmd: ImportCmd) -> Result<()> {
     match cmd {
-        ImportCmd::Customers { file, sheet, header_row, encoding, dry_run, on_duplicate, map, errors_out, json } => {
+        ImportCmd::Customers {
+            file,
+            sheet,
+            header_row,
+            encoding,
+            dry_run,
+            on_duplicate,
+            map,
+            template,
+            save_template,
+            reason,
+            errors_out,
+            json,
+        } => {
             let mut mapping = std::collections::HashMap::new();
             for m in map {
                 let (h, f) =
@@ -98,8 +130,17 @@ pub fn run(kam: &mut Kam, cmd: ImportCmd) -> Result<()> {
                 mapping: (!mapping.is_empty()).then_some(mapping),
                 on_duplicate,
                 row_actions: None,
+                status_actions: None,
+                template,
+                create_reason: reason,
             };
             let preview = kam.import_customers_preview(&file, &opts)?;
+            if let Some(name) = &save_template {
+                let t = kam.save_import_template("customers", name, &preview.headers, &preview.mapping)?;
+                if !json {
+                    println!("已保存模板 template saved: {}", t.name);
+                }
+            }
             if let Some(out) = &errors_out {
                 let n = kam.write_import_errors(&preview, out)?;
                 if !json {
@@ -142,6 +183,18 @@ pub fn run(kam: &mut Kam, cmd: ImportCmd) -> Result<()> {
                     b.skipped_count,
                     b.error_count
                 );
+            }
+        }
+        ImportCmd::Templates { json } => {
+            let templates = kam.import_templates("customers")?;
+            if json {
+                return print_json(&templates);
+            }
+            for t in &templates {
+                let mut mapped: Vec<_> = t.mapping.iter().collect();
+                mapped.sort_by_key(|(h, _)| t.headers.iter().position(|x| x == *h));
+                let shown: Vec<String> = mapped.iter().map(|(h, f)| format!("{h}→{f}")).collect();
+                println!("{}  {}", pad(&t.name, 20), shown.join("  "));
             }
         }
         ImportCmd::Undo { batch } => {

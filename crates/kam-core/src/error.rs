@@ -43,6 +43,10 @@ pub enum KamError {
     /// `wrong_password`, `too_many_attempts`, `session_invalid`, `setup_needed`). Nothing was written.
     #[error("{zh}")]
     Auth { kind: AuthErrorKind, zh: String, en: String },
+    /// The person cancelled a long task (an import being applied); its one transaction was
+    /// rolled back, so nothing was written.
+    #[error("{zh}")]
+    Cancelled { zh: String, en: String },
 }
 
 /// Why signing in failed or is needed: each its own stable code.
@@ -87,6 +91,7 @@ impl KamError {
             KamError::Io(_) => "io",
             KamError::SyncFile { .. } => "sync_file",
             KamError::Auth { kind, .. } => kind.code(),
+            KamError::Cancelled { .. } => "cancelled",
         }
     }
 
@@ -98,7 +103,8 @@ impl KamError {
             | KamError::WrongState { en, .. }
             | KamError::Duplicate { en, .. }
             | KamError::SyncFile { en, .. }
-            | KamError::Auth { en, .. } => en.clone(),
+            | KamError::Auth { en, .. }
+            | KamError::Cancelled { en, .. } => en.clone(),
             KamError::NotFound { entity, id } => {
                 format!("{} {id} not found: it may have been deleted. Refresh the list and try again.", entity.label_en())
             }

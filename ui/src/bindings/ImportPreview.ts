@@ -14,4 +14,8 @@ mapping: { [key in string]: string },
 /**
  * Headers that fill nothing (reported, not fatal).
  */
-unknown_columns: Array<string>, rows: Array<ImportRowResult>, counts: ImportCounts, };
+unknown_columns: Array<string>, 
+/**
+ * The saved template the mapping came from.
+ */
+template: string | null, rows: Array<ImportRowResult>, counts: ImportCounts, };

@@ -35,6 +35,13 @@ import type { DuplicateClaim } from "./DuplicateClaim";
 import type { DuplicateHint } from "./DuplicateHint";
 import type { EnrollmentExport } from "./EnrollmentExport";
 import type { Fen } from "./Fen";
+import type { ImportApplied } from "./ImportApplied";
+import type { ImportBatch } from "./ImportBatch";
+import type { ImportInspection } from "./ImportInspection";
+import type { ImportOptions } from "./ImportOptions";
+import type { ImportPreview } from "./ImportPreview";
+import type { ImportProgress } from "./ImportProgress";
+import type { ImportTemplate } from "./ImportTemplate";
 import type { MergeResult } from "./MergeResult";
 import type { MonthlyReport } from "./MonthlyReport";
 import type { PasswordReset } from "./PasswordReset";
@@ -404,8 +411,12 @@ export function quoteRevise(id: string): Promise<Quote> {
   return call<Quote>("quote_revise", { id });
 }
 
-export function quoteExport(id: string, internal: boolean): Promise<QuoteExport> {
-  return call<QuoteExport>("quote_export", { id, internal });
+export function quoteExport(id: string, internal: boolean, path: string | null): Promise<QuoteExport> {
+  return call<QuoteExport>("quote_export", { id, internal, path });
+}
+
+export function quoteExportDefaultPath(id: string, internal: boolean): Promise<string> {
+  return call<string>("quote_export_default_path", { id, internal });
 }
 
 export function departmentsList(): Promise<string[]> {
@@ -526,4 +537,52 @@ export function passwordResetIssue(userId: string): Promise<PasswordReset> {
 
 export function passwordResetWithCode(userId: string, code: string, newPassword: string): Promise<User> {
   return call<User>("password_reset_with_code", { userId, code, newPassword });
+}
+
+export function filePickTestAnswer(): Promise<string[] | null> {
+  return call<string[] | null>("file_pick_test_answer");
+}
+
+export function importInspect(path: string, options: ImportOptions): Promise<ImportInspection> {
+  return call<ImportInspection>("import_inspect", { path, options });
+}
+
+export function importPreview(path: string, options: ImportOptions): Promise<ImportPreview> {
+  return call<ImportPreview>("import_preview", { path, options });
+}
+
+export function importApply(path: string, options: ImportOptions, onProgress: Channel<ImportProgress>): Promise<ImportApplied> {
+  return call<ImportApplied>("import_apply", { path, options, onProgress });
+}
+
+export function importCancel(): Promise<void> {
+  return call<void>("import_cancel");
+}
+
+export function importErrorsSave(preview: ImportPreview, out: string): Promise<number> {
+  return call<number>("import_errors_save", { preview, out });
+}
+
+export function importErrorsDefaultPath(path: string): Promise<string> {
+  return call<string>("import_errors_default_path", { path });
+}
+
+export function importBatches(): Promise<ImportBatch[]> {
+  return call<ImportBatch[]>("import_batches");
+}
+
+export function importUndo(batchId: string): Promise<ImportBatch> {
+  return call<ImportBatch>("import_undo", { batchId });
+}
+
+export function importTemplates(): Promise<ImportTemplate[]> {
+  return call<ImportTemplate[]>("import_templates");
+}
+
+export function importTemplateSave(name: string, headers: string[], mapping: { [key in string]: string }): Promise<ImportTemplate> {
+  return call<ImportTemplate>("import_template_save", { name, headers, mapping });
+}
+
+export function importTemplateDelete(id: string): Promise<void> {
+  return call<void>("import_template_delete", { id });
 }

@@ -10,6 +10,7 @@ import { relEnumsEn } from "../shared/texts";
 import { authEn } from "../features/auth/texts";
 import { accountEn } from "../features/settings/texts";
 import { historyEn } from "../features/history/texts";
+import { importEn } from "../features/import/texts";
 import { requestsEn } from "../features/requests/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
@@ -22,6 +23,7 @@ const en: typeof zhCN = {
   ...authEn,
   ...accountEn,
   ...historyEn,
+  ...importEn,
   ...requestsEn,
   app: {
     title: "KAM Key Account Management",
@@ -90,7 +92,8 @@ const en: typeof zhCN = {
   },
   welcome: {
     title: "Welcome to KAM Key Account Management",
-    body: "There are no customers in the database yet. Load a demo data set to explore (you can load it again later under Settings), or start from scratch with your own customers.",
+    body: "There are no customers in the database yet. Import your customer list from Excel, WPS or CSV, load a demo data set to explore (you can load it again later under Settings), or start from scratch with your own customers.",
+    import: "Import customers from Excel",
     load: "Load demo data (2,000 customers)",
     skip: "Start from scratch",
     loading: "Generating demo data, please wait…",

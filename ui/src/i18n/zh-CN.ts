@@ -11,6 +11,7 @@ import { relEnumsZh } from "../shared/texts";
 import { authZh } from "../features/auth/texts";
 import { accountZh } from "../features/settings/texts";
 import { historyZh } from "../features/history/texts";
+import { importZh } from "../features/import/texts";
 import { requestsZh } from "../features/requests/texts";
 
 const zhCN = {
@@ -22,6 +23,7 @@ const zhCN = {
   ...authZh,
   ...accountZh,
   ...historyZh,
+  ...importZh,
   ...requestsZh,
   app: {
     title: "KAM 大客户管理",
@@ -90,7 +92,8 @@ const zhCN = {
   },
   welcome: {
     title: "欢迎使用 KAM 大客户管理",
-    body: "数据库里还没有客户。可以先载入一套演示数据熟悉功能（随时可在「设置」中再次载入），也可以从空白开始录入自己的客户。",
+    body: "数据库里还没有客户。可以从 Excel、WPS 或 CSV 导入已有的客户名单，先载入一套演示数据熟悉功能（随时可在「设置」中再次载入），也可以从空白开始录入自己的客户。",
+    import: "从 Excel 导入客户",
     load: "载入演示数据（2000 个客户）",
     skip: "从空白开始",
     loading: "正在生成演示数据，请稍候…",

@@ -1,6 +1,8 @@
 //! Applying a dry run as one batch in one transaction, undoing a batch, listing batches, and
 //! saving the rows that were not imported as an .xlsx with a 错误原因 column.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 
@@ -167,7 +169,7 @@ fn own_rows(kam: &Kam, preview: &ImportPreview, parsed: &[Option<ParsedRow>]) ->
             continue;
         };
         let mut p = p.clone();
-        if row.status == RowStatus::New || row.action == Some(DuplicateAction::Create) {
+        if creates(row) {
             if p.input.owner_id.is_none() && default_mine {
                 p.input.owner_id = Some(kam.user_id.clone());
             }
@@ -188,15 +190,53 @@ fn own_rows(kam: &Kam, preview: &ImportPreview, parsed: &[Option<ParsedRow>]) ->
     Ok(out)
 }
 
+/// Whether a row creates a customer: a new one, or 仍然新建 beside a similar one.
+fn creates(row: &ImportRowResult) -> bool {
+    row.status == RowStatus::New || row.action == Some(DuplicateAction::Create)
+}
+
+/// 仍然新建 needs a reason: the trimmed text, refused when missing.
+fn create_reason(preview: &ImportPreview, reason: Option<&str>) -> Result<Option<String>> {
+    let anyway = preview.rows.iter().filter(|r| r.status != RowStatus::New && creates(r)).count();
+    if anyway == 0 {
+        return Ok(None);
+    }
+    if reason.map(str::trim).unwrap_or("").is_empty() {
+        return Err(KamError::invalid(
+            "create_reason",
+            format!("有 {anyway} 行与已有客户相似，选择了「仍然新建」：请填写原因（例如“同名不同单位”），以便日后核对。"),
+            format!("{anyway} rows look like existing customers and are set to 'create anyway': give the reason (e.g. 'same name, different company') so it can be checked later."),
+        ));
+    }
+    let reason = crate::validate::required("create_reason", "仍然新建的原因", "The reason", reason.unwrap_or(""), 200)?;
+    Ok(Some(reason))
+}
+
+fn cancelled() -> KamError {
+    KamError::Cancelled {
+        zh: "导入已取消，没有写入任何数据。".into(),
+        en: "The import was cancelled; nothing was written.".into(),
+    }
+}
+
 pub(crate) fn apply(
     kam: &mut Kam,
     preview: &ImportPreview,
     parsed: &[Option<ParsedRow>],
-    progress: &mut dyn FnMut(u32),
+    reason: Option<&str>,
+    progress: &mut dyn FnMut(ImportProgress),
+    cancel: &AtomicBool,
 ) -> Result<ImportBatch> {
+    let reason = create_reason(preview, reason)?;
     let batch_id = new_id();
     let counts = &preview.counts;
     let owned = own_rows(kam, preview, parsed)?;
+    let total = preview.rows.len() as u32;
+    let mut shown = ImportProgress { done: 0, total, percent: 0 };
+    if cancel.load(Ordering::Relaxed) {
+        return Err(cancelled());
+    }
+    progress(shown);
     kam.write(|tx, ctx| {
         tx.execute(
             "INSERT INTO import_batches (id, kind, file_name, file_sha256, created_count, updated_count, skipped_count,
@@ -206,15 +246,28 @@ pub(crate) fn apply(
         )?;
         let (mut created, mut updated) = (0u32, 0u32);
         for (i, (row, p)) in preview.rows.iter().zip(&owned).enumerate() {
-            progress(i as u32 + 1);
+            if cancel.load(Ordering::Relaxed) {
+                return Err(cancelled());
+            }
+            let done = i as u32 + 1;
+            let percent = done * 100 / total.max(1);
+            if percent != shown.percent || done == total {
+                shown = ImportProgress { done, total, percent };
+                progress(shown);
+            }
             let Some(p) = p else { continue };
-            let creates = row.status == RowStatus::New || row.action == Some(DuplicateAction::Create);
-            if creates {
+            if creates(row) {
                 let (id, _) = insert_full(tx, ctx, &p.input, p.contact.as_slice(), None)?;
                 if let Some(code) = &p.legacy_code {
                     tx.execute("UPDATE customers SET legacy_code = ?2 WHERE id = ?1", params![id, code])?;
                 }
                 record(tx, &batch_id, (row.row, "customer", &id, "created"), None, Some(&snapshot(tx, &id)?))?;
+                if row.status != RowStatus::New {
+                    tx.execute(
+                        "UPDATE import_batch_rows SET reason = ?3 WHERE batch_id = ?1 AND entity_id = ?2",
+                        params![batch_id, id, reason],
+                    )?;
+                }
                 created += 1;
             } else if matches!(row.action, Some(DuplicateAction::Fill | DuplicateAction::Overwrite))
                 && update_existing(tx, ctx, &batch_id, row, p)?
@@ -227,13 +280,17 @@ pub(crate) fn apply(
             "UPDATE import_batches SET created_count = ?2, updated_count = ?3, skipped_count = ?4 WHERE id = ?1",
             params![batch_id, created, updated, skipped],
         )?;
+        // The last chance to cancel: after this the batch is committed.
+        if cancel.load(Ordering::Relaxed) {
+            return Err(cancelled());
+        }
         Ok(())
     })?;
     let batch = batches(&kam.conn, Some(&batch_id))?.remove(0);
     let detail = serde_json::json!({
         "batch": batch.id, "file": batch.file_name, "sha256": batch.file_sha256,
         "created": batch.created_count, "updated": batch.updated_count,
-        "skipped": batch.skipped_count, "errors": batch.error_count,
+        "skipped": batch.skipped_count, "errors": batch.error_count, "create_reason": reason,
     });
     kam.append_audit("customer_import", &detail.to_string(), Some(counts.total as i64), &preview.file_name)?;
     Ok(batch)

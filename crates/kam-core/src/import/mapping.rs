@@ -52,7 +52,7 @@ pub const FIELDS: &[(&str, &str, &[&str])] = &[
 /// The field kinds that are identifiers: read as text, never as numbers.
 pub(crate) const ID_FIELDS: &[&str] = &["credit_code", "legacy_code", "mobile", "phone"];
 
-fn header_key(h: &str) -> String {
+pub(crate) fn header_key(h: &str) -> String {
     normalize_width(h)
         .chars()
         .filter(|c| !c.is_whitespace() && !"*:：_".contains(*c))

@@ -4,12 +4,15 @@
 //! transaction and undoes it. Nothing is written until [`Kam::import_customers_apply`].
 
 mod apply;
+mod inspect;
 mod mapping;
 mod plan;
 mod read;
+mod templates;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -17,7 +20,9 @@ use ts_rs::TS;
 use crate::error::{KamError, Result};
 use crate::Kam;
 
+pub use inspect::{import_errors_default_path, ImportField, ImportInspection, SheetRow};
 pub use mapping::{field_for_header, normalized_name, FIELDS};
+pub use templates::ImportTemplate;
 
 str_enum!(
     /// What to do with a row that matches an existing customer.
@@ -44,6 +49,15 @@ pub struct ImportOptions {
     pub on_duplicate: Option<DuplicateAction>,
     /// Per row number, overriding `on_duplicate`.
     pub row_actions: Option<HashMap<u32, DuplicateAction>>,
+    /// Per kind of match (`update`: same old customer code or credit code; `duplicate`: a
+    /// similar name), overriding `on_duplicate`; a row's own action still wins.
+    pub status_actions: Option<HashMap<RowStatus, DuplicateAction>>,
+    /// A saved mapping template by name; none: the newest template saved for the same headers,
+    /// if any; `""`: no template.
+    pub template: Option<String>,
+    /// Why rows are created although they look like an existing customer (仍然新建): required
+    /// when any row does.
+    pub create_reason: Option<String>,
 }
 
 /// What was detected in the file.
@@ -102,6 +116,8 @@ pub struct ImportPreview {
     pub mapping: HashMap<String, String>,
     /// Headers that fill nothing (reported, not fatal).
     pub unknown_columns: Vec<String>,
+    /// The saved template the mapping came from.
+    pub template: Option<String>,
     pub rows: Vec<ImportRowResult>,
     pub counts: ImportCounts,
 }
@@ -121,6 +137,16 @@ pub struct ImportBatch {
     pub created_at: String,
     pub created_by_name: Option<String>,
     pub undone_at: Option<String>,
+}
+
+/// How far applying has come: rows done of the rows in the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+    /// 0–100.
+    pub percent: u32,
 }
 
 /// The result of applying: the batch and the dry run it followed.
@@ -160,9 +186,22 @@ impl Kam {
         opts: &ImportOptions,
         progress: &mut dyn FnMut(u32),
     ) -> Result<ImportApplied> {
+        self.import_customers_apply_with(path, opts, &mut |p| progress(p.done), &AtomicBool::new(false))
+    }
+
+    /// [`Kam::import_customers_apply`] that can be cancelled: when `cancel` is set the one
+    /// transaction is rolled back and nothing is written (`cancelled`). `progress` is told each
+    /// time another percent of the rows is done.
+    pub fn import_customers_apply_with(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportApplied> {
         let (name, bytes) = read_file(path)?;
         let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
-        let batch = apply::apply(self, &preview, &parsed, progress)?;
+        let batch = apply::apply(self, &preview, &parsed, opts.create_reason.as_deref(), progress, cancel)?;
         Ok(ImportApplied { batch, preview })
     }
 

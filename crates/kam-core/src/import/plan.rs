@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::mapping::{self, cell_text, field_for_header, is_field};
 use super::read::{self, Cell};
+use super::templates::{self, ImportTemplate};
 use super::*;
 use crate::model::{Category, ContactInput, CustomerInput, Nature, Scale, Tier};
 
@@ -57,8 +58,12 @@ fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Header → field: detected, then the clerk's edits.
-fn column_mapping(headers: &[String], edits: Option<&HashMap<String, String>>) -> Result<HashMap<String, String>> {
+/// Header → field: detected, then the template's, then the clerk's edits.
+fn column_mapping(
+    headers: &[String],
+    template: Option<&ImportTemplate>,
+    edits: Option<&HashMap<String, String>>,
+) -> Result<HashMap<String, String>> {
     let mut map: HashMap<String, String> = HashMap::new();
     for h in headers {
         if let Some(f) = field_for_header(h) {
@@ -67,24 +72,84 @@ fn column_mapping(headers: &[String], edits: Option<&HashMap<String, String>>) -
             }
         }
     }
+    if let Some(t) = template {
+        for h in headers {
+            if let Some(f) = t.field_for(h) {
+                edit_mapping(&mut map, h, f)?;
+            }
+        }
+    }
     for (h, f) in edits.into_iter().flatten() {
-        let f = f.trim();
-        if f.is_empty() || f == "ignore" {
-            map.remove(h);
-            continue;
-        }
-        if !is_field(f) {
-            let known = FIELDS.iter().map(|(f, _, _)| *f).collect::<Vec<_>>().join(", ");
-            return Err(KamError::invalid(
-                "mapping",
-                format!("列「{h}」对应的字段「{f}」不存在。可用字段：{known}。"),
-                format!("The column '{h}' is mapped to '{f}', which is not a field. Fields: {known}."),
-            ));
-        }
-        map.retain(|k, v| v != f || k == h);
-        map.insert(h.clone(), f.to_string());
+        edit_mapping(&mut map, h, f)?;
     }
     Ok(map)
+}
+
+/// Map header `h` to field `f` (empty or `ignore`: no field); a field fills one column.
+fn edit_mapping(map: &mut HashMap<String, String>, h: &str, f: &str) -> Result<()> {
+    let f = f.trim();
+    if f.is_empty() || f == "ignore" {
+        map.remove(h);
+        return Ok(());
+    }
+    if !is_field(f) {
+        let known = FIELDS.iter().map(|(f, _, _)| *f).collect::<Vec<_>>().join(", ");
+        return Err(KamError::invalid(
+            "mapping",
+            format!("列「{h}」对应的字段「{f}」不存在。可用字段：{known}。"),
+            format!("The column '{h}' is mapped to '{f}', which is not a field. Fields: {known}."),
+        ));
+    }
+    map.retain(|k, v| v != f || k == h);
+    map.insert(h.to_string(), f.to_string());
+    Ok(())
+}
+
+/// Where the data is: the grid, its header row and the columns' fields.
+pub(crate) struct Layout {
+    pub grid: read::Grid,
+    /// Index into `grid.rows` of the header row.
+    pub header_idx: usize,
+    pub headers: Vec<String>,
+    pub map: HashMap<String, String>,
+    /// The name of the template the mapping came from.
+    pub template: Option<String>,
+}
+
+/// Read the file and find its layout. `lenient` (the wizard's first look) takes the first row
+/// as the header when none is recognised, instead of refusing.
+pub(crate) fn layout(
+    conn: &Connection,
+    name: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    lenient: bool,
+) -> Result<Layout> {
+    let grid = read::read(name, bytes, opts.sheet.as_deref(), opts.encoding.as_deref())?;
+    let header_idx = match opts.header_row {
+        Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
+        None => mapping::find_header(&grid.rows),
+    }
+    .or_else(|| (lenient && opts.header_row.is_none() && !grid.rows.is_empty()).then_some(0));
+    let Some(header_idx) = header_idx else {
+        return Err(match opts.header_row {
+            Some(n) => KamError::invalid(
+                "header_row",
+                format!("第 {n} 行不在表格里（或是空行）。请选择表头所在的行。"),
+                format!("Row {n} is not in the sheet (or is empty). Choose the row that holds the headers."),
+            ),
+            None => KamError::invalid(
+                "header_row",
+                "找不到表头行：请确认表格里有“单位名称”等列标题，或用 --header-row 指定表头所在行。",
+                "No header row found: make sure the sheet has column titles such as 单位名称, or give the header's row with --header-row.",
+            ),
+        });
+    };
+    let width = grid.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let headers = mapping::headers(&grid.rows[header_idx].1, width);
+    let template = templates::choose(conn, "customers", &headers, opts.template.as_deref())?;
+    let map = column_mapping(&headers, template.as_ref(), opts.mapping.as_ref())?;
+    Ok(Layout { grid, header_idx, headers, map, template: template.map(|t| t.name) })
 }
 
 pub(crate) fn plan(
@@ -93,21 +158,7 @@ pub(crate) fn plan(
     bytes: &[u8],
     opts: &ImportOptions,
 ) -> Result<(ImportPreview, Vec<Option<ParsedRow>>)> {
-    let grid = read::read(name, bytes, opts.sheet.as_deref(), opts.encoding.as_deref())?;
-    let header_idx = match opts.header_row {
-        Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
-        None => mapping::find_header(&grid.rows),
-    }
-    .ok_or_else(|| {
-        KamError::invalid(
-            "header_row",
-            "找不到表头行：请确认表格里有“单位名称”等列标题，或用 --header-row 指定表头所在行。",
-            "No header row found: make sure the sheet has column titles such as 单位名称, or give the header's row with --header-row.",
-        )
-    })?;
-    let width = grid.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
-    let headers = mapping::headers(&grid.rows[header_idx].1, width);
-    let map = column_mapping(&headers, opts.mapping.as_ref())?;
+    let Layout { grid, header_idx, headers, map, template } = layout(conn, name, bytes, opts, false)?;
     if !map.values().any(|f| f == "name") {
         return Err(KamError::invalid(
             "mapping",
@@ -155,6 +206,7 @@ pub(crate) fn plan(
         headers,
         mapping: map,
         unknown_columns,
+        template,
         rows,
         counts: ctx.counts,
     };
@@ -344,8 +396,8 @@ impl Classifier<'_> {
                 _ => self.existing.by_name.get(key),
             };
             if let Some((id, existing_name)) = db {
-                let action = self.action_for(row);
                 result.status = if *kind == "name" { RowStatus::Duplicate } else { RowStatus::Update };
+                let action = self.action_for(row, result.status);
                 result.action = Some(action);
                 result.matched_customer_id = Some(id.clone());
                 result.matched_name = Some(existing_name.clone());
@@ -392,11 +444,12 @@ impl Classifier<'_> {
         (result, keep.then_some(p))
     }
 
-    fn action_for(&self, row: u32) -> DuplicateAction {
+    fn action_for(&self, row: u32, status: RowStatus) -> DuplicateAction {
         self.opts
             .row_actions
             .as_ref()
             .and_then(|m| m.get(&row).copied())
+            .or_else(|| self.opts.status_actions.as_ref().and_then(|m| m.get(&status).copied()))
             .or(self.opts.on_duplicate)
             .unwrap_or(DuplicateAction::Skip)
     }

@@ -30,13 +30,7 @@ impl Kam {
     /// The internal version (costs, margins) is for managers, head office and executives; every
     /// export is recorded in the audit log.
     pub fn export_quote(&self, id: &str, path: &std::path::Path, internal: bool) -> Result<QuoteExport> {
-        self.require_signed_in()?;
-        if internal {
-            self.require_internal_view(
-                "导出内部版报价单（含成本和利润）",
-                "export the internal quote workbook (costs and margins)",
-            )?;
-        }
+        self.may_export_quote(internal)?;
         let q = load_quote(&self.conn, id)?;
         let info = self.company_info()?;
         let company = export::Company {
@@ -62,11 +56,42 @@ impl Kam {
     /// Export into [`crate::default_export_dir`] as `报价单-<number>.xlsx` (or `…-内部.xlsx`),
     /// creating the folder if needed: what the app's export button does.
     pub fn export_quote_default(&self, id: &str, internal: bool) -> Result<QuoteExport> {
-        let q = self.quote(id)?;
-        let dir = crate::default_export_dir();
-        std::fs::create_dir_all(&dir)?;
+        self.export_quote_to(id, internal, None)
+    }
+
+    /// The internal version (costs, margins) is for managers, head office and executives.
+    fn may_export_quote(&self, internal: bool) -> Result<()> {
+        self.require_signed_in()?;
+        if internal {
+            self.require_internal_view(
+                "导出内部版报价单（含成本和利润）",
+                "export the internal quote workbook (costs and margins)",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Where a quote's workbook is saved unless the user picks another place:
+    /// [`crate::default_export_dir`]/`报价单-<number>.xlsx` (or `…-内部.xlsx`). Refused, like the
+    /// export, to whom may not export the internal version: the window asks before its dialog.
+    pub fn quote_export_default_path(&self, id: &str, internal: bool) -> Result<String> {
+        self.may_export_quote(internal)?;
+        let q = load_quote(&self.conn, id)?;
         let suffix = if internal { "-内部" } else { "" };
-        self.export_quote(id, &dir.join(format!("报价单-{}{suffix}.xlsx", q.number)), internal)
+        Ok(crate::default_export_dir().join(format!("报价单-{}{suffix}.xlsx", q.number)).display().to_string())
+    }
+
+    /// Export to `path` (the window's save dialog), or to [`Kam::quote_export_default_path`]
+    /// (creating the documents folder) when none is given.
+    pub fn export_quote_to(&self, id: &str, internal: bool, path: Option<&str>) -> Result<QuoteExport> {
+        let path = match path.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => std::path::PathBuf::from(p),
+            None => {
+                std::fs::create_dir_all(crate::default_export_dir())?;
+                std::path::PathBuf::from(self.quote_export_default_path(id, internal)?)
+            }
+        };
+        self.export_quote(id, &path, internal)
     }
 }
 

@@ -3,6 +3,7 @@
 mod dossier;
 mod history;
 mod import;
+mod import_wizard;
 mod quote_workflow;
 mod quotes;
 mod quotes_common;

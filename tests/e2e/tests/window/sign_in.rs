@@ -64,7 +64,7 @@ async fn sign_in_roles_and_restart() {
     let quote_id = fail(prepare(&profile));
 
     let d = fail(Driver::start("signin-roles", &profile).await);
-    let r = roles(&d).await;
+    let r = roles(&d, &profile).await;
     d.finish(r).await;
     assert_no_leftovers(&profile, "the sign-in session");
 
@@ -121,7 +121,7 @@ async fn sign_out(d: &Driver) -> Step {
     ensure(d.find_visible(&tid("nav")).await?.is_none(), || "the pages are gone after signing out".into())
 }
 
-async fn roles(d: &Driver) -> Step {
+async fn roles(d: &Driver, profile: &Profile) -> Step {
     // The person who signed in last (张伟, through the core) is preselected; a wrong password is
     // refused with the core's message, in Chinese.
     d.wait_for_text(&tid("signin-person"), REP, LONG).await.map_err(step("the sign-in screen"))?;
@@ -204,9 +204,15 @@ async fn roles(d: &Driver) -> Step {
     ensure(text.contains("状态") && text.contains("待审批") && text.contains(MANAGER), || {
         format!("the history row of the approval reads {text:?}")
     })?;
-    // The manager may export the internal workbook; head office finds it in the audit log.
+    // The manager may export the internal workbook, where he chooses in the save dialog
+    // (answered by the test); head office finds it in the audit log.
+    let workbook = profile.path().join("报价单-内部版-王经理.xlsx");
+    profile.answer_pick(&[&workbook])?;
     d.click(&tid("export-quote-internal"), SHORT).await?;
-    d.wait_for(&tid("export-message"), LONG).await.map_err(step("the manager's internal export"))?;
+    d.wait_for_text(&tid("export-message"), "报价单-内部版-王经理.xlsx", LONG)
+        .await
+        .map_err(step("the manager's internal export"))?;
+    ensure(workbook.is_file(), || format!("the workbook was written where chosen: {}", workbook.display()))?;
     d.screenshot("signin-quote-history").await?;
     sign_out(d).await?;
     d.sign_in_as(Some(TEST_ADMIN), TEST_PASSWORD).await?;

@@ -6,8 +6,9 @@
 //! 2. The rep's app, on a fresh database: the sign-in screen offers both ways in (the first
 //!    administrator, or 导入注册文件); importing the enrollment file makes it 张三's field
 //!    device and his first sign-in sets his password. A customer is filed through the form, then
-//!    导出同步文件 writes the sync file through the in-app save dialog into a known folder.
-//! 3. Head office's app: 导入同步文件 with that path → the preview names the sender and counts
+//!    导出同步文件 writes the sync file into the folder chosen in the native dialog (answered by
+//!    the test through `Profile::answer_pick`, as every file pick below).
+//! 3. Head office's app: 导入同步文件 with that file → the preview names the sender and counts
 //!    the new rows → 应用 → the report says applied, the status bar says today, the device is
 //!    listed, and the customer is in the customer list and found by search. The return file for
 //!    张三 is exported from the devices table.
@@ -49,14 +50,14 @@ async fn rep_sync_file_previewed_and_applied_at_head_office() {
 
     // The rep: enroll, file a customer, export.
     let d = fail(Driver::start("sync-rep", &rep).await);
-    let r = rep_enroll_and_export(&d, &enrollment, exchange.path()).await;
+    let r = rep_enroll_and_export(&d, &rep, &enrollment, exchange.path()).await;
     let sync_file = d.finish(r).await;
     assert_no_leftovers(&rep, "the rep's session");
     assert!(sync_file.is_file(), "the sync file shown in the window exists: {}", sync_file.display());
 
     // Head office: preview, apply, see the customer, export the return file.
     let d = fail(Driver::start("sync-hq", &hq).await);
-    let r = head_office_import(&d, &sync_file, exchange.path()).await;
+    let r = head_office_import(&d, &hq, &sync_file, exchange.path()).await;
     let return_file = d.finish(r).await;
     assert_no_leftovers(&hq, "head office's session");
     assert!(return_file.is_file(), "the return file shown in the window exists: {}", return_file.display());
@@ -68,21 +69,26 @@ async fn rep_sync_file_previewed_and_applied_at_head_office() {
 
     // The rep imports the return file: head office confirmed everything.
     let d = fail(Driver::start("sync-rep-return", &rep).await);
-    let r = rep_import_return(&d, &return_file).await;
+    let r = rep_import_return(&d, &rep, &return_file).await;
     d.finish(r).await;
     assert_no_leftovers(&rep, "the rep's second session");
     let k = Kam::open(&rep.db_path()).expect("reopening the rep's database");
     assert_eq!(k.sync_status().expect("sync_status").pending_changes, 0, "nothing left pending on the rep's device");
 }
 
-async fn rep_enroll_and_export(d: &Driver, enrollment: &Path, exchange: &Path) -> Step<PathBuf> {
+async fn rep_enroll_and_export(d: &Driver, profile: &Profile, enrollment: &Path, exchange: &Path) -> Step<PathBuf> {
     // Not enrolled: the first screen explains both ways in; import the enrollment file.
     d.wait_for_text(&tid("signin-screen"), "创建第一个总部管理员", LONG)
         .await
         .map_err(step("the fresh laptop's first screen"))?;
     d.wait_for_text(&tid("sync-enroll-field"), "导入注册文件", SHORT).await?;
     d.screenshot("sync-rep-enroll").await?;
-    d.fill("sync-enroll-path", &enrollment.display().to_string(), SHORT).await?;
+    // 选择注册文件…: the test answers the native open dialog.
+    profile.answer_pick(&[enrollment])?;
+    d.click(&tid("sync-enroll-pick"), SHORT).await?;
+    d.wait_for_text(&tid("sync-enroll-path"), "kam-注册-张三.kamenroll", SHORT)
+        .await
+        .map_err(step("the chosen file"))?;
     d.click(&tid("sync-enroll-import"), SHORT).await?;
     // Only 张三 signs in here; his first sign-in sets his password.
     d.wait_for_text(&tid("signin-first"), "首次登录：请设置您的密码", LONG)
@@ -106,23 +112,19 @@ async fn rep_enroll_and_export(d: &Driver, enrollment: &Path, exchange: &Path) -
     d.click(&tid("save-customer"), SHORT).await?;
     d.wait_for_text(&tid("dossier-name"), CUSTOMER, LONG).await.map_err(step("after saving the customer"))?;
 
-    // Export through the in-app save dialog, prefilled with the default folder.
+    // Export into the folder chosen in the native dialog (answered by the test).
     d.click(&tid("nav-sync"), LONG).await?;
     let pending = d.wait_for(&tid("sync-pending"), LONG).await?;
     let pending = pending.prop("textContent").await?.unwrap_or_default();
     ensure(!pending.trim_start().starts_with("0 "), || {
         format!("changes are pending after filing a customer: {pending:?}")
     })?;
+    profile.answer_pick(&[exchange])?;
     d.click(&tid("sync-export"), SHORT).await?;
-    let field = d.wait_for(&tid_input("sync-save-path"), SHORT).await?;
-    let prefilled = field.prop("value").await?.unwrap_or_default();
-    ensure(!prefilled.is_empty(), || "the save dialog is prefilled with the default export folder".into())?;
-    d.type_text(&field, &exchange.display().to_string()).await?;
-    d.click(&tid("sync-save-confirm"), SHORT).await?;
     d.wait_for_text(&tid("sync-export-result"), "同步文件已导出", LONG).await.map_err(step("the export result"))?;
     let shown = d.wait_for(&tid("sync-export-path"), SHORT).await?.text().await?;
     let path = PathBuf::from(shown.trim());
-    ensure(path.parent() == Some(exchange), || format!("the file went to the folder typed: {shown:?}"))?;
+    ensure(path.parent() == Some(exchange), || format!("the file went to the folder chosen: {shown:?}"))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     ensure(name.starts_with("kam-张三-") && name.ends_with(".kamsync"), || format!("suggested file name: {name:?}"))?;
     d.wait_for_text(&tid("sync-export-rows"), "行", SHORT).await?;
@@ -132,7 +134,7 @@ async fn rep_enroll_and_export(d: &Driver, enrollment: &Path, exchange: &Path) -
     Ok(path)
 }
 
-async fn head_office_import(d: &Driver, sync_file: &Path, exchange: &Path) -> Step<PathBuf> {
+async fn head_office_import(d: &Driver, profile: &Profile, sync_file: &Path, exchange: &Path) -> Step<PathBuf> {
     d.sign_in().await?;
     skip_demo_offer(d).await?;
     d.wait_for_text(&tid("exchange-status"), "尚未", LONG).await.map_err(step("no exchange yet at head office"))?;
@@ -141,8 +143,10 @@ async fn head_office_import(d: &Driver, sync_file: &Path, exchange: &Path) -> St
     d.wait_for_text(&tid("sync-role"), "总部", LONG).await.map_err(step("head office's Sync page"))?;
     d.wait_for_text(&tid("sync-org"), ORG, SHORT).await?;
 
-    // Preview: nothing is written yet.
-    d.fill("sync-import-paths", &sync_file.display().to_string(), SHORT).await?;
+    // Preview: nothing is written yet. The file is chosen in the (test-answered) open dialog.
+    profile.answer_pick(&[sync_file])?;
+    d.click(&tid("sync-import-pick"), SHORT).await?;
+    d.wait_for(&tid("sync-import-file"), SHORT).await.map_err(step("the chosen sync file"))?;
     d.click(&tid("sync-preview"), SHORT).await?;
     let card = d.wait_for_text(&tid("sync-file-report"), REP, LONG).await.map_err(step("the preview"))?;
     let text = card.prop("textContent").await?.unwrap_or_default();
@@ -175,9 +179,8 @@ async fn head_office_import(d: &Driver, sync_file: &Path, exchange: &Path) -> St
     d.screenshot("sync-hq-applied").await?;
 
     // The return file for 张三, from the devices table, into the exchange folder.
+    profile.answer_pick(&[exchange])?;
     d.click(&tid("sync-device-export"), SHORT).await?;
-    d.fill("sync-save-path", &exchange.display().to_string(), SHORT).await?;
-    d.click(&tid("sync-save-confirm"), SHORT).await?;
     d.wait_for_text(&tid("sync-export-addressee"), REP, LONG).await.map_err(step("the return file"))?;
     let shown = d.wait_for(&tid("sync-export-path"), SHORT).await?.text().await?;
     let return_file = PathBuf::from(shown.trim());
@@ -197,13 +200,15 @@ async fn head_office_import(d: &Driver, sync_file: &Path, exchange: &Path) -> St
     Ok(return_file)
 }
 
-async fn rep_import_return(d: &Driver, return_file: &Path) -> Step {
+async fn rep_import_return(d: &Driver, profile: &Profile, return_file: &Path) -> Step {
     // His password from the first session.
     d.sign_in().await?;
     skip_demo_offer(d).await?;
     d.click(&tid("nav-sync"), LONG).await?;
     d.wait_for_text(&tid("sync-role"), "业务员设备", LONG).await?;
-    d.fill("sync-import-paths", &return_file.display().to_string(), SHORT).await?;
+    profile.answer_pick(&[return_file])?;
+    d.click(&tid("sync-import-pick"), SHORT).await?;
+    d.wait_for(&tid("sync-import-file"), SHORT).await.map_err(step("the chosen return file"))?;
     d.click(&tid("sync-preview"), SHORT).await?;
     d.wait_for_text(&tid("sync-file-report"), ORG, LONG).await.map_err(step("the return file's preview"))?;
     d.click(&tid("sync-apply"), SHORT).await?;
@@ -282,7 +287,7 @@ async fn head_office_settles_conflict_inbox_and_duplicate_claim() {
     fail(prepare_inbox(&hq, dir.path()));
 
     let d = fail(Driver::start("sync-inbox", &hq).await);
-    let r = settle_inbox(&d, dir.path()).await;
+    let r = settle_inbox(&d, &hq, dir.path()).await;
     d.finish(r).await;
     assert_no_leftovers(&hq, "the inbox session");
 
@@ -296,7 +301,7 @@ async fn head_office_settles_conflict_inbox_and_duplicate_claim() {
     assert!(dir.path().join("kam-注册-王五.kamenroll").is_file(), "the enrollment file issued in the window");
 }
 
-async fn settle_inbox(d: &Driver, dir: &Path) -> Step {
+async fn settle_inbox(d: &Driver, profile: &Profile, dir: &Path) -> Step {
     d.sign_in().await?;
     skip_demo_offer(d).await?;
     d.click(&tid("nav-sync"), LONG).await?;
@@ -330,14 +335,15 @@ async fn settle_inbox(d: &Driver, dir: &Path) -> Step {
     d.wait_for(&tid("sync-duplicates-empty"), LONG).await.map_err(step("the claims after merging"))?;
     d.screenshot("sync-inbox-settled").await?;
 
-    // 签发注册文件 for a new person, to a full file path.
+    // 签发注册文件 for a new person, into the folder chosen in the (test-answered) dialog.
     d.click(&tid("sync-issue"), SHORT).await?;
     d.wait_for(&tid("sync-issue-dialog"), SHORT).await?;
     d.fill("sync-issue-name", NEW_REP, SHORT).await?;
     d.click(&tid("sync-issue-add"), SHORT).await?;
     d.wait_for_text(&tid("sync-issue-user"), NEW_REP, LONG).await.map_err(step("the new person is picked"))?;
-    let file = dir.join("kam-注册-王五.kamenroll");
-    d.fill("sync-issue-path-input", &file.display().to_string(), SHORT).await?;
+    profile.answer_pick(&[dir])?;
+    d.click(&tid("sync-issue-pick-folder"), SHORT).await?;
+    d.wait_for_text(&tid("sync-issue-folder"), &dir.display().to_string(), SHORT).await?;
     d.click(&tid("sync-issue-confirm"), SHORT).await?;
     d.wait_for_text(&tid("sync-issue-result"), NEW_REP, LONG).await.map_err(step("the enrollment file"))?;
     d.wait_for_text(&tid("sync-issue-path"), "kam-注册-王五.kamenroll", SHORT).await?;

@@ -206,6 +206,7 @@ const quoteEn: typeof quoteZh = {
     deleted: "Quote deleted",
     export: "Export quote",
     exportInternal: "Export internal version",
+    saveTitle: "Save the quote workbook",
     exported: "Exported to {path}",
     print: "Print view",
   },

@@ -205,6 +205,7 @@ const quoteZh = {
     deleted: "报价单已删除",
     export: "导出报价单",
     exportInternal: "导出内部版",
+    saveTitle: "保存报价单",
     exported: "已导出到 {path}",
     print: "打印视图",
   },

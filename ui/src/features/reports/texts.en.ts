@@ -10,7 +10,7 @@ const reportEn: typeof reportZh = {
   previewHint: "Load the key figures of the chosen month and department (Alt+P)",
   export: "Generate report",
   exportHint: "Generate the Excel report; choose where to save it first (Alt+G)",
-  saveAs: { title: "Save the report", path: "Save as", hint: "By default it goes to Documents/KAM. Change the folder or file name if you like; it must end in .xlsx.", save: "Save and generate" },
+  saveAs: { title: "Save the report" },
   keys: "Alt+P preview · Alt+G generate report",
   loading: "Computing the figures of {month}…",
   loadError: "The report figures could not be loaded: {message}",

@@ -10,7 +10,7 @@ const reportZh = {
   previewHint: "载入所选月份和部门的关键数据（Alt+P）",
   export: "生成月报",
   exportHint: "生成 Excel 月报，先选择保存位置（Alt+G）",
-  saveAs: { title: "保存月报", path: "保存为", hint: "默认保存到「文档/KAM」。可改为其他文件夹或文件名，须以 .xlsx 结尾。", save: "保存并生成" },
+  saveAs: { title: "保存月报" },
   keys: "Alt+P 预览 · Alt+G 生成月报",
   loading: "正在统计 {month} 的数据…",
   loadError: "月报数据加载失败：{message}",

@@ -34,7 +34,7 @@ export function exchanged(dataToo: boolean): void {
   else void refreshAppInfo();
 }
 
-/** The enrollment file's path on a device not enrolled yet (typed or dropped). */
+/** The enrollment file's path on a device not enrolled yet (chosen or dropped). */
 export const enrollPath = ref("");
 
 /** The last export's result (or error), shown until dismissed. */
@@ -46,7 +46,7 @@ export const lastExport = reactive<{
 
 export type ImportPhase = "idle" | "previewing" | "previewed" | "applying" | "applied";
 
-/** The import panel: the paths typed (or dropped), the preview, then the report. */
+/** The import panel: the files chosen (or dropped), one path a line; the preview; the report. */
 export const importJob = reactive<{
   text: string;
   phase: ImportPhase;
@@ -69,9 +69,9 @@ export function parsePaths(text: string): string[] {
   return out;
 }
 
-/** Add dropped paths to the import list (each once). */
-export function addPaths(paths: string[]): void {
-  const all = parsePaths(importJob.text);
+/** Add chosen or dropped paths to the import list (each once); `replace` drops the others. */
+export function addPaths(paths: string[], replace = false): void {
+  const all = replace ? [] : parsePaths(importJob.text);
   for (const p of paths) if (!all.includes(p)) all.push(p);
   importJob.text = all.join("\n");
   if (importJob.phase !== "previewing" && importJob.phase !== "applying") {
@@ -152,13 +152,6 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] ?? path;
 }
 
-/** "" or the path when it is the prefilled default folder: the core then uses its default. */
-export function chosenPath(typed: string, defaultDir: string): string | null {
-  const p = typed.trim();
-  if (p === "") return null;
-  const strip = (s: string): string => s.replace(/[\\/]+$/, "");
-  return strip(p) === strip(defaultDir) ? null : p;
-}
 
 let dropHandler: ((paths: string[]) => void) | null = null;
 let dropListening = false;
