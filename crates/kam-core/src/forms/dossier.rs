@@ -6,7 +6,9 @@
 
 use rust_xlsxwriter::{Workbook, Worksheet};
 
-use super::sheet::{self, opt_date, opt_money, page_setup, t, width_of, write_cell, Cell, Formats, XResult};
+use super::sheet::{
+    self, height_for, lines_in, opt_date, opt_money, page_setup, t, width_of, write_cell, Cell, Formats, XResult,
+};
 use super::Built;
 use crate::error::Result;
 use crate::model::{Customer, Dossier, ProjectStatus};
@@ -14,9 +16,10 @@ use crate::relation::{ComplaintQuery, VisitQuery};
 use crate::time::{local_date_of, ymd};
 use crate::Kam;
 
-/// The form's grid: eight equal columns.
+/// The form's grid: eight columns, the first of each half wide enough for a label such as
+/// 统一社会信用代码.
 const COLS: u16 = 8;
-const COL_WIDTH: f64 = 11.5;
+const WIDTHS: [f64; COLS as usize] = [18.0, 12.0, 12.0, 12.0, 18.0, 12.0, 12.0, 12.0];
 
 /// A form being written row by row.
 struct Form<'a> {
@@ -25,10 +28,9 @@ struct Form<'a> {
     row: u32,
 }
 
-/// Lines a text needs in `span` grid columns (a CJK character is two units wide).
-fn lines(text: &str, span: u16) -> u32 {
-    let cap = ((span as f64 * COL_WIDTH) - 1.0).max(4.0) as usize;
-    text.split('\n').map(|l| width_of(l).div_ceil(cap).max(1) as u32).sum()
+/// Lines a text needs in the grid columns `c..c + span`.
+fn lines(text: &str, c: u16, span: u16) -> u32 {
+    lines_in(text, WIDTHS[c as usize..(c + span) as usize].iter().sum())
 }
 
 impl Form<'_> {
@@ -53,7 +55,7 @@ impl Form<'_> {
     }
 
     fn height(&mut self, n_lines: u32) -> XResult<()> {
-        self.ws.set_row_height(self.row, (n_lines.clamp(1, 30) as f64) * 14.5 + 4.0)?;
+        self.ws.set_row_height(self.row, height_for(n_lines))?;
         Ok(())
     }
 
@@ -85,7 +87,7 @@ impl Form<'_> {
                 None => {
                     self.put(1, COLS - 1, value, None)?;
                     if let Cell::Text(s) = value {
-                        self.height(lines(s, COLS - 1))?;
+                        self.height(lines(s, 1, COLS - 1))?;
                     }
                     i += 1;
                 }
@@ -114,7 +116,7 @@ impl Form<'_> {
             for ((_, span), cell) in heads.iter().zip(cells) {
                 self.put(c, *span, cell, None)?;
                 if let Cell::Text(s) = cell {
-                    n = n.max(lines(s, *span));
+                    n = n.max(lines(s, c, *span));
                 }
                 c += span;
             }
@@ -182,8 +184,8 @@ pub(super) fn build(kam: &Kam, customer: &Customer) -> Result<Built> {
         let mut ws = Worksheet::new();
         ws.set_name("客户基本情况档案")?;
         page_setup(&mut ws, false, "客户基本情况档案（附表2）", &c.name);
-        for i in 0..COLS {
-            ws.set_column_width(i, COL_WIDTH)?;
+        for (i, w) in WIDTHS.iter().enumerate() {
+            ws.set_column_width(i as u16, *w)?;
         }
         ws.merge_range(0, 0, 0, COLS - 1, "客户基本情况档案", &f.title)?;
         ws.set_row_height(0, 28)?;

@@ -45,6 +45,17 @@ pub(crate) fn width_of(s: &str) -> usize {
     s.chars().map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 }).sum()
 }
 
+/// Lines a text needs in a column `width` characters wide (a CJK character counts as two).
+pub(crate) fn lines_in(text: &str, width: f64) -> u32 {
+    let cap = (width - 1.0).max(4.0) as usize;
+    text.split('\n').map(|l| width_of(l).div_ceil(cap).max(1) as u32).sum()
+}
+
+/// A row height for `lines` lines of text (at most 30), in points.
+pub(crate) fn height_for(lines: u32) -> f64 {
+    (lines.clamp(1, 30) as f64) * 14.5 + 4.0
+}
+
 pub(crate) struct Formats {
     pub title: Format,
     pub subtitle: Format,
@@ -164,8 +175,16 @@ pub(crate) fn list_sheet(ws: &mut Worksheet, s: &ListSheet, f: &Formats) -> XRes
         row += 1;
     }
     for cells in &s.rows {
+        let mut lines = 1;
         for (i, c) in cells.iter().enumerate() {
             write_cell(ws, row, i as u16, c, f)?;
+            if let (Cell::Text(text), Some(col)) = (c, s.cols.get(i)) {
+                lines = lines.max(lines_in(text, col.width));
+            }
+        }
+        // Spreadsheet programs do not all grow a row for wrapped text on opening.
+        if lines > 1 {
+            ws.set_row_height(row, height_for(lines))?;
         }
         row += 1;
     }
@@ -211,5 +230,8 @@ mod tests {
     fn file_names_keep_chinese_and_drop_what_windows_forbids() {
         assert_eq!(file_part(" 华东电力/上海:分公司 "), "华东电力_上海_分公司");
         assert_eq!(width_of("华东A"), 5);
+        assert_eq!(lines_in("短", 10.0), 1);
+        assert_eq!(lines_in("一二三四五六七八九十", 11.0), 2);
+        assert_eq!(lines_in("甲\n乙", 11.0), 2);
     }
 }
