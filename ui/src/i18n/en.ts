@@ -11,6 +11,7 @@ import { authEn } from "../features/auth/texts";
 import { accountEn } from "../features/settings/texts";
 import { historyEn } from "../features/history/texts";
 import { requestsEn } from "../features/requests/texts";
+import { formsEn } from "../features/forms/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
 const en: typeof zhCN = {
@@ -23,6 +24,7 @@ const en: typeof zhCN = {
   ...accountEn,
   ...historyEn,
   ...requestsEn,
+  ...formsEn,
   app: {
     title: "KAM Key Account Management",
   },

@@ -12,6 +12,7 @@ import { authZh } from "../features/auth/texts";
 import { accountZh } from "../features/settings/texts";
 import { historyZh } from "../features/history/texts";
 import { requestsZh } from "../features/requests/texts";
+import { formsZh } from "../features/forms/texts";
 
 const zhCN = {
   ...todayZh,
@@ -23,6 +24,7 @@ const zhCN = {
   ...accountZh,
   ...historyZh,
   ...requestsZh,
+  ...formsZh,
   app: {
     title: "KAM 大客户管理",
   },
