@@ -4,6 +4,7 @@ mod dossier;
 mod forms;
 mod history;
 mod import;
+mod import_fixtures;
 mod quote_workflow;
 mod quotes;
 mod quotes_common;
