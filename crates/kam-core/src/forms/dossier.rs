@@ -318,7 +318,7 @@ pub(super) fn build(kam: &Kam, customer: &Customer) -> Result<Built> {
                 t(format!("{}（{by}）", x.reason)),
             ]
         }));
-        changes.sort_by(|a, b| date_key(b).cmp(&date_key(a)));
+        changes.sort_by_key(|row| std::cmp::Reverse(date_key(row)));
         form.table(&[("日期", 1), ("变动", 2), ("说明", 5)], &changes)?;
 
         form.section("八、重要记录（会议、谈话、调查、走访、投诉及处理）")?;

@@ -28,7 +28,7 @@ pub(super) fn build(kam: &Kam) -> Result<Built> {
     while let Some(r) = q.next()? {
         let name: String = r.get(1)?;
         let amount: Option<Fen> = r.get(4)?;
-        total = total + amount.unwrap_or(Fen::ZERO);
+        total += amount.unwrap_or(Fen::ZERO);
         customers.insert(name.clone());
         rows.push(vec![
             Cell::Int(rows.len() as i64 + 1),
