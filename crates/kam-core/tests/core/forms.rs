@@ -3,7 +3,7 @@
 //! and the printable dossier to PDF (A4 pages); the print settings are read from the file.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
@@ -18,14 +18,15 @@ fn open(dir: &tempfile::TempDir) -> Kam {
 }
 
 /// Run LibreOffice headless on `file` (its own profile, 120 s at most) and return the files it
-/// wrote. Fails (never skips) when `soffice` is missing: scripts/setup installs it.
-pub fn soffice(file: &Path, convert_to: &str) -> Vec<PathBuf> {
-    let out = tempfile::tempdir().unwrap().keep();
+/// wrote (name, bytes). Fails (never skips) when `soffice` is missing: scripts/setup installs it.
+pub fn soffice(file: &Path, convert_to: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
     let profile = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new("soffice")
         .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
         .args(["--headless", "--convert-to", convert_to, "--outdir"])
-        .arg(&out)
+        .arg(out)
         .arg(file)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -44,7 +45,13 @@ pub fn soffice(file: &Path, convert_to: &str) -> Vec<PathBuf> {
     };
     let o = child.wait_with_output().unwrap();
     assert!(status.success(), "soffice failed: {}", String::from_utf8_lossy(&o.stderr));
-    let mut files: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap())
+        })
+        .collect();
     files.sort();
     assert!(!files.is_empty(), "soffice wrote nothing: {}", String::from_utf8_lossy(&o.stderr));
     files
@@ -55,10 +62,10 @@ pub fn soffice(file: &Path, convert_to: &str) -> Vec<PathBuf> {
 fn sheets_as_shown(file: &Path) -> Vec<(String, Vec<Vec<String>>)> {
     soffice(file, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1")
         .into_iter()
-        .map(|p| {
-            let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(&p).unwrap();
+        .map(|(name, bytes)| {
+            let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes.as_slice());
             let rows = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
-            (p.file_name().unwrap().to_string_lossy().to_string(), rows)
+            (name, rows)
         })
         .collect()
 }
@@ -403,7 +410,7 @@ fn the_dossier_prints_on_a4_pages_and_reads_back() {
     let book = xlsx_part(&out, "xl/workbook.xml");
     assert!(book.contains(r#"name="_xlnm.Print_Area""#) && book.contains("$A$1:$H$"), "{book}");
     // …and LibreOffice prints it that way: A4 pages, the eight columns on one page's width.
-    let pdf = std::fs::read(&soffice(&out, "pdf")[0]).unwrap();
+    let pdf = soffice(&out, "pdf").remove(0).1;
     let text = String::from_utf8_lossy(&pdf);
     let pages = text.matches("/Type/Page").count() - text.matches("/Type/Pages").count();
     assert!((1..=2).contains(&pages), "{pages} pages: fitted to the width, the form prints on one or two");
