@@ -503,7 +503,7 @@ fn each_role_gets_the_customers_it_may_see() {
     let before = clerk.audit_entries(&Default::default()).unwrap().len();
     let e = rep.export_form(&req, &out).unwrap_err();
     assert_eq!(e.code(), "forbidden", "{e}");
-    assert!(e.to_string().contains("不是您负责的客户"), "{e}");
+    assert!(e.to_string().contains("不是你负责的客户"), "{e}");
     assert!(!out.exists());
     assert_eq!(clerk.audit_entries(&Default::default()).unwrap().len(), before);
     // Its own owner can, and the entry names who did it.
