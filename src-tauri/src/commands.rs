@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use kam_core::auth::SignInState;
+use kam_core::forms::{FormExport, FormRequest};
 use kam_core::import::*;
 use kam_core::sync::*;
 use kam_core::*;
@@ -568,6 +569,20 @@ pub async fn report_export(
             let _ = on_progress.send(p);
         })
     })
+}
+
+// --- Work forms 附表1–4 ---------------------------------------------------------------------------
+
+/// Where a form is saved unless the person picks another place (the documents folder).
+#[tauri::command]
+pub async fn form_default_path(state: State<'_, AppState>, request: FormRequest) -> Res<String> {
+    with(&state, |k| k.form_default_path(&request))
+}
+
+/// Write a form to `path` (default: `form_default_path`); recorded in the audit log.
+#[tauri::command]
+pub async fn form_export(state: State<'_, AppState>, request: FormRequest, path: Option<String>) -> Res<FormExport> {
+    with(&state, |k| k.export_form_to(&request, path.as_deref()))
 }
 
 #[tauri::command]

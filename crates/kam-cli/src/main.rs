@@ -7,6 +7,7 @@ mod auth;
 mod bench;
 mod dossier;
 mod errors;
+mod form;
 mod history;
 mod import;
 mod quote;
@@ -66,6 +67,10 @@ enum Cmd {
     /// The audit log (审计日志): every export recorded, and its hash chain checked.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
+    /// The seed's work forms 附表1–4 as workbooks (工作表单): customer list, a customer's dossier,
+    /// projects under way, development and upkeep feedback.
+    #[command(subcommand)]
+    Form(form::FormCmd),
     /// Import customers from Excel, WPS or CSV (导入): a dry run first, then one batch that can
     /// be undone.
     #[command(subcommand)]
@@ -256,6 +261,7 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::History { key, json } => history::run(&kam, &key, json)?,
         Cmd::Audit(cmd) => audit::run(&kam, cmd)?,
         Cmd::Request(cmd) => request::run(&mut kam, cmd)?,
+        Cmd::Form(cmd) => form::run(&kam, cmd)?,
         Cmd::Import(cmd) => import::run(&mut kam, cmd)?,
         Cmd::Whoami { json } => {
             let me = kam.me()?;

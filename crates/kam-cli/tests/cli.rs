@@ -703,3 +703,35 @@ fn a_forgotten_password_is_reset_with_a_code_from_head_office() {
     let me: serde_json::Value = serde_json::from_slice(&me.stdout).unwrap();
     assert_eq!(me["name"], "李经理");
 }
+
+#[test]
+fn forms_are_written_where_asked_or_to_the_documents_folder_and_recorded() {
+    let kam = Kam::admin();
+    kam.ok(&["demo", "--customers", "12", "--seed", "5"]);
+    let out = kam.dir.path().join("名单.xlsx");
+    let e = kam.json(&["form", "customers", "--out", out.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        (e["form"].as_str(), e["rows"].as_u64(), e["scope"].as_str()),
+        (Some("customers"), Some(12), Some("全部客户"))
+    );
+    assert!(out.exists());
+    let first = kam.json(&["customer", "list", "--json"])["rows"][0]["id"].as_str().unwrap().to_string();
+    let printed = kam.ok(&["form", "dossier", &first]);
+    assert!(printed.contains("附表2 客户基本情况档案"), "{printed}");
+    let written: Vec<String> = std::fs::read_dir(kam.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("附表2-客户基本情况档案-") && n.ends_with(".xlsx"))
+        .collect();
+    assert_eq!(written.len(), 1, "the default place is the export folder");
+    let f =
+        kam.ok(&["form", "feedback", "--from", "2026-01-01", "--out", kam.dir.path().join("f.xlsx").to_str().unwrap()]);
+    assert!(f.contains("附表4"), "{f}");
+    let (_, err) = kam.fails(&["form", "feedback", "--from", "2026-13-01"]);
+    assert!(err.contains("[validation]"), "{err}");
+    let (_, err) = kam.fails(&["form", "dossier", "没有这个客户"]);
+    assert!(err.contains("[not_found]"), "{err}");
+    let log = kam.json(&["audit", "list", "--json"]);
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().filter_map(|a| a["kind"].as_str()).collect();
+    assert_eq!(kinds[..3], ["form_feedback", "form_dossier", "form_customers"], "{kinds:?}");
+}

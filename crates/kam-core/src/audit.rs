@@ -28,6 +28,10 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("customer_import", "导入客户", "Customer import"),
     ("import_undo", "撤销导入", "Import undone"),
     ("import_errors", "导出导入错误行", "Import error rows"),
+    ("form_customers", "导出客户名单档案（附表1）", "Customer list (form 1)"),
+    ("form_dossier", "导出客户基本情况档案（附表2）", "Customer basic information (form 2)"),
+    ("form_projects", "导出客户在建项目一览表（附表3）", "Projects under way (form 3)"),
+    ("form_feedback", "导出客户开发与维护过程信息反馈表（附表4）", "Development and upkeep feedback (form 4)"),
 ];
 
 /// The chain's start for a device.

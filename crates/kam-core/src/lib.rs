@@ -14,6 +14,7 @@ pub mod input;
 pub mod ratio;
 #[macro_use]
 pub mod model;
+pub mod forms;
 pub mod import;
 pub mod policy_defaults;
 mod quote;

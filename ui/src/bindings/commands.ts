@@ -35,6 +35,8 @@ import type { DuplicateClaim } from "./DuplicateClaim";
 import type { DuplicateHint } from "./DuplicateHint";
 import type { EnrollmentExport } from "./EnrollmentExport";
 import type { Fen } from "./Fen";
+import type { FormExport } from "./FormExport";
+import type { FormRequest } from "./FormRequest";
 import type { ImportApplied } from "./ImportApplied";
 import type { ImportBatch } from "./ImportBatch";
 import type { ImportInspection } from "./ImportInspection";
@@ -437,6 +439,14 @@ export function reportDefaultPath(month: string, department: string | null): Pro
 
 export function reportExport(month: string, department: string | null, path: string | null, onProgress: Channel<number>): Promise<ReportExport> {
   return call<ReportExport>("report_export", { month, department, path, onProgress });
+}
+
+export function formDefaultPath(request: FormRequest): Promise<string> {
+  return call<string>("form_default_path", { request });
+}
+
+export function formExport(request: FormRequest, path: string | null): Promise<FormExport> {
+  return call<FormExport>("form_export", { request, path });
 }
 
 export function targetSet(input: TargetInput): Promise<SalesTarget> {

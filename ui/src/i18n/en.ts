@@ -12,6 +12,7 @@ import { accountEn } from "../features/settings/texts";
 import { historyEn } from "../features/history/texts";
 import { importEn } from "../features/import/texts";
 import { requestsEn } from "../features/requests/texts";
+import { formsEn } from "../features/forms/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
 const en: typeof zhCN = {
@@ -25,6 +26,7 @@ const en: typeof zhCN = {
   ...historyEn,
   ...importEn,
   ...requestsEn,
+  ...formsEn,
   app: {
     title: "KAM Key Account Management",
   },

@@ -13,6 +13,7 @@ import { accountZh } from "../features/settings/texts";
 import { historyZh } from "../features/history/texts";
 import { importZh } from "../features/import/texts";
 import { requestsZh } from "../features/requests/texts";
+import { formsZh } from "../features/forms/texts";
 
 const zhCN = {
   ...todayZh,
@@ -25,6 +26,7 @@ const zhCN = {
   ...historyZh,
   ...importZh,
   ...requestsZh,
+  ...formsZh,
   app: {
     title: "KAM 大客户管理",
   },

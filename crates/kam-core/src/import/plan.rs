@@ -184,11 +184,20 @@ pub(crate) fn plan(
     };
     let mut rows = Vec::new();
     let mut parsed = Vec::new();
+    // In a text file, a value right of the header's last column is a field shifted by an
+    // unquoted separator: the row's values are in the wrong columns.
+    let header_cols = grid.rows[header_idx].1.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+    let text_file = grid.separator.is_some();
     for (row_no, cells) in &grid.rows[header_idx + 1..] {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
-        let (result, p) = ctx.classify(*row_no, cells, &columns)?;
+        let fields = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+        let (result, p) = if text_file && fields > header_cols {
+            ctx.too_many_fields(*row_no, cells, &columns, fields, header_cols)
+        } else {
+            ctx.classify(*row_no, cells, &columns)?
+        };
         rows.push(result);
         parsed.push(p);
     }
@@ -273,6 +282,29 @@ impl Classifier<'_> {
             }
         };
         Ok(self.match_keys(row, &name, values, parsed))
+    }
+
+    /// A text row with more fields than the header has columns: an error, never imported shifted.
+    fn too_many_fields(
+        &mut self,
+        row: u32,
+        cells: &[Cell],
+        columns: &[Option<&'static str>],
+        fields: usize,
+        header_cols: usize,
+    ) -> (ImportRowResult, Option<ParsedRow>) {
+        self.counts.total += 1;
+        self.counts.error += 1;
+        let values: Vec<String> =
+            (0..columns.len()).map(|i| cells.get(i).map(Cell::text).unwrap_or_default()).collect();
+        let name = columns.iter().position(|c| *c == Some("name")).map(|i| values[i].clone()).unwrap_or_default();
+        let zh = format!(
+            "这一行有 {fields} 个字段，比表头的 {header_cols} 列多：可能某个字段里有未加引号的分隔符（逗号），后面的内容错了位。请用英文双引号括起含逗号的内容（或在 Excel/WPS 中修正这一行后另存为 CSV），再导入。"
+        );
+        let en = format!(
+            "This line has {fields} fields, more than the header's {header_cols} columns: a field probably holds an unquoted separator (comma) and the values after it moved. Put double quotes around text with commas (or fix the line in Excel/WPS and save as CSV again), then import."
+        );
+        (error_row(row, &name, values, zh, en), None)
     }
 
     /// Build and check the customer as creating it would.

@@ -75,13 +75,8 @@ pub(crate) fn read(name: &str, bytes: &[u8], sheet: Option<&str>, encoding: Opti
 }
 
 fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
-        bad_file(
-            name,
-            &format!("它不是可读的 Excel/WPS 工作簿（{e}）。如果文件设置了打开密码，请先取消密码；否则请在 Excel/WPS 中打开后另存为 .xlsx 再导入。"),
-            &format!("it is not a readable Excel/WPS workbook ({e}). If it has an opening password, remove it; otherwise open it in Excel/WPS and save it as .xlsx again."),
-        )
-    })?;
+    let mut book =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| unreadable(name, bytes, e))?;
     let sheets = book.sheet_names();
     let chosen = match sheet {
         Some(s) => sheets.iter().find(|n| n.as_str() == s.trim()).cloned().ok_or_else(|| {
@@ -114,6 +109,45 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
         })
         .collect();
     Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets })
+}
+
+/// Why a workbook cannot be opened, said so a person can act on it: a password, another kind
+/// of zip, or (otherwise) not a workbook at all.
+fn unreadable(name: &str, bytes: &[u8], e: calamine::Error) -> KamError {
+    if is_encrypted(bytes) {
+        return bad_file(
+            name,
+            "它设置了打开密码（已加密），KAM 无法读取。请在 Excel/WPS 中用密码打开它，取消密码（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密→密码加密，清空）并保存，再导入。",
+            "it is protected with an opening password (encrypted), which KAM cannot read. Open it in Excel/WPS with the password, remove the password (Excel: File → Info → Protect Workbook → Encrypt with Password, clear it; WPS: File → Document Encryption) and save, then import it again.",
+        );
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return bad_file(
+            name,
+            "它不是可读的 Excel/WPS 工作簿，而是一个别的 zip 压缩包（可能是其他文件被改成了 .xlsx 等扩展名）。请确认选的是客户名单工作簿本身。",
+            "it is not a readable Excel/WPS workbook but some other zip archive (perhaps another file renamed to .xlsx). Make sure you chose the workbook itself.",
+        );
+    }
+    bad_file(
+        name,
+        &format!("它不是可读的 Excel/WPS 工作簿（{e}）。请在 Excel/WPS 中打开后另存为 .xlsx 再导入。"),
+        &format!(
+            "it is not a readable Excel/WPS workbook ({e}). Open it in Excel/WPS, save it as .xlsx and import again."
+        ),
+    )
+}
+
+/// An encrypted workbook: an OOXML package inside an OLE compound file (`EncryptedPackage`),
+/// an .xls with a FILEPASS record, or an .ods with encrypted parts.
+fn is_encrypted(bytes: &[u8]) -> bool {
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(OLE) {
+        let stream: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        return bytes.windows(stream.len()).any(|w| w == stream.as_slice())
+            || matches!(<calamine::Xls<_> as Reader<_>>::new(Cursor::new(bytes)), Err(calamine::XlsError::Password));
+    }
+    bytes.starts_with(b"PK\x03\x04")
+        && matches!(<calamine::Ods<_> as Reader<_>>::new(Cursor::new(bytes)), Err(calamine::OdsError::Password))
 }
 
 fn first_sheet_with_data<R: std::io::Read + std::io::Seek>(
@@ -274,6 +308,8 @@ mod tests {
         assert!(e.to_string().contains("0 字节"), "{e}");
         let e = read("坏.xlsx", b"not a zip at all", None, None).unwrap_err();
         assert!(e.to_string().contains("不是可读的"), "{e}");
+        let e = read("坏.xlsx", b"PK\x03\x04 a zip, but of what?", None, None).unwrap_err();
+        assert!(e.to_string().contains("别的 zip 压缩包"), "{e}");
         assert!(read("a.pdf", b"x", None, None).is_err());
     }
 }

@@ -1,8 +1,10 @@
 //! The core's one integration test binary: real temporary database files, one module per area.
 
 mod dossier;
+mod forms;
 mod history;
 mod import;
+mod import_fixtures;
 mod import_wizard;
 mod quote_workflow;
 mod quotes;
