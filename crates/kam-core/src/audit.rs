@@ -28,6 +28,13 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("customer_import", "导入客户", "Customer import"),
     ("import_undo", "撤销导入", "Import undone"),
     ("import_errors", "导出导入错误行", "Import error rows"),
+    ("contact_import", "导入联系人", "Contact import"),
+    ("sales_import", "导入销售", "Sales import"),
+    ("collections_import", "导入回款", "Collections import"),
+    ("receivables_import", "导入应收", "Receivables import"),
+    ("finance_edit", "修改财务记录", "Finance record edited"),
+    ("finance_void", "作废财务记录", "Finance record voided"),
+    ("receivable_paid", "应收登记收款", "Receivable payment"),
 ];
 
 /// The chain's start for a device.

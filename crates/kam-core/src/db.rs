@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_audit_log.sql"),
     include_str!("migrations/0011_import.sql"),
     include_str!("migrations/0012_password_resets.sql"),
+    include_str!("migrations/0015_finance.sql"),
 ];
 
 /// The schema version this build writes (`PRAGMA user_version`).

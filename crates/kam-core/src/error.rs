@@ -220,6 +220,7 @@ pub enum Entity {
     PricingPolicy,
     SyncConflict,
     DuplicateClaim,
+    FinanceRecord,
 }
 
 impl Entity {
@@ -242,6 +243,7 @@ impl Entity {
             Entity::PricingPolicy => "报价政策",
             Entity::SyncConflict => "冲突",
             Entity::DuplicateClaim => "撞单记录",
+            Entity::FinanceRecord => "财务记录",
         }
     }
 
@@ -264,6 +266,7 @@ impl Entity {
             Entity::PricingPolicy => "Pricing policy",
             Entity::SyncConflict => "Conflict",
             Entity::DuplicateClaim => "Duplicate claim",
+            Entity::FinanceRecord => "Finance record",
         }
     }
 }

@@ -9,8 +9,9 @@ impl Kam {
         let mut hints: Vec<DuplicateHint> = Vec::new();
         let stem = name_stem(&input.name);
         if search::pinyin_of(&stem).0.chars().count() >= 2 && !stem.is_empty() {
+            let select = row_select(&crate::time::local_today(self).to_string());
             let mut stmt = self.conn.prepare_cached(&format!(
-                "{ROW_SELECT} WHERE c.deleted_at IS NULL AND c.name LIKE ?1 ESCAPE '\\' LIMIT 5"
+                "{select} WHERE c.deleted_at IS NULL AND c.name LIKE ?1 ESCAPE '\\' LIMIT 5"
             ))?;
             let pat = format!("%{}%", stem.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             for row in stmt.query_map([pat], row_from)? {
@@ -351,7 +352,7 @@ impl Kam {
                     COALESCE(SUM(CASE WHEN due_on < ?2 THEN amount_fen - paid_fen END), 0),
                     COUNT(CASE WHEN due_on < ?2 THEN 1 END),
                     MIN(CASE WHEN due_on < ?2 THEN due_on END)
-             FROM receivables WHERE customer_id = ?1 AND deleted_at IS NULL AND paid_fen < amount_fen",
+             FROM receivables WHERE customer_id = ?1 AND deleted_at IS NULL AND voided_at IS NULL AND paid_fen < amount_fen",
             params![id, today],
             |r| {
                 Ok(ReceivableStatus {

@@ -89,9 +89,16 @@ fn customer_from(r: &Row) -> rusqlite::Result<Customer> {
     })
 }
 
-const ROW_SELECT: &str = "SELECT c.id, c.name, c.customer_code, c.credit_code, c.tier, c.category, c.lifecycle,
-    c.industry, o.name, c.overdue_receivable_fen, c.updated_at
-    FROM customers c LEFT JOIN users o ON o.id = c.owner_id";
+/// The list's columns; the overdue amount is the open receivables records past due on `today`
+/// (not the hand-typed business field).
+fn row_select(today: &str) -> String {
+    format!(
+        "SELECT c.id, c.name, c.customer_code, c.credit_code, c.tier, c.category, c.lifecycle,
+    c.industry, o.name, {}, c.updated_at
+    FROM customers c LEFT JOIN users o ON o.id = c.owner_id",
+        crate::finance::overdue_sum_sql("c.id", today)
+    )
+}
 
 fn row_from(r: &Row) -> rusqlite::Result<CustomerRow> {
     Ok(CustomerRow {
@@ -307,7 +314,7 @@ fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer,
     Ok(seq)
 }
 
-fn check_contact(i: &ContactInput) -> Result<ContactInput> {
+pub(crate) fn check_contact(i: &ContactInput) -> Result<ContactInput> {
     let t = |f: &str, zh: &str, en: &str, val: &Option<String>, max| v::optional(f, zh, en, val, max).map(Some);
     let birthday = match clean(&i.birthday) {
         Some(b) => {

@@ -4,9 +4,13 @@
 //! transaction and undoes it. Nothing is written until [`Kam::import_customers_apply`].
 
 mod apply;
+mod contacts;
+mod fields;
+mod finance;
 mod mapping;
 mod plan;
 mod read;
+mod sheet;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,16 +21,24 @@ use ts_rs::TS;
 use crate::error::{KamError, Result};
 use crate::Kam;
 
-pub use mapping::{field_for_header, normalized_name, FIELDS};
+pub use fields::{fields_for, FieldDef};
+pub use mapping::{field_for_header, field_in, normalized_name, FIELDS};
 
 str_enum!(
     /// What to do with a row that matches an existing customer.
     DuplicateAction { Skip = "skip" / "跳过" / "Skip", Fill = "fill" / "只补空白字段" / "Fill empty fields",
                       Overwrite = "overwrite" / "覆盖" / "Overwrite", Create = "create" / "仍然新建" / "Create anyway" });
 str_enum!(
-    /// How the dry run classified a row.
+    /// How the dry run classified a row. 无变化: the record is already as the row says (a
+    /// finance document or contact imported before).
     RowStatus { New = "new" / "新建" / "New", Update = "update" / "更新" / "Update",
-                Duplicate = "duplicate" / "疑似重复" / "Possible duplicate", Error = "error" / "错误" / "Error" });
+                Duplicate = "duplicate" / "疑似重复" / "Possible duplicate",
+                Unchanged = "unchanged" / "无变化" / "Unchanged", Error = "error" / "错误" / "Error" });
+str_enum!(
+    /// What a file holds.
+    ImportKind { Customers = "customers" / "客户" / "Customers", Contacts = "contacts" / "联系人" / "Contacts",
+                 Sales = "sales" / "销售与退货" / "Sales and returns", Collections = "collections" / "回款" / "Collections",
+                 Receivables = "receivables" / "应收" / "Receivables" });
 
 /// What the clerk chose; everything detected can be overridden.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -40,7 +52,8 @@ pub struct ImportOptions {
     /// Header → field (see [`FIELDS`]); an empty field ignores the column. Headers not given
     /// keep the detected field.
     pub mapping: Option<HashMap<String, String>>,
-    /// For every row that matches an existing customer (default: skip).
+    /// For every row that matches an existing record (default: skip; finance documents
+    /// imported before: overwrite, so a corrected file updates them).
     pub on_duplicate: Option<DuplicateAction>,
     /// Per row number, overriding `on_duplicate`.
     pub row_actions: Option<HashMap<u32, DuplicateAction>>,
@@ -84,6 +97,7 @@ pub struct ImportCounts {
     pub new: u32,
     pub update: u32,
     pub duplicate: u32,
+    pub unchanged: u32,
     pub error: u32,
     pub to_create: u32,
     pub to_update: u32,
@@ -163,6 +177,45 @@ impl Kam {
         let (name, bytes) = read_file(path)?;
         let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
         let batch = apply::apply(self, &preview, &parsed, progress)?;
+        Ok(ImportApplied { batch, preview })
+    }
+
+    /// The dry run of importing `kind` from `path` (customers, contacts, sales and returns,
+    /// collections, receivables): every row classified with a reason. Writes nothing.
+    pub fn import_preview(&self, kind: ImportKind, path: &Path, opts: &ImportOptions) -> Result<ImportPreview> {
+        self.require_signed_in()?;
+        let (name, bytes) = read_file(path)?;
+        Ok(match kind {
+            ImportKind::Customers => plan::plan(&self.conn, &name, &bytes, opts)?.0,
+            ImportKind::Contacts => contacts::plan(&self.conn, &name, &bytes, opts)?.0,
+            _ => finance::plan(&self.conn, kind, &name, &bytes, opts, crate::time::local_today(self))?.0,
+        })
+    }
+
+    /// Apply an import of `kind` as one batch in one transaction (all rows or none), after the
+    /// same dry run as [`Kam::import_preview`]. Finance imports need a head-office clerk.
+    pub fn import_apply(
+        &mut self,
+        kind: ImportKind,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<ImportApplied> {
+        let (name, bytes) = read_file(path)?;
+        let (batch, preview) = match kind {
+            ImportKind::Customers => return self.import_customers_apply(path, opts, progress),
+            ImportKind::Contacts => {
+                self.require_signed_in()?;
+                let (preview, parsed) = contacts::plan(&self.conn, &name, &bytes, opts)?;
+                (contacts::apply(self, &preview, &parsed, progress)?, preview)
+            }
+            _ => {
+                self.require_finance_clerk()?;
+                let today = crate::time::local_today(self);
+                let (preview, parsed) = finance::plan(&self.conn, kind, &name, &bytes, opts, today)?;
+                (finance::apply(self, kind, &preview, &parsed, progress)?, preview)
+            }
+        };
         Ok(ImportApplied { batch, preview })
     }
 

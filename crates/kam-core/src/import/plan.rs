@@ -5,11 +5,10 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
-use sha2::{Digest, Sha256};
 
-use super::mapping::{self, cell_text, field_for_header, is_field};
-use super::read::{self, Cell};
-use super::*;
+use super::mapping::{self, cell_text};
+use super::read::Cell;
+use super::{sheet, *};
 use crate::model::{Category, ContactInput, CustomerInput, Nature, Scale, Tier};
 
 /// A row ready to write (rows with errors have none).
@@ -20,13 +19,13 @@ pub(crate) struct ParsedRow {
 }
 
 /// Live customers by each duplicate key.
-struct Existing {
+pub(crate) struct Existing {
     by_legacy: HashMap<String, (String, String)>,
     by_credit: HashMap<String, (String, String)>,
     by_name: HashMap<String, (String, String)>,
 }
 
-fn existing(conn: &Connection) -> Result<Existing> {
+pub(crate) fn existing(conn: &Connection) -> Result<Existing> {
     let mut e = Existing { by_legacy: HashMap::new(), by_credit: HashMap::new(), by_name: HashMap::new() };
     let mut stmt = conn.prepare(
         "SELECT id, name, credit_code, customer_code, legacy_code FROM customers WHERE deleted_at IS NULL ORDER BY seq",
@@ -46,44 +45,36 @@ fn existing(conn: &Connection) -> Result<Existing> {
     Ok(e)
 }
 
-fn users_by_name(conn: &Connection) -> Result<HashMap<String, String>> {
+impl Existing {
+    /// The live customer a finance or contact row names, by customer code (or the old
+    /// system's) → credit code → normalised name: (id, name).
+    pub(crate) fn find(&self, code: Option<&str>, credit: Option<&str>, name: Option<&str>) -> Option<&(String, String)> {
+        code.and_then(|c| self.by_legacy.get(&c.trim().to_uppercase()))
+            .or_else(|| credit.and_then(|c| self.by_credit.get(&c.trim().to_uppercase())))
+            .or_else(|| name.and_then(|n| self.by_name.get(&mapping::normalized_name(n))))
+    }
+}
+
+/// The error of a row whose customer is not on file.
+pub(crate) fn unknown_customer(code: Option<&str>, credit: Option<&str>, name: Option<&str>) -> (String, String) {
+    let given: Vec<String> = [("客户编码", code), ("信用代码", credit), ("名称", name)]
+        .iter()
+        .filter_map(|(l, v)| v.map(|v| format!("{l}「{v}」")))
+        .collect();
+    let given_en: Vec<String> = [("code", code), ("credit code", credit), ("name", name)]
+        .iter()
+        .filter_map(|(l, v)| v.map(|v| format!("{l} '{v}'")))
+        .collect();
+    (
+        format!("找不到客户（{}）。请先导入或新建该客户，或核对客户编码、信用代码和名称。", given.join("、")),
+        format!("No customer matches ({}). Import or create the customer first, or check its code, credit code and name.", given_en.join(", ")),
+    )
+}
+
+pub(crate) fn users_by_name(conn: &Connection) -> Result<HashMap<String, String>> {
     let mut stmt = conn.prepare("SELECT name, id FROM users WHERE deleted_at IS NULL AND active = 1")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Header → field: detected, then the clerk's edits.
-fn column_mapping(headers: &[String], edits: Option<&HashMap<String, String>>) -> Result<HashMap<String, String>> {
-    let mut map: HashMap<String, String> = HashMap::new();
-    for h in headers {
-        if let Some(f) = field_for_header(h) {
-            if !map.values().any(|v| v == f) {
-                map.insert(h.clone(), f.to_string());
-            }
-        }
-    }
-    for (h, f) in edits.into_iter().flatten() {
-        let f = f.trim();
-        if f.is_empty() || f == "ignore" {
-            map.remove(h);
-            continue;
-        }
-        if !is_field(f) {
-            let known = FIELDS.iter().map(|(f, _, _)| *f).collect::<Vec<_>>().join(", ");
-            return Err(KamError::invalid(
-                "mapping",
-                format!("列「{h}」对应的字段「{f}」不存在。可用字段：{known}。"),
-                format!("The column '{h}' is mapped to '{f}', which is not a field. Fields: {known}."),
-            ));
-        }
-        map.retain(|k, v| v != f || k == h);
-        map.insert(h.clone(), f.to_string());
-    }
-    Ok(map)
 }
 
 pub(crate) fn plan(
@@ -92,36 +83,7 @@ pub(crate) fn plan(
     bytes: &[u8],
     opts: &ImportOptions,
 ) -> Result<(ImportPreview, Vec<Option<ParsedRow>>)> {
-    let grid = read::read(name, bytes, opts.sheet.as_deref(), opts.encoding.as_deref())?;
-    let header_idx = match opts.header_row {
-        Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
-        None => mapping::find_header(&grid.rows),
-    }
-    .ok_or_else(|| {
-        KamError::invalid(
-            "header_row",
-            "找不到表头行：请确认表格里有“单位名称”等列标题，或用 --header-row 指定表头所在行。",
-            "No header row found: make sure the sheet has column titles such as 单位名称, or give the header's row with --header-row.",
-        )
-    })?;
-    let width = grid.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
-    let headers = mapping::headers(&grid.rows[header_idx].1, width);
-    let map = column_mapping(&headers, opts.mapping.as_ref())?;
-    if !map.values().any(|f| f == "name") {
-        return Err(KamError::invalid(
-            "mapping",
-            format!("没有对应“单位名称”的列（表头：{}）。请把客户名称所在的列对应到 name。", headers.join("、")),
-            format!(
-                "No column holds the company name (headers: {}). Map the name column to 'name'.",
-                headers.join(", ")
-            ),
-        ));
-    }
-    let columns: Vec<Option<&'static str>> = headers
-        .iter()
-        .map(|h| map.get(h).and_then(|f| FIELDS.iter().find(|(x, _, _)| x == f)).map(|(f, _, _)| *f))
-        .collect();
-    let unknown_columns = headers.iter().filter(|h| !map.contains_key(*h)).cloned().collect();
+    let sheet = sheet::prepare(ImportKind::Customers, name, bytes, opts)?;
     let mut ctx = Classifier {
         conn,
         existing: existing(conn)?,
@@ -132,32 +94,13 @@ pub(crate) fn plan(
     };
     let mut rows = Vec::new();
     let mut parsed = Vec::new();
-    for (row_no, cells) in &grid.rows[header_idx + 1..] {
-        if cells.iter().all(Cell::is_empty) {
-            continue;
-        }
-        let (result, p) = ctx.classify(*row_no, cells, &columns)?;
+    for (row_no, cells) in &sheet.rows {
+        let (result, p) = ctx.classify(*row_no, cells, &sheet.columns)?;
         rows.push(result);
         parsed.push(p);
     }
-    let detected = DetectedFormat {
-        encoding: grid.encoding,
-        separator: grid.separator.map(|c| c.to_string()),
-        sheet: grid.sheet,
-        sheets: grid.sheets,
-        header_row: grid.rows[header_idx].0,
-    };
-    let preview = ImportPreview {
-        file_name: name.to_string(),
-        file_sha256: sha256_hex(bytes),
-        detected,
-        headers,
-        mapping: map,
-        unknown_columns,
-        rows,
-        counts: ctx.counts,
-    };
-    Ok((preview, parsed))
+    let counts = ctx.counts;
+    Ok((sheet.preview(rows, counts), parsed))
 }
 
 struct Classifier<'a> {
@@ -171,7 +114,7 @@ struct Classifier<'a> {
 }
 
 /// A row's error as a result.
-fn error_row(row: u32, name: &str, values: Vec<String>, zh: String, en: String) -> ImportRowResult {
+pub(crate) fn error_row(row: u32, name: &str, values: Vec<String>, zh: String, en: String) -> ImportRowResult {
     ImportRowResult {
         row,
         status: RowStatus::Error,
@@ -192,7 +135,6 @@ impl Classifier<'_> {
         cells: &[Cell],
         columns: &[Option<&'static str>],
     ) -> Result<(ImportRowResult, Option<ParsedRow>)> {
-        self.counts.total += 1;
         let values: Vec<String> =
             (0..columns.len()).map(|i| cells.get(i).map(Cell::text).unwrap_or_default()).collect();
         let mut fields: HashMap<&'static str, String> = HashMap::new();
@@ -215,8 +157,9 @@ impl Classifier<'_> {
         let parsed = match parsed {
             Ok(p) => p,
             Err((zh, en)) => {
-                self.counts.error += 1;
-                return Ok((error_row(row, &name, values, zh, en), None));
+                let r = error_row(row, &name, values, zh, en);
+                sheet::count(&mut self.counts, &r);
+                return Ok((r, None));
             }
         };
         Ok(self.match_keys(row, &name, values, parsed))
@@ -375,18 +318,7 @@ impl Classifier<'_> {
                 self.seen.entry(format!("{kind}:{key}")).or_insert(row);
             }
         }
-        match result.status {
-            RowStatus::New => self.counts.new += 1,
-            RowStatus::Update => self.counts.update += 1,
-            RowStatus::Duplicate => self.counts.duplicate += 1,
-            RowStatus::Error => self.counts.error += 1,
-        }
-        match (result.status, result.action) {
-            (RowStatus::Error, _) => {}
-            (RowStatus::New, _) | (_, Some(DuplicateAction::Create)) => self.counts.to_create += 1,
-            (_, Some(DuplicateAction::Fill | DuplicateAction::Overwrite)) => self.counts.to_update += 1,
-            _ => self.counts.to_skip += 1,
-        }
+        sheet::count(&mut self.counts, &result);
         let keep = result.status != RowStatus::Error;
         (result, keep.then_some(p))
     }
