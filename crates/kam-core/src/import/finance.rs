@@ -207,7 +207,8 @@ fn read_line(
         Some(c) => match cell_money(c)? {
             Some((_, true)) => return Err(("已收金额不能为负数。".into(), "The amount paid cannot be negative.".into())),
             Some((p, false)) => Some(p),
-            None => Some(Fen::ZERO),
+            // Left blank: not stated (a payment recorded since stands).
+            None => None,
         },
         None => None,
     };
