@@ -7,6 +7,7 @@ mod auth;
 mod bench;
 mod dossier;
 mod errors;
+mod finance;
 mod history;
 mod import;
 mod quote;
@@ -65,10 +66,14 @@ enum Cmd {
     /// The audit log (审计日志): every export recorded, and its hash chain checked.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
-    /// Import customers from Excel, WPS or CSV (导入): a dry run first, then one batch that can
-    /// be undone.
+    /// Import customers, contacts, sales, collections or receivables from Excel, WPS or CSV
+    /// (导入): a dry run first, then one batch that can be undone.
     #[command(subcommand)]
     Import(import::ImportCmd),
+    /// Finance records a clerk can correct (财务记录): list, edit, void, mark receivables paid;
+    /// a customer's 交易记录.
+    #[command(subcommand)]
+    Finance(finance::FinanceCmd),
     /// Who is signed in.
     Whoami {
         #[arg(long)]
@@ -175,7 +180,8 @@ labeled!(
     kam_core::Role,
     RecordKind,
     ContactChangeKind,
-    kam_core::import::DuplicateAction
+    kam_core::import::DuplicateAction,
+    kam_core::FinanceKind
 );
 
 fn parse_enum<T: Labeled>(s: &str) -> Result<T, String> {
@@ -249,6 +255,7 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::History { key, json } => history::run(&kam, &key, json)?,
         Cmd::Audit(cmd) => audit::run(&kam, cmd)?,
         Cmd::Import(cmd) => import::run(&mut kam, cmd)?,
+        Cmd::Finance(cmd) => finance::run(&mut kam, cmd)?,
         Cmd::Whoami { json } => {
             let me = kam.me()?;
             if json {
