@@ -11,6 +11,7 @@ import { relEnumsZh } from "../shared/texts";
 import { authZh } from "../features/auth/texts";
 import { accountZh } from "../features/settings/texts";
 import { historyZh } from "../features/history/texts";
+import { financeZh } from "../features/finance/texts";
 
 const zhCN = {
   ...todayZh,
@@ -21,6 +22,7 @@ const zhCN = {
   ...authZh,
   ...accountZh,
   ...historyZh,
+  ...financeZh,
   app: {
     title: "KAM 大客户管理",
   },
