@@ -244,11 +244,8 @@ fn customer_seq(conn: &Connection, id: &str) -> Result<i64> {
 /// Rebuild the search entry of one customer from its current name, codes and contacts.
 pub(crate) fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
     let (seq, name, code, credit, deleted): (i64, String, Option<String>, Option<String>, Option<String>) = conn
-        .query_row(
-            "SELECT seq, name, customer_code, credit_code, deleted_at FROM customers WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
+        .prepare_cached("SELECT seq, name, customer_code, credit_code, deleted_at FROM customers WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     if deleted.is_some() {
         return search::reindex(conn, seq, None);
     }
@@ -264,7 +261,7 @@ pub(crate) fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
 fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer, tier: Tier) -> Result<i64> {
     let (pinyin, _) = search::pinyin_of(&c.name);
     let [address, industry, assets, shareholders, source, perf, pay, coop, bidding, terms, price, notes] = &c.text;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO customers (id, name, name_pinyin, credit_code, address, nature, industry, scale, assets,
             shareholders, source, tier, category, lifecycle, owner_id, liaison_id, contract_performance,
             payment_behaviour, cooperation_mode, bidding_method, contract_terms, price_level,
@@ -272,7 +269,8 @@ fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer,
             created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?28, ?29)",
-        params![
+    )?
+    .execute(params![
             id,
             c.name,
             pinyin,
@@ -302,15 +300,14 @@ fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer,
             notes,
             ctx.now,
             ctx.user
-        ],
-    )?;
+        ])?;
     let seq = tx.last_insert_rowid();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO tier_changes (id, customer_id, from_tier, to_tier, reason, decided_by, changed_at,
             created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, NULL, ?3, '新建档案', ?4, ?5, ?5, ?4, ?5, ?4)",
-        params![new_id(), id, tier, ctx.user, ctx.now],
-    )?;
+    )?
+    .execute(params![new_id(), id, tier, ctx.user, ctx.now])?;
     Ok(seq)
 }
 

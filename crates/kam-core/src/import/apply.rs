@@ -32,7 +32,7 @@ const ENUM_COLUMNS: &[&str] = &["tier", "category", "nature", "scale"];
 fn snapshot(tx: &Connection, id: &str) -> Result<Map<String, Value>> {
     let cols = COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT {cols}, deleted_at FROM customers WHERE id = ?1");
-    tx.query_row(&sql, [id], |r| {
+    tx.prepare_cached(&sql)?.query_row([id], |r| {
         let mut m = Map::new();
         for (i, (c, _)) in COLUMNS.iter().enumerate() {
             let v: Option<String> = r.get(i)?;
@@ -76,11 +76,11 @@ pub(crate) fn record(
     after: Option<&Map<String, Value>>,
 ) -> Result<()> {
     let json = |m: Option<&Map<String, Value>>| m.map(|m| Value::Object(m.clone()).to_string());
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO import_batch_rows (batch_id, row_no, entity, entity_id, action, before_json, after_json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![batch, row, entity, id, action, json(before), json(after)],
-    )?;
+    )?
+    .execute(params![batch, row, entity, id, action, json(before), json(after)])?;
     Ok(())
 }
 
@@ -208,7 +208,7 @@ pub(crate) fn apply(
             if creates {
                 let (id, _) = insert_full(tx, ctx, &p.input, p.contact.as_slice(), None)?;
                 if let Some(code) = &p.legacy_code {
-                    tx.execute("UPDATE customers SET legacy_code = ?2 WHERE id = ?1", params![id, code])?;
+                    tx.prepare_cached("UPDATE customers SET legacy_code = ?2 WHERE id = ?1")?.execute(params![id, code])?;
                 }
                 record(tx, &batch_id, (row.row, "customer", &id, "created"), None, Some(&snapshot(tx, &id)?))?;
                 created += 1;

@@ -97,13 +97,14 @@ pub(crate) fn plan(
     bytes: &[u8],
     opts: &ImportOptions,
 ) -> Result<(ImportPreview, Vec<Option<ContactRow>>)> {
-    let sheet = sheet::prepare(ImportKind::Contacts, name, bytes, opts)?;
+    let mut sheet = sheet::prepare(ImportKind::Contacts, name, bytes, opts)?;
     let customers = existing(conn)?;
     let known = contacts(conn)?;
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut counts = ImportCounts::default();
     let (mut rows, mut parsed) = (Vec::new(), Vec::new());
-    for (row, cells) in &sheet.rows {
+    for (row, cells) in std::mem::take(&mut sheet.rows) {
+        let (row, cells) = (&row, &cells);
         let values = sheet.values(cells);
         let f = match row_fields(&sheet, cells) {
             Ok(f) => f,

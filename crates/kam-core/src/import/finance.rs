@@ -51,17 +51,18 @@ fn columns(table: &str) -> &'static [&'static str] {
     }
 }
 
-/// A document as stored.
+/// A document as stored (compact: a re-import of a big month holds one per document).
 struct Known {
     id: String,
     customer_id: String,
-    date: String,
+    date: Option<NaiveDate>,
     amount: Fen,
-    kind: String,
-    due_on: Option<String>,
+    is_return: bool,
+    due_on: Option<NaiveDate>,
     paid: Fen,
     rep_id: Option<String>,
     notes: String,
+    /// The void reason of a voided record.
     voided: Option<String>,
 }
 
@@ -81,13 +82,16 @@ fn known_docs(conn: &Connection, kind: ImportKind) -> Result<HashMap<String, Kno
     while let Some(r) = rows.next()? {
         let voided: Option<String> = r.get(11)?;
         let reason: String = r.get(10)?;
+        let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+            Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(crate::time::parse_ymd))
+        };
         out.entry(r.get(0)?).or_insert(Known {
             id: r.get(1)?,
             customer_id: r.get(2)?,
-            date: r.get(3)?,
+            date: day(3)?,
             amount: r.get(4)?,
-            kind: r.get(5)?,
-            due_on: r.get(6)?,
+            is_return: r.get_ref(5)?.as_str().is_ok_and(|k| k == "return"),
+            due_on: day(6)?,
             paid: r.get(7)?,
             rep_id: r.get(8)?,
             notes: r.get(9)?,
@@ -104,7 +108,6 @@ pub(crate) struct Doc {
     /// Indexes of its rows in the preview.
     rows: Vec<usize>,
     customer_id: String,
-    customer_name: String,
     date: NaiveDate,
     due_on: Option<NaiveDate>,
     /// Signed: a return is negative.
@@ -234,14 +237,17 @@ pub(crate) fn plan(
     opts: &ImportOptions,
     today: NaiveDate,
 ) -> Result<(ImportPreview, Vec<Doc>)> {
-    let sheet = sheet::prepare(kind, name, bytes, opts)?;
+    let mut sheet = sheet::prepare(kind, name, bytes, opts)?;
     let customers = existing(conn)?;
     let users = users_by_name(conn)?;
     let known = known_docs(conn, kind)?;
     let mut rows: Vec<ImportRowResult> = Vec::with_capacity(sheet.rows.len());
     let mut docs: Vec<Doc> = Vec::new();
     let mut by_no: HashMap<String, usize> = HashMap::new();
-    for (row, cells) in &sheet.rows {
+    // Each row's cells are dropped once read, so the file and its results are not held twice.
+    for (row, cells) in std::mem::take(&mut sheet.rows) {
+        let row = &row;
+        let cells = &cells;
         let values = sheet.values(cells);
         let line = match read_line(kind, &sheet, cells, &customers, &users) {
             Ok(l) => l,
@@ -257,13 +263,14 @@ pub(crate) fn plan(
         match by_no.get(&line.doc_no) {
             Some(&d) if docs[d].customer_id != line.customer.0 => {
                 let doc = &docs[d];
+                let doc_customer = rows[doc.rows[0]].matched_name.clone().unwrap_or_default();
                 result.reason = format!(
                     "单据号「{}」在第 {} 行属于客户「{}」，本行却是「{}」。请核对单据号或客户。",
-                    line.doc_no, doc.first_row, doc.customer_name, line.customer.1
+                    line.doc_no, doc.first_row, doc_customer, line.customer.1
                 );
                 result.reason_en = format!(
                     "The document '{}' belongs to '{}' on row {}, but this row names '{}'. Check the number or the customer.",
-                    line.doc_no, doc.customer_name, doc.first_row, line.customer.1
+                    line.doc_no, doc_customer, doc.first_row, line.customer.1
                 );
             }
             Some(&d) => {
@@ -282,7 +289,6 @@ pub(crate) fn plan(
                     first_row: *row,
                     rows: vec![rows.len()],
                     customer_id: line.customer.0,
-                    customer_name: line.customer.1,
                     date: line.date,
                     due_on: line.due_on,
                     net: line.signed,
@@ -296,7 +302,8 @@ pub(crate) fn plan(
         rows.push(result);
     }
     for doc in docs.iter_mut() {
-        let (status, action, zh, en) = match classify(kind, doc, known.get(&doc.doc_no), opts, today) {
+        let customer_name = rows[doc.rows[0]].matched_name.clone().unwrap_or_default();
+        let (status, action, zh, en) = match classify(kind, doc, &customer_name, known.get(&doc.doc_no), opts, today) {
             Ok(c) => c,
             Err((zh, en)) => (RowStatus::Error, None, zh, en),
         };
@@ -332,6 +339,7 @@ type Classified = (RowStatus, Option<DuplicateAction>, String, String);
 fn classify(
     kind: ImportKind,
     doc: &mut Doc,
+    customer_name: &str,
     known: Option<&Known>,
     opts: &ImportOptions,
     today: NaiveDate,
@@ -388,18 +396,18 @@ fn classify(
     }
     let mut changes: Vec<String> = Vec::new();
     if k.customer_id != doc.customer_id {
-        changes.push(format!("客户 → {}", doc.customer_name));
+        changes.push(format!("客户 → {customer_name}"));
     }
-    if k.date != doc.date.to_string() {
-        changes.push(format!("日期 {} → {}", k.date, doc.date));
+    if k.date != Some(doc.date) {
+        changes.push(format!("日期 {} → {}", k.date.map(|d| d.to_string()).unwrap_or_default(), doc.date));
     }
     if k.amount != amount {
         changes.push(format!("金额 {} → {}", k.amount.yuan_text(), amount.yuan_text()));
     }
-    if kind == ImportKind::Sales && k.kind != kind_text {
+    if kind == ImportKind::Sales && k.is_return != (doc.net < 0) {
         changes.push(format!("类型 → {what}"));
     }
-    if k.due_on.as_deref() != doc.due_on.map(|d| d.to_string()).as_deref() && kind == ImportKind::Receivables {
+    if kind == ImportKind::Receivables && k.due_on != doc.due_on {
         changes.push(format!("到期日 → {}", doc.due_on.map(|d| d.to_string()).unwrap_or_default()));
     }
     if doc.paid.is_some_and(|p| p != k.paid) {
@@ -453,7 +461,7 @@ fn kind_word(kind: ImportKind) -> &'static str {
 fn snapshot(tx: &Connection, table: &str, id: &str) -> Result<Map<String, Value>> {
     let cols = columns(table);
     let sql = format!("SELECT {}, deleted_at FROM {table} WHERE id = ?1", cols.join(", "));
-    tx.query_row(&sql, [id], |r| {
+    tx.prepare_cached(&sql)?.query_row([id], |r| {
         let mut m = Map::new();
         for (i, c) in cols.iter().enumerate() {
             let v: Option<String> = match *c {
@@ -476,29 +484,34 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc) -> Result<(
         Write::Create => {
             let rep: Option<String> = match &d.rep {
                 Some(Some(r)) => Some(r.clone()),
-                _ => tx.query_row("SELECT owner_id FROM customers WHERE id = ?1", [&d.customer_id], |r| r.get(0))?,
+                _ => tx
+                    .prepare_cached("SELECT owner_id FROM customers WHERE id = ?1")?
+                    .query_row([&d.customer_id], |r| r.get(0))?,
             };
             let id = new_id();
             let notes = d.notes.clone().unwrap_or_default();
             match table {
-                "sales" => tx.execute(
-                    "INSERT INTO sales (id, customer_id, rep_id, sold_on, kind, amount_fen, doc_no, reference,
-                     created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
-                    params![id, d.customer_id, rep, d.date.to_string(), sale_kind, amount, d.doc_no, notes, ctx.now, ctx.user],
-                )?,
-                "collections" => tx.execute(
-                    "INSERT INTO collections (id, customer_id, rep_id, collected_on, amount_fen, doc_no, notes,
-                     created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
-                    params![id, d.customer_id, rep, d.date.to_string(), amount, d.doc_no, notes, ctx.now, ctx.user],
-                )?,
+                "sales" => tx
+                    .prepare_cached(
+                        "INSERT INTO sales (id, customer_id, rep_id, sold_on, kind, amount_fen, doc_no, reference,
+                         created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
+                    )?
+                    .execute(params![id, d.customer_id, rep, d.date.to_string(), sale_kind, amount, d.doc_no, notes, ctx.now, ctx.user])?,
+                "collections" => tx
+                    .prepare_cached(
+                        "INSERT INTO collections (id, customer_id, rep_id, collected_on, amount_fen, doc_no, notes,
+                         created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
+                    )?
+                    .execute(params![id, d.customer_id, rep, d.date.to_string(), amount, d.doc_no, notes, ctx.now, ctx.user])?,
                 _ => {
                     let paid = d.paid.unwrap_or(Fen::ZERO);
                     let paid_on = (paid > Fen::ZERO).then(|| ctx_date(ctx));
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO receivables (id, customer_id, rep_id, invoiced_on, due_on, amount_fen, paid_fen, paid_on,
                          doc_no, reference, created_at, created_by, updated_at, updated_by)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
-                        params![
+                    )?
+                    .execute(params![
                             id,
                             d.customer_id,
                             rep,
@@ -511,8 +524,7 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc) -> Result<(
                             notes,
                             ctx.now,
                             ctx.user
-                        ],
-                    )?
+                        ])?
                 }
             };
             Ok((id, "created"))

@@ -83,7 +83,7 @@ pub(crate) fn plan(
     bytes: &[u8],
     opts: &ImportOptions,
 ) -> Result<(ImportPreview, Vec<Option<ParsedRow>>)> {
-    let sheet = sheet::prepare(ImportKind::Customers, name, bytes, opts)?;
+    let mut sheet = sheet::prepare(ImportKind::Customers, name, bytes, opts)?;
     let mut ctx = Classifier {
         conn,
         existing: existing(conn)?,
@@ -94,8 +94,8 @@ pub(crate) fn plan(
     };
     let mut rows = Vec::new();
     let mut parsed = Vec::new();
-    for (row_no, cells) in &sheet.rows {
-        let (result, p) = ctx.classify(*row_no, cells, &sheet.columns)?;
+    for (row_no, cells) in std::mem::take(&mut sheet.rows) {
+        let (result, p) = ctx.classify(row_no, &cells, &sheet.columns)?;
         rows.push(result);
         parsed.push(p);
     }

@@ -102,6 +102,8 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
             &format!("the sheet '{chosen}' cannot be read ({e})."),
         )
     })?;
+    // The workbook's own buffers are not needed once the sheet is read.
+    drop(book);
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let lead = vec![Cell::Empty; c0 as usize];
     let rows = range
