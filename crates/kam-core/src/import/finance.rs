@@ -283,9 +283,10 @@ pub(crate) fn plan(
                 doc.rows.push(rows.len());
             }
             None => {
-                by_no.insert(line.doc_no.clone(), docs.len());
+                by_no.insert(line.doc_no, docs.len());
                 docs.push(Doc {
-                    doc_no: line.doc_no,
+                    // Set from `by_no`'s key below: one copy of each number.
+                    doc_no: String::new(),
                     first_row: *row,
                     rows: vec![rows.len()],
                     customer_id: line.customer.0,
@@ -300,6 +301,9 @@ pub(crate) fn plan(
             }
         }
         rows.push(result);
+    }
+    for (no, i) in by_no {
+        docs[i].doc_no = no;
     }
     for doc in docs.iter_mut() {
         let customer_name = rows[doc.rows[0]].matched_name.clone().unwrap_or_default();
@@ -423,8 +427,8 @@ fn classify(
         return Ok((
             RowStatus::Unchanged,
             None,
-            format!("单据「{}」已导入过，内容相同，无需更改。", doc.doc_no),
-            format!("The document '{}' was imported before and is the same; nothing changes.", doc.doc_no),
+            "已导入过，内容相同，无需更改。".to_string(),
+            "Imported before and the same; nothing changes.".to_string(),
         ));
     }
     let action = opts

@@ -145,6 +145,9 @@ pub struct ImportApplied {
     pub preview: ImportPreview,
 }
 
+/// The page cache while an import is applied (negative: KiB, SQLite's convention).
+const IMPORT_CACHE_KIB: i64 = -32_768;
+
 fn read_file(path: &Path) -> Result<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let bytes = std::fs::read(path).map_err(|e| {
@@ -176,7 +179,7 @@ impl Kam {
     ) -> Result<ImportApplied> {
         let (name, bytes) = read_file(path)?;
         let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
-        let batch = apply::apply(self, &preview, &parsed, progress)?;
+        let batch = self.with_import_cache(|kam| apply::apply(kam, &preview, &parsed, progress))?;
         Ok(ImportApplied { batch, preview })
     }
 
@@ -201,9 +204,32 @@ impl Kam {
         opts: &ImportOptions,
         progress: &mut dyn FnMut(u32),
     ) -> Result<ImportApplied> {
+        self.with_import_cache(|kam| kam.import_apply_inner(kind, path, opts, progress))
+    }
+
+    /// A big batch touches index pages all over the file: with SQLite's default 2 MB page
+    /// cache it spills dirty pages mid-transaction. A larger cache while an import applies.
+    fn with_import_cache<T>(&mut self, f: impl FnOnce(&mut Kam) -> Result<T>) -> Result<T> {
+        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let out = f(self);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        out
+    }
+
+    fn import_apply_inner(
+        &mut self,
+        kind: ImportKind,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<ImportApplied> {
         let (name, bytes) = read_file(path)?;
         let (batch, preview) = match kind {
-            ImportKind::Customers => return self.import_customers_apply(path, opts, progress),
+            ImportKind::Customers => {
+                let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
+                (apply::apply(self, &preview, &parsed, progress)?, preview)
+            }
             ImportKind::Contacts => {
                 self.require_signed_in()?;
                 let (preview, parsed) = contacts::plan(&self.conn, &name, &bytes, opts)?;
