@@ -36,6 +36,28 @@ fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
+/// CPU time (user + system) this process has used, in seconds, where the platform tells it:
+/// on a shared machine the wall time of a step also counts other programs.
+fn cpu_s() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage fills the struct it is given and reads nothing else.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
+            let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+            return Some(t(u.ru_utime) + t(u.ru_stime));
+        }
+    }
+    None
+}
+
+fn cpu_text(start: Option<f64>) -> String {
+    match (start, cpu_s()) {
+        (Some(a), Some(b)) => format!("{:.2} s CPU", b - a),
+        _ => "CPU n/a".into(),
+    }
+}
+
 fn peak_text(reset: bool) -> String {
     match peak_mib() {
         Some(m) if reset => format!("{m:.0} MiB"),
@@ -114,18 +136,22 @@ fn counts(p: &ImportPreview) -> String {
 fn step(kam: &mut Kam, kind: ImportKind, file: &Path, label: &str) -> Result<()> {
     let opts = ImportOptions::default();
     let reset = reset_peak();
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_s());
     let p = kam.import_preview(kind, file, &opts)?;
     let dry = t.elapsed().as_secs_f64();
-    println!("{label} dry run: {dry:.2} s — {}", counts(&p));
+    println!("{label} dry run: {dry:.2} s ({}) — {}", cpu_text(cpu), counts(&p));
     drop(p);
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_s());
     let a = kam.import_apply(kind, file, &opts, &mut |_| {})?;
     let apply = t.elapsed().as_secs_f64();
     let b = &a.batch;
     println!(
-        "{label} apply (its own dry run included): {apply:.2} s — created {} · updated {} · skipped {} · errors {}",
-        b.created_count, b.updated_count, b.skipped_count, b.error_count
+        "{label} apply (its own dry run included): {apply:.2} s ({}) — created {} · updated {} · skipped {} · errors {}",
+        cpu_text(cpu),
+        b.created_count,
+        b.updated_count,
+        b.skipped_count,
+        b.error_count
     );
     println!("{label} dry run + apply: {:.2} s; peak memory (VmHWM): {}", dry + apply, peak_text(reset));
     Ok(())
@@ -147,14 +173,23 @@ pub fn bench(customers: u32, sales: u32) -> Result<()> {
     step(&mut kam, ImportKind::Customers, &cfile, "customers")?;
     step(&mut kam, ImportKind::Sales, &sfile, "sales")?;
     let reset = reset_peak();
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_s());
     let again = kam.import_preview(ImportKind::Sales, &sfile, &ImportOptions::default())?;
     println!(
-        "sales imported again, dry run: {:.2} s — {}; peak memory (VmHWM): {}",
+        "sales imported again, dry run: {:.2} s ({}) — {}; peak memory (VmHWM): {}",
         t.elapsed().as_secs_f64(),
+        cpu_text(cpu),
         counts(&again),
         peak_text(reset)
     );
+    #[cfg(unix)]
+    {
+        let mut load = [0f64; 1];
+        // SAFETY: getloadavg writes at most the one element it is given.
+        if unsafe { libc::getloadavg(load.as_mut_ptr(), 1) } == 1 {
+            println!("load average (1 min) at the end: {:.2}", load[0]);
+        }
+    }
     drop(kam);
     std::fs::remove_dir_all(&dir)?;
     Ok(())

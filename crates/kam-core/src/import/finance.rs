@@ -51,22 +51,52 @@ fn columns(table: &str) -> &'static [&'static str] {
     }
 }
 
+/// Customer and person ids held once, referred to by number (a big month holds a document per
+/// row, and most rows name the same few thousand customers).
+#[derive(Default)]
+pub(crate) struct Ids {
+    map: HashMap<String, u32>,
+    list: Vec<String>,
+}
+
+impl Ids {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.map.get(s) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(s.to_string());
+        self.map.insert(s.to_string(), i);
+        i
+    }
+
+    fn get(&self, i: u32) -> &str {
+        &self.list[i as usize]
+    }
+}
+
+/// A file's documents ready to write, and the ids they refer to.
+pub(crate) struct FinancePlan {
+    docs: Vec<Doc>,
+    ids: Ids,
+}
+
 /// A document as stored (compact: a re-import of a big month holds one per document).
 struct Known {
     id: String,
-    customer_id: String,
+    customer: u32,
     date: Option<NaiveDate>,
     amount: Fen,
     is_return: bool,
     due_on: Option<NaiveDate>,
     paid: Fen,
-    rep_id: Option<String>,
+    rep: Option<u32>,
     notes: String,
     /// The void reason of a voided record.
     voided: Option<String>,
 }
 
-fn known_docs(conn: &Connection, kind: ImportKind) -> Result<HashMap<String, Known>> {
+fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<HashMap<String, Known>> {
     let (table, _, date, notes) = store(kind);
     let (k, due, paid) = match table {
         "sales" => ("kind", "NULL", "0"),
@@ -85,15 +115,20 @@ fn known_docs(conn: &Connection, kind: ImportKind) -> Result<HashMap<String, Kno
         let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
             Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(crate::time::parse_ymd))
         };
+        let customer = ids.id(r.get_ref(2)?.as_str().unwrap_or(""));
+        let rep = match r.get_ref(8)?.as_str() {
+            Ok(x) => Some(ids.id(x)),
+            Err(_) => None,
+        };
         out.entry(r.get(0)?).or_insert(Known {
             id: r.get(1)?,
-            customer_id: r.get(2)?,
+            customer,
             date: day(3)?,
             amount: r.get(4)?,
             is_return: r.get_ref(5)?.as_str().is_ok_and(|k| k == "return"),
             due_on: day(6)?,
             paid: r.get(7)?,
-            rep_id: r.get(8)?,
+            rep,
             notes: r.get(9)?,
             voided: voided.map(|_| reason),
         });
@@ -105,16 +140,17 @@ fn known_docs(conn: &Connection, kind: ImportKind) -> Result<HashMap<String, Kno
 pub(crate) struct Doc {
     doc_no: String,
     first_row: u32,
-    /// Indexes of its rows in the preview.
-    rows: Vec<usize>,
-    customer_id: String,
+    /// The index of its first row in the preview, and how many rows it has.
+    first: usize,
+    lines: u32,
+    customer: u32,
     date: NaiveDate,
     due_on: Option<NaiveDate>,
     /// Signed: a return is negative.
     net: i64,
     paid: Option<Fen>,
     /// The rep named in the file (`None`: the file has no rep column).
-    rep: Option<Option<String>>,
+    rep: Option<Option<u32>>,
     notes: Option<String>,
     /// What applying does: create, update this record, or nothing.
     write: Write,
@@ -236,12 +272,15 @@ pub(crate) fn plan(
     bytes: &[u8],
     opts: &ImportOptions,
     today: NaiveDate,
-) -> Result<(ImportPreview, Vec<Doc>)> {
+) -> Result<(ImportPreview, FinancePlan)> {
     let mut sheet = sheet::prepare(kind, name, bytes, opts)?;
     let customers = existing(conn)?;
     let users = users_by_name(conn)?;
-    let known = known_docs(conn, kind)?;
+    let mut ids = Ids::default();
+    let known = known_docs(conn, kind, &mut ids)?;
     let mut rows: Vec<ImportRowResult> = Vec::with_capacity(sheet.rows.len());
+    // The document of each row (u32::MAX: none).
+    let mut doc_of: Vec<u32> = Vec::with_capacity(sheet.rows.len());
     let mut docs: Vec<Doc> = Vec::new();
     let mut by_no: HashMap<String, usize> = HashMap::new();
     // Each row's cells are dropped once read, so the file and its results are not held twice.
@@ -253,17 +292,20 @@ pub(crate) fn plan(
             Ok(l) => l,
             Err((zh, en)) => {
                 rows.push(error_row(*row, "", values, zh, en));
+                doc_of.push(u32::MAX);
                 continue;
             }
         };
+        let customer = ids.id(&line.customer.0);
+        let line_rep = line.rep.map(|r| r.map(|r| ids.id(&r)));
         let shown = format!("{}（{}）", line.doc_no, line.customer.1);
         let mut result = error_row(*row, &shown, values, String::new(), String::new());
         result.matched_customer_id = Some(line.customer.0.clone());
         result.matched_name = Some(line.customer.1.clone());
         match by_no.get(&line.doc_no) {
-            Some(&d) if docs[d].customer_id != line.customer.0 => {
+            Some(&d) if docs[d].customer != customer => {
                 let doc = &docs[d];
-                let doc_customer = rows[doc.rows[0]].matched_name.clone().unwrap_or_default();
+                let doc_customer = rows[doc.first].matched_name.clone().unwrap_or_default();
                 result.reason = format!(
                     "单据号「{}」在第 {} 行属于客户「{}」，本行却是「{}」。请核对单据号或客户。",
                     line.doc_no, doc.first_row, doc_customer, line.customer.1
@@ -272,6 +314,7 @@ pub(crate) fn plan(
                     "The document '{}' belongs to '{}' on row {}, but this row names '{}'. Check the number or the customer.",
                     line.doc_no, doc_customer, doc.first_row, line.customer.1
                 );
+                doc_of.push(u32::MAX);
             }
             Some(&d) => {
                 let doc = &mut docs[d];
@@ -280,21 +323,24 @@ pub(crate) fn plan(
                     (Some(a), Some(b)) => Some(a + b),
                     (a, b) => a.or(b),
                 };
-                doc.rows.push(rows.len());
+                doc.lines += 1;
+                doc_of.push(d as u32);
             }
             None => {
                 by_no.insert(line.doc_no, docs.len());
+                doc_of.push(docs.len() as u32);
                 docs.push(Doc {
                     // Set from `by_no`'s key below: one copy of each number.
                     doc_no: String::new(),
                     first_row: *row,
-                    rows: vec![rows.len()],
-                    customer_id: line.customer.0,
+                    first: rows.len(),
+                    lines: 1,
+                    customer,
                     date: line.date,
                     due_on: line.due_on,
                     net: line.signed,
                     paid: line.paid,
-                    rep: line.rep,
+                    rep: line_rep,
                     notes: line.notes,
                     write: Write::Nothing,
                 });
@@ -305,36 +351,41 @@ pub(crate) fn plan(
     for (no, i) in by_no {
         docs[i].doc_no = no;
     }
+    // Each document classified once; its rows take its status (lines after the first say so).
+    let mut outcome: Vec<Classified> = Vec::with_capacity(docs.len());
     for doc in docs.iter_mut() {
-        let customer_name = rows[doc.rows[0]].matched_name.clone().unwrap_or_default();
-        let (status, action, zh, en) = match classify(kind, doc, &customer_name, known.get(&doc.doc_no), opts, today) {
+        let customer_name = rows[doc.first].matched_name.clone().unwrap_or_default();
+        let c = match classify(kind, doc, &customer_name, known.get(&doc.doc_no), opts, today) {
             Ok(c) => c,
             Err((zh, en)) => (RowStatus::Error, None, zh, en),
         };
-        let lines = doc.rows.len();
-        for (n, &i) in doc.rows.iter().enumerate() {
-            let r = &mut rows[i];
-            r.status = status;
-            r.action = action;
-            (r.reason, r.reason_en) = match (lines, n) {
-                (1, _) => (zh.clone(), en.clone()),
-                (_, 0) => (format!("{zh}（本单据共 {lines} 行明细，已合计）"), format!("{en} ({lines} lines added up)")),
-                _ => (
-                    format!("单据「{}」的明细行，与第 {} 行合计：{zh}", doc.doc_no, doc.first_row),
-                    format!("A line of document '{}', added up with row {}: {en}", doc.doc_no, doc.first_row),
-                ),
-            };
-        }
-        if status == RowStatus::Error {
+        if c.0 == RowStatus::Error {
             doc.write = Write::Nothing;
         }
+        outcome.push(c);
+    }
+    drop(known);
+    for (i, r) in rows.iter_mut().enumerate() {
+        let Some(&d) = doc_of.get(i).filter(|d| **d != u32::MAX) else { continue };
+        let (doc, (status, action, zh, en)) = (&docs[d as usize], &outcome[d as usize]);
+        r.status = *status;
+        r.action = *action;
+        let lines = doc.lines;
+        (r.reason, r.reason_en) = match (lines, i == doc.first) {
+            (1, _) => (zh.clone(), en.clone()),
+            (_, true) => (format!("{zh}（本单据共 {lines} 行明细，已合计）"), format!("{en} ({lines} lines added up)")),
+            _ => (
+                format!("单据「{}」的明细行，与第 {} 行合计：{zh}", doc.doc_no, doc.first_row),
+                format!("A line of document '{}', added up with row {}: {en}", doc.doc_no, doc.first_row),
+            ),
+        };
     }
     let mut counts = ImportCounts::default();
     for r in &rows {
         sheet::count(&mut counts, r);
     }
     docs.retain(|d| d.write != Write::Nothing);
-    Ok((sheet.preview(rows, counts), docs))
+    Ok((sheet.preview(rows, counts), FinancePlan { docs, ids }))
 }
 
 type Classified = (RowStatus, Option<DuplicateAction>, String, String);
@@ -399,7 +450,7 @@ fn classify(
         ));
     }
     let mut changes: Vec<String> = Vec::new();
-    if k.customer_id != doc.customer_id {
+    if k.customer != doc.customer {
         changes.push(format!("客户 → {customer_name}"));
     }
     if k.date != Some(doc.date) {
@@ -417,7 +468,7 @@ fn classify(
     if doc.paid.is_some_and(|p| p != k.paid) {
         changes.push(format!("已收 {} → {}", k.paid.yuan_text(), paid_now.yuan_text()));
     }
-    if doc.rep.as_ref().is_some_and(|r| r.is_some() && *r != k.rep_id) {
+    if doc.rep.is_some_and(|r| r.is_some() && r != k.rep) {
         changes.push("业务员".into());
     }
     if doc.notes.as_ref().is_some_and(|n| *n != k.notes) {
@@ -480,17 +531,18 @@ fn snapshot(tx: &Connection, table: &str, id: &str) -> Result<Map<String, Value>
     .map_err(Into::into)
 }
 
-fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc) -> Result<(String, &'static str)> {
+fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) -> Result<(String, &'static str)> {
+    let customer_id = ids.get(d.customer);
     let (table, _, date_col, notes_col) = store(kind);
     let amount = Fen(d.net.abs());
     let sale_kind = if d.net < 0 { "return" } else { "sale" };
     match &d.write {
         Write::Create => {
-            let rep: Option<String> = match &d.rep {
-                Some(Some(r)) => Some(r.clone()),
+            let rep: Option<String> = match d.rep {
+                Some(Some(r)) => Some(ids.get(r).to_string()),
                 _ => tx
                     .prepare_cached("SELECT owner_id FROM customers WHERE id = ?1")?
-                    .query_row([&d.customer_id], |r| r.get(0))?,
+                    .query_row([customer_id], |r| r.get(0))?,
             };
             let id = new_id();
             let notes = d.notes.clone().unwrap_or_default();
@@ -500,13 +552,13 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc) -> Result<(
                         "INSERT INTO sales (id, customer_id, rep_id, sold_on, kind, amount_fen, doc_no, reference,
                          created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
                     )?
-                    .execute(params![id, d.customer_id, rep, d.date.to_string(), sale_kind, amount, d.doc_no, notes, ctx.now, ctx.user])?,
+                    .execute(params![id, customer_id, rep, d.date.to_string(), sale_kind, amount, d.doc_no, notes, ctx.now, ctx.user])?,
                 "collections" => tx
                     .prepare_cached(
                         "INSERT INTO collections (id, customer_id, rep_id, collected_on, amount_fen, doc_no, notes,
                          created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
                     )?
-                    .execute(params![id, d.customer_id, rep, d.date.to_string(), amount, d.doc_no, notes, ctx.now, ctx.user])?,
+                    .execute(params![id, customer_id, rep, d.date.to_string(), amount, d.doc_no, notes, ctx.now, ctx.user])?,
                 _ => {
                     let paid = d.paid.unwrap_or(Fen::ZERO);
                     let paid_on = (paid > Fen::ZERO).then(|| ctx_date(ctx));
@@ -517,7 +569,7 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc) -> Result<(
                     )?
                     .execute(params![
                             id,
-                            d.customer_id,
+                            customer_id,
                             rep,
                             d.date.to_string(),
                             d.due_on.map(|x| x.to_string()),
@@ -539,7 +591,7 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc) -> Result<(
                     "UPDATE {table} SET customer_id = ?2, {date_col} = ?3, amount_fen = ?4, updated_at = ?5, updated_by = ?6
                      WHERE id = ?1"
                 ),
-                params![id, d.customer_id, d.date.to_string(), amount, ctx.now, ctx.user],
+                params![id, customer_id, d.date.to_string(), amount, ctx.now, ctx.user],
             )?;
             if table == "sales" {
                 tx.execute("UPDATE sales SET kind = ?2 WHERE id = ?1", params![id, sale_kind])?;
@@ -557,7 +609,8 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc) -> Result<(
                     }
                 }
             }
-            if let Some(Some(r)) = &d.rep {
+            if let Some(Some(r)) = d.rep {
+                let r = ids.get(r);
                 tx.execute(&format!("UPDATE {table} SET rep_id = ?2 WHERE id = ?1"), params![id, r])?;
             }
             if let Some(n) = &d.notes {
@@ -578,26 +631,26 @@ pub(crate) fn apply(
     kam: &mut Kam,
     kind: ImportKind,
     preview: &ImportPreview,
-    docs: &[Doc],
+    plan: &FinancePlan,
     progress: &mut dyn FnMut(u32),
 ) -> Result<ImportBatch> {
     let (table, entity, _, _) = store(kind);
     let batch_id = kam.write(|tx, ctx| {
         let batch = open_batch(tx, ctx, kind, preview)?;
         let (mut created, mut updated) = (0u32, 0u32);
-        for (i, d) in docs.iter().enumerate() {
+        for (i, d) in plan.docs.iter().enumerate() {
             if i % 256 == 0 {
-                progress(preview.rows[d.rows[0]].row);
+                progress(preview.rows[d.first].row);
             }
             let before = match &d.write {
                 Write::Update(id) => Some(snapshot(tx, table, id)?),
                 _ => None,
             };
-            let (id, action) = write_doc(tx, ctx, kind, d)?;
+            let (id, action) = write_doc(tx, ctx, kind, d, &plan.ids)?;
             record(tx, &batch, (d.first_row, entity, &id, action), before.as_ref(), Some(&snapshot(tx, table, &id)?))?;
             match action {
-                "created" => created += d.rows.len() as u32,
-                _ => updated += d.rows.len() as u32,
+                "created" => created += d.lines,
+                _ => updated += d.lines,
             }
         }
         close_batch(tx, &batch, &preview.counts, created, updated)?;

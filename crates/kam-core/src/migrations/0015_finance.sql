@@ -25,3 +25,8 @@ ALTER TABLE receivables ADD COLUMN voided_by TEXT;
 ALTER TABLE receivables ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE receivables ADD COLUMN paid_on TEXT;
 CREATE INDEX receivables_doc_no ON receivables(doc_no) WHERE doc_no IS NOT NULL;
+
+-- Each customer's last purchase (dormant suggestions on Today and in the dossier): live, unvoided
+-- sales only, so max(sold_on) per customer is read from the index alone.
+CREATE INDEX sales_last_purchase ON sales(customer_id, sold_on)
+    WHERE kind = 'sale' AND deleted_at IS NULL AND voided_at IS NULL;
