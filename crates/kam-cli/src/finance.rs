@@ -160,10 +160,7 @@ pub fn run(kam: &mut Kam, cmd: FinanceCmd) -> Result<()> {
             print_record(&r);
         }
         FinanceCmd::Pay { id, paid, on } => {
-            let p = ReceivablePayment {
-                paid_fen: paid.map(|a| input::money("paid", &a)).transpose()?,
-                paid_on: on,
-            };
+            let p = ReceivablePayment { paid_fen: paid.map(|a| input::money("paid", &a)).transpose()?, paid_on: on };
             let r = kam.record_receivable_payment(&id, &p)?;
             print!("已登记收款 payment recorded: ");
             print_record(&r);

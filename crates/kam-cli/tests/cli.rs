@@ -722,7 +722,10 @@ fn finance_import_again_changes_nothing_and_records_are_corrected() {
     // List, edit, void.
     let list = kam.json(&["finance", "list", "--kind", "sale", "--month", "2025-06", "--json"]);
     assert_eq!(list["total"], 2, "{list}");
-    let xs1 = list["rows"].as_array().unwrap().iter().find(|r| r["doc_no"] == "XS-1").unwrap()["id"].as_str().unwrap().to_string();
+    let xs1 = list["rows"].as_array().unwrap().iter().find(|r| r["doc_no"] == "XS-1").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let edited = kam.json(&["finance", "edit", &xs1, "--amount", "1,300", "--json"]);
     assert_eq!(edited["amount_fen"], 130_000);
     assert!(kam.ok(&["finance", "void", &xs1, "--reason", "重复开单"]).contains("已作废"));
@@ -733,7 +736,11 @@ fn finance_import_again_changes_nothing_and_records_are_corrected() {
 
     // A receivable past due, paid in part, then in full.
     let recv = kam.dir.path().join("应收.csv");
-    std::fs::write(&recv, "发票号,客户名称,开票日期,到期日,应收金额\nFP-1,华东电力设备有限公司,2025-05-01,2025-06-30,\"5,000\"\n").unwrap();
+    std::fs::write(
+        &recv,
+        "发票号,客户名称,开票日期,到期日,应收金额\nFP-1,华东电力设备有限公司,2025-05-01,2025-06-30,\"5,000\"\n",
+    )
+    .unwrap();
     kam.ok(&["import", "receivables", recv.to_str().unwrap()]);
     let open = kam.json(&["finance", "list", "--open", "--json"]);
     let fp1 = open["rows"][0]["id"].as_str().unwrap().to_string();

@@ -67,7 +67,8 @@ fn peak_text(reset: bool) -> String {
 }
 
 const CITIES: &[&str] = &["上海", "苏州", "杭州", "南京", "无锡", "宁波", "合肥", "常州", "嘉兴", "南通"];
-const WORDS: &[&str] = &["电力", "精密", "机械", "化工", "水务", "建材", "船舶", "重工", "电子", "纺织", "医药", "物流"];
+const WORDS: &[&str] =
+    &["电力", "精密", "机械", "化工", "水务", "建材", "船舶", "重工", "电子", "纺织", "医药", "物流"];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
 const TIERS: &[&str] = &["战略客户", "重点客户", "一般客户", "潜在客户"];
 
@@ -80,7 +81,8 @@ fn customers_workbook(dir: &Path, rows: u32) -> Result<PathBuf> {
     let mut book = Workbook::new();
     let s = book.add_worksheet();
     s.write(0, 0, "2025年客户名单")?;
-    let header = ["客户编码", "单位名称", "统一社会信用代码", "客户等级", "行业", "单位地址", "联系人", "职务", "手机", "邮箱"];
+    let header =
+        ["客户编码", "单位名称", "统一社会信用代码", "客户等级", "行业", "单位地址", "联系人", "职务", "手机", "邮箱"];
     for (i, h) in header.iter().enumerate() {
         s.write(1, i as u16, *h)?;
     }
@@ -94,7 +96,11 @@ fn customers_workbook(dir: &Path, rows: u32) -> Result<PathBuf> {
         s.write(y, 3, TIERS[i as usize % TIERS.len()])?;
         s.write(y, 4, word)?;
         s.write(y, 5, format!("{city}市工业园区{}号", i % 997))?;
-        s.write(y, 6, format!("{}{}", SURNAMES[i as usize % SURNAMES.len()], ["伟", "芳", "强", "敏"][i as usize % 4]))?;
+        s.write(
+            y,
+            6,
+            format!("{}{}", SURNAMES[i as usize % SURNAMES.len()], ["伟", "芳", "强", "敏"][i as usize % 4]),
+        )?;
         s.write(y, 7, "采购经理")?;
         s.write(y, 8, format!("139{:08}", i))?;
         s.write(y, 9, format!("buyer{i}@example.com"))?;

@@ -79,7 +79,7 @@ impl Kam {
         let id = new_id();
         let tier = input.tier.unwrap_or(Tier::Prospect);
         self.write(|tx, ctx| {
-            insert_customer_row(tx, ctx, &id, &c, tier)?;
+            insert_customer_row(tx, ctx, &id, &c, tier, None)?;
             reindex_customer(tx, &id)
         })?;
         Ok(CustomerCreated { customer: self.customer(&id)?, warnings })
@@ -375,10 +375,11 @@ pub(crate) fn insert_full(
     input: &CustomerInput,
     contacts: &[ContactInput],
     customer_code: Option<&str>,
+    legacy_code: Option<&str>,
 ) -> Result<(String, u32)> {
     let c = check_customer(tx, input)?;
     let id = new_id();
-    insert_customer_row(tx, ctx, &id, &c, input.tier.unwrap_or(Tier::Prospect))?;
+    insert_customer_row(tx, ctx, &id, &c, input.tier.unwrap_or(Tier::Prospect), legacy_code)?;
     if let Some(code) = customer_code {
         tx.execute(
             "UPDATE customers SET customer_code = ?2, approved_at = ?3 WHERE id = ?1",

@@ -258,7 +258,15 @@ pub(crate) fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
     search::reindex(conn, seq, Some(&text))
 }
 
-fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer, tier: Tier) -> Result<i64> {
+/// Insert a checked customer; `legacy_code` is the old system's code an import brings.
+fn insert_customer_row(
+    tx: &Transaction,
+    ctx: &Ctx,
+    id: &str,
+    c: &CleanCustomer,
+    tier: Tier,
+    legacy_code: Option<&str>,
+) -> Result<i64> {
     let (pinyin, _) = search::pinyin_of(&c.name);
     let [address, industry, assets, shareholders, source, perf, pay, coop, bidding, terms, price, notes] = &c.text;
     tx.prepare_cached(
@@ -266,41 +274,42 @@ fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer,
             shareholders, source, tier, category, lifecycle, owner_id, liaison_id, contract_performance,
             payment_behaviour, cooperation_mode, bidding_method, contract_terms, price_level,
             credit_terms_days, credit_limit_fen, receivable_fen, overdue_receivable_fen, notes,
-            created_at, created_by, updated_at, updated_by)
+            created_at, created_by, updated_at, updated_by, legacy_code)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?28, ?29)",
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?28, ?29, ?30)",
     )?
     .execute(params![
-            id,
-            c.name,
-            pinyin,
-            c.credit_code,
-            address,
-            c.nature,
-            industry,
-            c.scale,
-            assets,
-            shareholders,
-            source,
-            tier,
-            c.category,
-            c.lifecycle,
-            c.owner_id,
-            c.liaison_id,
-            perf,
-            pay,
-            coop,
-            bidding,
-            terms,
-            price,
-            c.credit_terms_days,
-            c.credit_limit_fen,
-            c.receivable_fen,
-            c.overdue_receivable_fen,
-            notes,
-            ctx.now,
-            ctx.user
-        ])?;
+        id,
+        c.name,
+        pinyin,
+        c.credit_code,
+        address,
+        c.nature,
+        industry,
+        c.scale,
+        assets,
+        shareholders,
+        source,
+        tier,
+        c.category,
+        c.lifecycle,
+        c.owner_id,
+        c.liaison_id,
+        perf,
+        pay,
+        coop,
+        bidding,
+        terms,
+        price,
+        c.credit_terms_days,
+        c.credit_limit_fen,
+        c.receivable_fen,
+        c.overdue_receivable_fen,
+        notes,
+        ctx.now,
+        ctx.user,
+        legacy_code
+    ])?;
     let seq = tx.last_insert_rowid();
     tx.prepare_cached(
         "INSERT INTO tier_changes (id, customer_id, from_tier, to_tier, reason, decided_by, changed_at,

@@ -53,11 +53,7 @@ impl Kam {
             (FinanceKind::Receivable, Some(d)) => Some(sane_date("due_on", d)?.to_string()),
             (FinanceKind::Receivable, None) => cur.due_on.clone(),
             (_, Some(_)) => {
-                return Err(KamError::invalid(
-                    "due_on",
-                    "只有应收记录有到期日。",
-                    "Only a receivable has a due date.",
-                ))
+                return Err(KamError::invalid("due_on", "只有应收记录有到期日。", "Only a receivable has a due date."))
             }
             (_, None) => None,
         };
@@ -83,7 +79,10 @@ impl Kam {
                 return Err(KamError::invalid(
                     "amount_fen",
                     format!("金额不能小于已收的 {}。请先更正收款。", paid.yuan_text()),
-                    format!("The amount cannot be below the {} already paid. Correct the payment first.", paid.yuan_text()),
+                    format!(
+                        "The amount cannot be below the {} already paid. Correct the payment first.",
+                        paid.yuan_text()
+                    ),
                 ));
             }
         }

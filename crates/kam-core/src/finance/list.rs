@@ -85,7 +85,8 @@ pub(crate) fn record(conn: &Connection, id: &str, today: &str) -> Result<Finance
         .ok_or_else(|| KamError::NotFound { entity: Entity::FinanceRecord, id: id.to_string() })
 }
 
-/// Rows of `q` (kinds, customer, month) as SQL and arguments; `extra` adds conditions per part.
+/// The records `q` asks for (kinds, customer, month) as SQL and its arguments, followed by
+/// `order_limit`.
 pub(crate) fn query_sql(q: &FinanceQuery, order_limit: &str) -> Result<(String, Vec<Value>)> {
     let mut args: Vec<Value> = Vec::new();
     let mut conds = String::new();
@@ -116,13 +117,13 @@ pub(crate) fn query_sql(q: &FinanceQuery, order_limit: &str) -> Result<(String, 
     };
     let mut parts = Vec::new();
     for p in PARTS {
-        let wanted = match (q.kind, p.1) {
-            (None, _) => true,
-            (Some(FinanceKind::Sale | FinanceKind::Return), "sales") => true,
-            (Some(FinanceKind::Collection), "collections") => true,
-            (Some(FinanceKind::Receivable), "receivables") => true,
-            _ => false,
-        };
+        let wanted = matches!(
+            (q.kind, p.1),
+            (None, _)
+                | (Some(FinanceKind::Sale | FinanceKind::Return), "sales")
+                | (Some(FinanceKind::Collection), "collections")
+                | (Some(FinanceKind::Receivable), "receivables")
+        );
         if !wanted || (q.open_only.unwrap_or(false) && p.1 != "receivables") {
             continue;
         }
@@ -150,9 +151,8 @@ impl Kam {
         let offset = q.offset.unwrap_or(0);
         let (sql, args) = query_sql(q, "")?;
         let total: u32 =
-            self.conn.query_row(&format!("SELECT count(*) FROM ({sql})"), rusqlite::params_from_iter(&args), |r| {
-                r.get(0)
-            })?;
+            self.conn
+                .query_row(&format!("SELECT count(*) FROM ({sql})"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
         let (sql, args) = query_sql(q, &format!("ORDER BY f.d DESC, f.created_at DESC LIMIT {limit} OFFSET {offset}"))?;
         let rows = self
             .conn

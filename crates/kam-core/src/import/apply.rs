@@ -32,17 +32,18 @@ const ENUM_COLUMNS: &[&str] = &["tier", "category", "nature", "scale"];
 fn snapshot(tx: &Connection, id: &str) -> Result<Map<String, Value>> {
     let cols = COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT {cols}, deleted_at FROM customers WHERE id = ?1");
-    tx.prepare_cached(&sql)?.query_row([id], |r| {
-        let mut m = Map::new();
-        for (i, (c, _)) in COLUMNS.iter().enumerate() {
-            let v: Option<String> = r.get(i)?;
-            m.insert(c.to_string(), v.map(Value::String).unwrap_or(Value::Null));
-        }
-        let deleted: Option<String> = r.get(COLUMNS.len())?;
-        m.insert("deleted".into(), Value::Bool(deleted.is_some()));
-        Ok(m)
-    })
-    .map_err(Into::into)
+    tx.prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let mut m = Map::new();
+            for (i, (c, _)) in COLUMNS.iter().enumerate() {
+                let v: Option<String> = r.get(i)?;
+                m.insert(c.to_string(), v.map(Value::String).unwrap_or(Value::Null));
+            }
+            let deleted: Option<String> = r.get(COLUMNS.len())?;
+            m.insert("deleted".into(), Value::Bool(deleted.is_some()));
+            Ok(m)
+        })
+        .map_err(Into::into)
 }
 
 /// The value a row gives for a column, as stored.
@@ -157,7 +158,15 @@ pub(crate) fn open_batch(tx: &Transaction, ctx: &Ctx, kind: ImportKind, preview:
         "INSERT INTO import_batches (id, kind, file_name, file_sha256, created_count, updated_count, skipped_count,
             error_count, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6, ?7)",
-        params![batch_id, kind.as_str(), preview.file_name, preview.file_sha256, preview.counts.error, ctx.now, ctx.user],
+        params![
+            batch_id,
+            kind.as_str(),
+            preview.file_name,
+            preview.file_sha256,
+            preview.counts.error,
+            ctx.now,
+            ctx.user
+        ],
     )?;
     Ok(batch_id)
 }
@@ -206,10 +215,7 @@ pub(crate) fn apply(
             let Some(p) = p else { continue };
             let creates = row.status == RowStatus::New || row.action == Some(DuplicateAction::Create);
             if creates {
-                let (id, _) = insert_full(tx, ctx, &p.input, p.contact.as_slice(), None)?;
-                if let Some(code) = &p.legacy_code {
-                    tx.prepare_cached("UPDATE customers SET legacy_code = ?2 WHERE id = ?1")?.execute(params![id, code])?;
-                }
+                let (id, _) = insert_full(tx, ctx, &p.input, p.contact.as_slice(), None, p.legacy_code.as_deref())?;
                 record(tx, &batch_id, (row.row, "customer", &id, "created"), None, Some(&snapshot(tx, &id)?))?;
                 created += 1;
             } else if matches!(row.action, Some(DuplicateAction::Fill | DuplicateAction::Overwrite))

@@ -21,12 +21,15 @@ use crate::Ctx;
 /// The contact columns an import sets and undo restores.
 const COLUMNS: &[&str] = &["title", "phone", "mobile", "email", "birthday", "notes", "is_decision_maker"];
 
+/// Columns to set on a contact: (column, value).
+type Changes = Vec<(&'static str, Option<String>)>;
+
 /// A row ready to write.
 pub(crate) struct ContactRow {
     customer_id: String,
     input: ContactInput,
     /// The contact it matched, and the columns to set on it.
-    existing: Option<(String, Vec<(&'static str, Option<String>)>)>,
+    existing: Option<(String, Changes)>,
 }
 
 struct Known {

@@ -244,7 +244,9 @@ fn read_line(
     let signed = if is_return || negative { -amount.0 } else { amount.0 };
     let paid = match sheet.cell(cells, "paid") {
         Some(c) => match cell_money(c)? {
-            Some((_, true)) => return Err(("已收金额不能为负数。".into(), "The amount paid cannot be negative.".into())),
+            Some((_, true)) => {
+                return Err(("已收金额不能为负数。".into(), "The amount paid cannot be negative.".into()))
+            }
             Some((p, false)) => Some(p),
             // Left blank: not stated (a payment recorded since stands).
             None => None,
@@ -500,8 +502,18 @@ fn classify(
     Ok((
         RowStatus::Update,
         Some(action),
-        format!("单据「{}」已导入过，本文件有更正：{}；处理方式：{}。", doc.doc_no, changes.join("，"), action.label_zh()),
-        format!("The document '{}' was imported before and this file corrects it ({} changes); action: {}.", doc.doc_no, changes.len(), action.label_en()),
+        format!(
+            "单据「{}」已导入过，本文件有更正：{}；处理方式：{}。",
+            doc.doc_no,
+            changes.join("，"),
+            action.label_zh()
+        ),
+        format!(
+            "The document '{}' was imported before and this file corrects it ({} changes); action: {}.",
+            doc.doc_no,
+            changes.len(),
+            action.label_en()
+        ),
     ))
 }
 
@@ -516,19 +528,20 @@ fn kind_word(kind: ImportKind) -> &'static str {
 fn snapshot(tx: &Connection, table: &str, id: &str) -> Result<Map<String, Value>> {
     let cols = columns(table);
     let sql = format!("SELECT {}, deleted_at FROM {table} WHERE id = ?1", cols.join(", "));
-    tx.prepare_cached(&sql)?.query_row([id], |r| {
-        let mut m = Map::new();
-        for (i, c) in cols.iter().enumerate() {
-            let v: Option<String> = match *c {
-                "amount_fen" | "paid_fen" => r.get::<_, Option<i64>>(i)?.map(|n| n.to_string()),
-                _ => r.get(i)?,
-            };
-            m.insert(c.to_string(), v.map(Value::String).unwrap_or(Value::Null));
-        }
-        m.insert("deleted".into(), Value::Bool(r.get::<_, Option<String>>(cols.len())?.is_some()));
-        Ok(m)
-    })
-    .map_err(Into::into)
+    tx.prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let mut m = Map::new();
+            for (i, c) in cols.iter().enumerate() {
+                let v: Option<String> = match *c {
+                    "amount_fen" | "paid_fen" => r.get::<_, Option<i64>>(i)?.map(|n| n.to_string()),
+                    _ => r.get(i)?,
+                };
+                m.insert(c.to_string(), v.map(Value::String).unwrap_or(Value::Null));
+            }
+            m.insert("deleted".into(), Value::Bool(r.get::<_, Option<String>>(cols.len())?.is_some()));
+            Ok(m)
+        })
+        .map_err(Into::into)
 }
 
 fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) -> Result<(String, &'static str)> {
@@ -602,10 +615,16 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) 
                     params![id, d.due_on.map(|x| x.to_string())],
                 )?;
                 if let Some(p) = d.paid {
-                    let changed: bool = tx.query_row("SELECT paid_fen <> ?2 FROM receivables WHERE id = ?1", params![id, p], |r| r.get(0))?;
+                    let changed: bool =
+                        tx.query_row("SELECT paid_fen <> ?2 FROM receivables WHERE id = ?1", params![id, p], |r| {
+                            r.get(0)
+                        })?;
                     if changed {
                         let paid_on = (p > Fen::ZERO).then(|| ctx_date(ctx));
-                        tx.execute("UPDATE receivables SET paid_fen = ?2, paid_on = ?3 WHERE id = ?1", params![id, p, paid_on])?;
+                        tx.execute(
+                            "UPDATE receivables SET paid_fen = ?2, paid_on = ?3 WHERE id = ?1",
+                            params![id, p, paid_on],
+                        )?;
                     }
                 }
             }
@@ -679,8 +698,10 @@ pub(crate) fn undo_row(
         _ => "receivables",
     };
     if snapshot(tx, table, id)? != *after {
-        let doc: Option<String> =
-            tx.query_row(&format!("SELECT doc_no FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional()?.flatten();
+        let doc: Option<String> = tx
+            .query_row(&format!("SELECT doc_no FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
+            .optional()?
+            .flatten();
         let doc = doc.unwrap_or_default();
         return Err(KamError::wrong_state(
             format!("第 {row} 行导入的单据「{doc}」在导入后又被修改、作废或登记了收款，不能撤销本次导入，以免丢失之后的更正。请手工调整该记录。"),
@@ -700,6 +721,9 @@ pub(crate) fn undo_row(
             tx.execute(&format!("UPDATE {table} SET {c} = ?2 WHERE id = ?1"), params![id, v])?;
         }
     }
-    tx.execute(&format!("UPDATE {table} SET updated_at = ?2, updated_by = ?3 WHERE id = ?1"), params![id, ctx.now, ctx.user])?;
+    tx.execute(
+        &format!("UPDATE {table} SET updated_at = ?2, updated_by = ?3 WHERE id = ?1"),
+        params![id, ctx.now, ctx.user],
+    )?;
     Ok(())
 }

@@ -48,7 +48,12 @@ pub(crate) fn existing(conn: &Connection) -> Result<Existing> {
 impl Existing {
     /// The live customer a finance or contact row names, by customer code (or the old
     /// system's) → credit code → normalised name: (id, name).
-    pub(crate) fn find(&self, code: Option<&str>, credit: Option<&str>, name: Option<&str>) -> Option<&(String, String)> {
+    pub(crate) fn find(
+        &self,
+        code: Option<&str>,
+        credit: Option<&str>,
+        name: Option<&str>,
+    ) -> Option<&(String, String)> {
         code.and_then(|c| self.by_legacy.get(&c.trim().to_uppercase()))
             .or_else(|| credit.and_then(|c| self.by_credit.get(&c.trim().to_uppercase())))
             .or_else(|| name.and_then(|n| self.by_name.get(&mapping::normalized_name(n))))
@@ -67,7 +72,10 @@ pub(crate) fn unknown_customer(code: Option<&str>, credit: Option<&str>, name: O
         .collect();
     (
         format!("找不到客户（{}）。请先导入或新建该客户，或核对客户编码、信用代码和名称。", given.join("、")),
-        format!("No customer matches ({}). Import or create the customer first, or check its code, credit code and name.", given_en.join(", ")),
+        format!(
+            "No customer matches ({}). Import or create the customer first, or check its code, credit code and name.",
+            given_en.join(", ")
+        ),
     )
 }
 

@@ -95,7 +95,8 @@ fn column_mapping(
 }
 
 fn missing(fields: &[FieldDef], wanted: &[&str], headers: &[String]) -> KamError {
-    let label = |f: &&str| fields.iter().find(|(x, _, _)| x == f).map(|(_, l, _)| l.to_string()).unwrap_or(f.to_string());
+    let label =
+        |f: &&str| fields.iter().find(|(x, _, _)| x == f).map(|(_, l, _)| l.to_string()).unwrap_or(f.to_string());
     let zh = wanted.iter().map(|f| format!("“{}”", label(f))).collect::<Vec<_>>().join("或");
     let en = wanted.join(" or ");
     KamError::invalid(
@@ -146,7 +147,8 @@ pub(crate) fn prepare(kind: ImportKind, name: &str, bytes: &[u8], opts: &ImportO
         sheets: grid.sheets,
         header_row,
     };
-    let rows = grid.rows.into_iter().skip(header_idx + 1).filter(|(_, cells)| !cells.iter().all(Cell::is_empty)).collect();
+    let rows =
+        grid.rows.into_iter().skip(header_idx + 1).filter(|(_, cells)| !cells.iter().all(Cell::is_empty)).collect();
     Ok(Sheet {
         file_name: name.to_string(),
         file_sha256: sha256_hex(bytes),

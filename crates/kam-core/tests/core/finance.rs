@@ -55,8 +55,11 @@ fn contacts_are_matched_to_their_customers_and_duplicates_classified() {
     let dir = tempfile::tempdir().unwrap();
     let mut kam = open(&dir);
     let (a, b) = customers(&mut kam);
-    kam.add_contact(&a.id, &ContactInput { name: "王建国".into(), mobile: Some("13812345678".into()), ..Default::default() })
-        .unwrap();
+    kam.add_contact(
+        &a.id,
+        &ContactInput { name: "王建国".into(), mobile: Some("13812345678".into()), ..Default::default() },
+    )
+    .unwrap();
     let file = workbook(
         dir.path(),
         "联系人.xlsx",
@@ -144,7 +147,11 @@ fn sales_keyed_by_document_number_reimport_changes_nothing_and_a_corrected_file_
     assert_eq!(sum_sales(&kam, &a.id), Fen(1_280_050 - 80_000));
     assert_eq!(sum_sales(&kam, &b.id), Fen(200_000 + 150_000));
     let xs3 = kam
-        .finance_records(&FinanceQuery { customer_id: Some(b.id.clone()), month: Some("2026-11".into()), ..Default::default() })
+        .finance_records(&FinanceQuery {
+            customer_id: Some(b.id.clone()),
+            month: Some("2026-11".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(xs3.total, 2, "XS-003's two lines are one record");
     let ret = kam.finance_records(&FinanceQuery { kind: Some(FinanceKind::Return), ..Default::default() }).unwrap();
@@ -197,7 +204,11 @@ fn voided_records_stay_listed_and_out_of_every_sum() {
     let file = sales_file(dir.path(), "销售.xlsx", "2,000");
     kam.import_apply(ImportKind::Sales, &file, &ImportOptions::default(), &mut |_| {}).unwrap();
     let xs1 = kam
-        .finance_records(&FinanceQuery { customer_id: Some(a.id.clone()), kind: Some(FinanceKind::Sale), ..Default::default() })
+        .finance_records(&FinanceQuery {
+            customer_id: Some(a.id.clone()),
+            kind: Some(FinanceKind::Sale),
+            ..Default::default()
+        })
         .unwrap()
         .rows
         .remove(0);
@@ -222,7 +233,8 @@ fn voided_records_stay_listed_and_out_of_every_sum() {
     assert!(again.rows[0].reason.contains("已作废"), "{}", again.rows[0].reason);
 
     // Editing: a return turned into a sale, a new amount and document number.
-    let ret = kam.finance_records(&FinanceQuery { kind: Some(FinanceKind::Return), ..Default::default() }).unwrap().rows;
+    let ret =
+        kam.finance_records(&FinanceQuery { kind: Some(FinanceKind::Return), ..Default::default() }).unwrap().rows;
     let e = kam
         .edit_finance_record(
             &ret[0].id,
@@ -259,12 +271,22 @@ fn receivables_paid_clear_the_overdue_warnings_and_unknown_customers_are_error_r
     );
     let p = kam.import_preview(ImportKind::Receivables, &file, &ImportOptions::default()).unwrap();
     assert_eq!(statuses(&p)[3], RowStatus::Error);
-    assert!(p.rows[3].reason.contains("找不到客户「") || p.rows[3].reason.contains("找不到客户（"), "{}", p.rows[3].reason);
+    assert!(
+        p.rows[3].reason.contains("找不到客户「") || p.rows[3].reason.contains("找不到客户（"),
+        "{}",
+        p.rows[3].reason
+    );
     kam.import_apply(ImportKind::Receivables, &file, &ImportOptions::default(), &mut |_| {}).unwrap();
 
     // The customer list's overdue column and Today come from the records.
     let overdue_of = |kam: &Kam, id: &str| {
-        kam.list_customers(&CustomerQuery::default()).unwrap().rows.into_iter().find(|r| r.id == id).unwrap().overdue_receivable_fen
+        kam.list_customers(&CustomerQuery::default())
+            .unwrap()
+            .rows
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .overdue_receivable_fen
     };
     assert_eq!(overdue_of(&kam, &a.id), Fen(1_000_000));
     assert_eq!(overdue_of(&kam, &b.id), Fen(200_000));
@@ -287,7 +309,8 @@ fn receivables_paid_clear_the_overdue_warnings_and_unknown_customers_are_error_r
         .unwrap();
     assert_eq!((part.outstanding_fen, part.paid_on.as_deref()), (Some(Fen(600_000)), Some("2026-11-20")));
     assert_eq!(overdue_of(&kam, &a.id), Fen(600_000));
-    let too_much = kam.record_receivable_payment(&fp1.id, &ReceivablePayment { paid_fen: Some(Fen(2_000_000)), paid_on: None });
+    let too_much =
+        kam.record_receivable_payment(&fp1.id, &ReceivablePayment { paid_fen: Some(Fen(2_000_000)), paid_on: None });
     assert_eq!(too_much.unwrap_err().to_dto().field.as_deref(), Some("paid_fen"));
     kam.record_receivable_payment(&fp1.id, &ReceivablePayment::default()).unwrap();
     assert_eq!(overdue_of(&kam, &a.id), Fen::ZERO);
@@ -307,10 +330,20 @@ fn dormant_customers_are_suggested_and_collections_import() {
     let dir = tempfile::tempdir().unwrap();
     let mut kam = open(&dir);
     let (a, b) = customers(&mut kam);
-    kam.add_sale(&SaleInput { customer_id: a.id.clone(), sold_on: "2025-10-01".into(), amount_fen: Fen(10_000), ..Default::default() })
-        .unwrap();
-    kam.add_sale(&SaleInput { customer_id: b.id.clone(), sold_on: "2026-10-01".into(), amount_fen: Fen(10_000), ..Default::default() })
-        .unwrap();
+    kam.add_sale(&SaleInput {
+        customer_id: a.id.clone(),
+        sold_on: "2025-10-01".into(),
+        amount_fen: Fen(10_000),
+        ..Default::default()
+    })
+    .unwrap();
+    kam.add_sale(&SaleInput {
+        customer_id: b.id.clone(),
+        sold_on: "2026-10-01".into(),
+        amount_fen: Fen(10_000),
+        ..Default::default()
+    })
+    .unwrap();
     let today = kam.today_page(None).unwrap();
     assert_eq!(today.dormant.iter().map(|d| d.customer_id.as_str()).collect::<Vec<_>>(), [a.id.as_str()]);
     assert_eq!(today.dormant[0].months_since, 13);
@@ -357,12 +390,12 @@ fn finance_writes_belong_to_head_office_clerks() {
             ..Default::default()
         })
         .unwrap();
-    let file = workbook(dir.path(), "销售.xlsx", &["单据号", "客户名称", "日期", "金额"], &[vec![
-        "XS-1",
-        "华东电力设备有限公司",
-        "2026-01-05",
-        "100",
-    ]]);
+    let file = workbook(
+        dir.path(),
+        "销售.xlsx",
+        &["单据号", "客户名称", "日期", "金额"],
+        &[vec!["XS-1", "华东电力设备有限公司", "2026-01-05", "100"]],
+    );
     drop(kam);
 
     let mut rep_kam = Kam::open_locked(&path).unwrap();
