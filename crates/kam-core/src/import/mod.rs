@@ -1,7 +1,8 @@
-//! Importing customers from Excel, WPS and CSV (issue 12): `read` turns a file into cells,
-//! `mapping` finds the header and matches columns to fields, `plan` is the dry run (every row
-//! classified 新建 / 更新 / 疑似重复 / 错误 with a reason), `apply` writes one batch in one
-//! transaction and undoes it. Nothing is written until [`Kam::import_customers_apply`].
+//! Importing customers, contacts and finance records from Excel, WPS and CSV (issue 12): `read`
+//! turns a file into cells, `sheet` finds the header and maps the columns to the kind's fields
+//! (`mapping`, `fields`), `plan` (customers), `contacts` and `finance` are the dry runs (every
+//! row classified 新建 / 更新 / 疑似重复 / 无变化 / 错误 with a reason), `apply` writes one batch
+//! in one transaction and undoes it. Nothing is written until [`Kam::import_apply`].
 
 mod apply;
 mod contacts;
