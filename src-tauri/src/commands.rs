@@ -199,6 +199,31 @@ pub async fn customer_approve(state: State<'_, AppState>, id: String) -> Res<Cus
 }
 
 #[tauri::command]
+pub async fn request_file(
+    state: State<'_, AppState>,
+    customer_id: String,
+    kind: RequestKind,
+    reason: String,
+) -> Res<CustomerRequest> {
+    with(&state, |k| k.file_request(&customer_id, kind, &reason))
+}
+
+#[tauri::command]
+pub async fn request_list(state: State<'_, AppState>, query: RequestQuery) -> Res<Vec<CustomerRequest>> {
+    with(&state, |k| k.customer_requests(&query))
+}
+
+#[tauri::command]
+pub async fn request_approve(state: State<'_, AppState>, id: String, note: String) -> Res<CustomerRequest> {
+    with(&state, |k| k.approve_request(&id, &note))
+}
+
+#[tauri::command]
+pub async fn request_refuse(state: State<'_, AppState>, id: String, reason: String) -> Res<CustomerRequest> {
+    with(&state, |k| k.refuse_request(&id, &reason))
+}
+
+#[tauri::command]
 pub async fn customer_delete(state: State<'_, AppState>, id: String) -> Res<()> {
     with(&state, |k| k.delete_customer(&id))
 }

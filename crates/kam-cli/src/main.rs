@@ -13,6 +13,7 @@ mod import;
 mod quote;
 mod relation;
 mod report;
+mod request;
 mod sync;
 
 use std::path::PathBuf;
@@ -153,6 +154,10 @@ enum Cmd {
     /// Enrollment with head office (注册): set up head office, issue and import enrollment files.
     #[command(subcommand)]
     Enroll(sync::EnrollCmd),
+    /// Requests to head office (申请): make a customer 战略客户 or assign its customer code; head
+    /// office approves or refuses.
+    #[command(subcommand)]
+    Request(request::RequestCmd),
     /// Exchange with head office by sync file (同步): status, export, import with preview,
     /// conflict inbox, duplicate customers (撞单), history.
     #[command(subcommand)]
@@ -181,6 +186,8 @@ labeled!(
     RecordKind,
     ContactChangeKind,
     kam_core::import::DuplicateAction,
+    kam_core::RequestKind,
+    kam_core::RequestStatus,
     kam_core::FinanceKind
 );
 
@@ -254,6 +261,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Cmd::History { key, json } => history::run(&kam, &key, json)?,
         Cmd::Audit(cmd) => audit::run(&kam, cmd)?,
+        Cmd::Request(cmd) => request::run(&mut kam, cmd)?,
         Cmd::Import(cmd) => import::run(&mut kam, cmd)?,
         Cmd::Finance(cmd) => finance::run(&mut kam, cmd)?,
         Cmd::Whoami { json } => {

@@ -266,9 +266,20 @@ fn print_line(l: &QuoteLine, internal: bool) {
         if l.below_policy { "  低于政策价 below policy" } else { "" },
         if l.formula_applied { "" } else { "  手工定价 manual" },
     );
-    let b = &l.breakdown;
+    let offered = format!(
+        "政策单价 {}{}{}",
+        l.policy_unit_price_fen.yuan_text(),
+        l.manual_unit_price_fen.map(|m| format!("；手工单价 {}", m.yuan_text())).unwrap_or_default(),
+        if l.discount_rate.is_zero() { String::new() } else { format!("；折扣 {}", l.discount_rate.percent_text()) },
+    );
+    // The cost and the breakdown come only to those the core allows the internal view.
+    let Some(inner) = &l.internal else {
+        println!("       返点 {}  费用 {}/单位 → {offered}", l.rebate_rate.percent_text(), l.fees_fen.yuan_text());
+        return;
+    };
+    let b = &inner.breakdown;
     println!(
-        "       成本 {} + 利润 {} ({}) + 返点 {} ({}) + 费用 {} = {} → 政策单价 {}{}{}",
+        "       成本 {} + 利润 {} ({}) + 返点 {} ({}) + 费用 {} = {} → {offered}",
         b.cost_fen.yuan_text(),
         b.profit_per_unit_yuan.yuan_text(),
         b.profit_rate.percent_text(),
@@ -276,12 +287,9 @@ fn print_line(l: &QuoteLine, internal: bool) {
         b.rebate_rate.percent_text(),
         b.fees_fen.yuan_text(),
         b.exact_unit_price_yuan.yuan_text(),
-        l.policy_unit_price_fen.yuan_text(),
-        l.manual_unit_price_fen.map(|m| format!("；手工单价 {}", m.yuan_text())).unwrap_or_default(),
-        if l.discount_rate.is_zero() { String::new() } else { format!("；折扣 {}", l.discount_rate.percent_text()) },
     );
     if internal {
-        let e = &l.economics;
+        let e = &inner.economics;
         println!(
             "       成本合计 {}  费用合计 {}  返点合计 {}  利润合计 {}  实际利润率 {}",
             e.cost_total_fen.yuan_text(),
@@ -320,11 +328,8 @@ fn print_quote(q: &Quote, internal: bool) {
         print_line(l, internal);
     }
     println!("  合计 total: {}   大写: 人民币{}", q.totals.total_fen, q.totals.total_uppercase);
-    if internal {
-        println!(
-            "  成本 {}  费用 {}  返点 {}  利润 {}",
-            q.totals.cost_fen, q.totals.fees_fen, q.totals.rebate_fen, q.totals.profit_fen
-        );
+    if let (true, Some(t)) = (internal, &q.totals.internal) {
+        println!("  成本 {}  费用 {}  返点 {}  利润 {}", t.cost_fen, t.fees_fen, t.rebate_fen, t.profit_fen);
     }
     if !q.notes.is_empty() {
         println!("  备注 notes: {}", q.notes);
@@ -555,6 +560,9 @@ fn workflow(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
 fn viewing(kam: &mut Kam, cmd: QuoteCmd) -> Result<()> {
     match cmd {
         QuoteCmd::Show { quote, internal, json } => {
+            if internal {
+                kam.require_internal_view("查看报价单的成本和利润", "see a quote's costs and margins")?;
+            }
             let q = kam.resolve_quote(&quote)?;
             if json {
                 return print_json(&q);
@@ -681,7 +689,7 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
                     pad(&p.name, 24),
                     pad(&p.spec, 18),
                     pad(&p.unit, 4),
-                    p.cost_fen.yuan_text(),
+                    p.cost_fen.map_or_else(|| "—".to_string(), |c| c.yuan_text()),
                     p.effective_from
                 );
             }
@@ -693,9 +701,14 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
                 name: name.unwrap_or(p.name),
                 spec: Some(spec.unwrap_or(p.spec)),
                 unit: unit.unwrap_or(p.unit),
-                cost_fen: match cost {
-                    Some(c) => input::money("cost", &c)?,
-                    None => p.cost_fen,
+                cost_fen: match (cost, p.cost_fen) {
+                    (Some(c), _) => input::money("cost", &c)?,
+                    (None, Some(c)) => c,
+                    (None, None) => {
+                        // The cost was not shown: only those with the internal view keep it.
+                        kam.require_internal_view("查看产品成本价", "see catalog costs")?;
+                        bail!("the catalog cost was not shown; give --cost")
+                    }
                 },
                 effective_from: Some(effective_from.unwrap_or(p.effective_from)),
                 notes: Some(p.notes),
@@ -704,7 +717,8 @@ pub fn product(kam: &mut Kam, cmd: ProductCmd) -> Result<()> {
             if json {
                 print_json(&p)?;
             } else {
-                println!("已保存 saved: {} {} 成本 {}", p.code, p.name, p.cost_fen.yuan_text());
+                let cost = p.cost_fen.map(|c| format!(" 成本 {}", c.yuan_text())).unwrap_or_default();
+                println!("已保存 saved: {} {}{cost}", p.code, p.name);
             }
         }
     }

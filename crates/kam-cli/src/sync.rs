@@ -436,6 +436,9 @@ fn print_report(rep: &SyncFileReport) {
             );
         }
     }
+    if rep.withdrawn > 0 {
+        println!("  已撤回改派给他人的客户 reassigned customers withdrawn from this device: {}", rep.withdrawn);
+    }
     if rep.conflicts > 0 {
         println!("  冲突 conflicts: {}  → kam sync conflicts", rep.conflicts);
     }

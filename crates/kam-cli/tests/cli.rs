@@ -574,8 +574,18 @@ fn login_whoami_logout_and_approval_as_the_person_signed_in() {
     std::fs::write(&pw_file, "li-password-1\n").unwrap();
     kam.ok(&["user", "set-password", "李经理", "--new-password-file", pw_file.to_str().unwrap()]);
 
-    // A quote with a rebate needs the department's approval: not the author's, the manager's.
-    kam.ok(&["customer", "add", "--name", "宝山钢铁股份有限公司", "--credit-code", "914403001922038216"]);
+    // A quote with a rebate needs the department's approval: not the author's, the manager's
+    // (the customer is the department's: a manager reaches only those, docs/roles.md).
+    kam.ok(&[
+        "customer",
+        "add",
+        "--name",
+        "宝山钢铁股份有限公司",
+        "--credit-code",
+        "914403001922038216",
+        "--owner",
+        "李经理",
+    ]);
     let q = kam.json(&["quote", "new", "--customer", "914403001922038216", "--json"]);
     let id = q["id"].as_str().unwrap();
     kam.ok(&[

@@ -21,6 +21,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_audit_log.sql"),
     include_str!("migrations/0011_import.sql"),
     include_str!("migrations/0012_password_resets.sql"),
+    include_str!("migrations/0013_scope.sql"),
+    include_str!("migrations/0014_customer_requests.sql"),
     include_str!("migrations/0015_finance.sql"),
 ];
 

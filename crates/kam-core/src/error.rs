@@ -220,6 +220,7 @@ pub enum Entity {
     PricingPolicy,
     SyncConflict,
     DuplicateClaim,
+    CustomerRequest,
     FinanceRecord,
 }
 
@@ -243,6 +244,7 @@ impl Entity {
             Entity::PricingPolicy => "报价政策",
             Entity::SyncConflict => "冲突",
             Entity::DuplicateClaim => "撞单记录",
+            Entity::CustomerRequest => "申请",
             Entity::FinanceRecord => "财务记录",
         }
     }
@@ -266,6 +268,7 @@ impl Entity {
             Entity::PricingPolicy => "Pricing policy",
             Entity::SyncConflict => "Conflict",
             Entity::DuplicateClaim => "Duplicate claim",
+            Entity::CustomerRequest => "Request",
             Entity::FinanceRecord => "Finance record",
         }
     }

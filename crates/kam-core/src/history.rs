@@ -29,6 +29,10 @@ const TRACKED: &[(&str, &str)] = &[
 const UNTRACKED: &[&str] =
     &["id", "seq", "created_at", "created_by", "updated_at", "updated_by", "deleted_at", "name_pinyin"];
 
+/// Fields only those with the internal view read ([`Kam::internal_view`]): a line's cost and the
+/// pricing breakdown that holds it.
+pub(crate) const INTERNAL_FIELDS: &[(&str, &str)] = &[("quote_lines", "cost_fen"), ("quote_lines", "breakdown")];
+
 /// What happened to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -233,11 +237,19 @@ fn readable(conn: &Connection, table: &str, col: &str, raw: Option<&str>) -> Res
 }
 
 impl Kam {
+    /// Leave out what the person signed in may not read (see [`INTERNAL_FIELDS`]).
+    fn readable_by_me(&self, mut rows: Vec<ChangeEntry>) -> Result<Vec<ChangeEntry>> {
+        if !self.internal_view()? {
+            rows.retain(|e| !INTERNAL_FIELDS.contains(&(e.table.as_str(), e.field.as_deref().unwrap_or(""))));
+        }
+        Ok(rows)
+    }
+
     /// A customer's history: its own fields, its contacts, visits, quotes and quote lines.
     pub fn customer_history(&self, customer_id: &str) -> Result<Vec<ChangeEntry>> {
         self.require_signed_in()?;
         let c = self.customer(customer_id)?;
-        history(
+        let rows = history(
             &self.conn,
             "h.customer_id = ?1",
             "SELECT 'customers' AS tbl, id, created_at, created_by FROM customers WHERE id = ?1
@@ -247,21 +259,23 @@ impl Kam {
              UNION ALL SELECT 'quote_lines', l.id, l.created_at, l.created_by FROM quote_lines l
                 JOIN quotes q ON q.id = l.quote_id WHERE q.customer_id = ?1",
             &c.id,
-        )
+        )?;
+        self.readable_by_me(rows)
     }
 
     /// A quote's history: its own fields and its lines.
     pub fn quote_history(&self, quote_id: &str) -> Result<Vec<ChangeEntry>> {
         self.require_signed_in()?;
         let q = self.quote(quote_id)?;
-        history(
+        let rows = history(
             &self.conn,
             "(h.tbl = 'quotes' AND h.row_id = ?1)
              OR (h.tbl = 'quote_lines' AND h.row_id IN (SELECT id FROM quote_lines WHERE quote_id = ?1))",
             "SELECT 'quotes' AS tbl, id, created_at, created_by FROM quotes WHERE id = ?1
              UNION ALL SELECT 'quote_lines', id, created_at, created_by FROM quote_lines WHERE quote_id = ?1",
             &q.id,
-        )
+        )?;
+        self.readable_by_me(rows)
     }
 }
 

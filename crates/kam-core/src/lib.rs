@@ -20,6 +20,7 @@ pub mod policy_defaults;
 mod quote;
 mod relation;
 mod report;
+mod scope;
 pub mod search;
 pub mod sync;
 pub mod time;

@@ -320,6 +320,49 @@ pub struct TierChange {
     pub changed_at: String,
 }
 
+str_enum!(
+    /// What a rep or a manager asks head office for (head office's decisions, seed 001).
+    RequestKind { StrategicTier = "strategic_tier" / "设为战略客户" / "Make strategic",
+                  CustomerCode = "customer_code" / "分配客户编码" / "Assign a customer code" });
+str_enum!(
+    /// Where a request to head office stands.
+    RequestStatus { Pending = "pending" / "待总部审批" / "Pending", Approved = "approved" / "已批准" / "Approved",
+                    Refused = "refused" / "未批准" / "Refused" });
+
+/// A request to head office about a customer: filed on a field device, decided at head office,
+/// the outcome back with the return file.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CustomerRequest {
+    pub id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    /// The customer as it stands now (head office sees whether it was done meanwhile).
+    pub customer_tier: Tier,
+    pub customer_code: Option<String>,
+    pub kind: RequestKind,
+    pub reason: String,
+    pub status: RequestStatus,
+    pub requested_by: String,
+    pub requested_by_name: Option<String>,
+    pub requested_at: String,
+    pub decided_by: Option<String>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<String>,
+    /// Why it was refused, or head office's remark on approving.
+    pub decision_note: String,
+    /// Pending, and the person signed in decides it here (head office's installation).
+    pub can_decide: bool,
+}
+
+/// Which requests to list: by status (all when absent) and customer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RequestQuery {
+    pub status: Option<RequestStatus>,
+    pub customer_id: Option<String>,
+}
+
 /// A project: past (completed), under way (在建) or planned (拟开发计划).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -396,6 +439,14 @@ pub struct Dossier {
     pub tier_history: Vec<TierChange>,
     pub projects: Vec<Project>,
     pub records: Vec<Record>,
+    /// Requests to head office about this customer, newest first.
+    pub requests: Vec<CustomerRequest>,
+    /// The person signed in makes a customer 战略客户 and assigns codes here (head office,
+    /// an executive or an administrator, on head office's installation).
+    pub may_decide: bool,
+    /// What the person signed in may ask head office for now: not theirs to decide, not done
+    /// yet, and no request of that kind pending.
+    pub requestable: Vec<RequestKind>,
 }
 
 /// "可能已存在": an existing customer that looks like the one being created.

@@ -19,6 +19,8 @@ use kam_e2e::{ensure, tid, tid_input, Context, Driver, Failure, Key, Profile, St
 mod finance;
 #[path = "window/quotes.rs"]
 mod quotes;
+#[path = "window/requests.rs"]
+mod requests;
 #[path = "window/sign_in.rs"]
 mod sign_in;
 #[path = "window/sync.rs"]

@@ -2,12 +2,28 @@
 import type { Contact } from "./Contact";
 import type { ContactChange } from "./ContactChange";
 import type { Customer } from "./Customer";
+import type { CustomerRequest } from "./CustomerRequest";
 import type { Project } from "./Project";
 import type { ReceivableStatus } from "./ReceivableStatus";
 import type { Record } from "./Record";
+import type { RequestKind } from "./RequestKind";
 import type { TierChange } from "./TierChange";
 
 /**
  * The customer with everything attached.
  */
-export type Dossier = { customer: Customer, receivables: ReceivableStatus, contacts: Array<Contact>, contact_changes: Array<ContactChange>, tier_history: Array<TierChange>, projects: Array<Project>, records: Array<Record>, };
+export type Dossier = { customer: Customer, receivables: ReceivableStatus, contacts: Array<Contact>, contact_changes: Array<ContactChange>, tier_history: Array<TierChange>, projects: Array<Project>, records: Array<Record>, 
+/**
+ * Requests to head office about this customer, newest first.
+ */
+requests: Array<CustomerRequest>, 
+/**
+ * The person signed in makes a customer 战略客户 and assigns codes here (head office,
+ * an executive or an administrator, on head office's installation).
+ */
+may_decide: boolean, 
+/**
+ * What the person signed in may ask head office for now: not theirs to decide, not done
+ * yet, and no request of that kind pending.
+ */
+requestable: Array<RequestKind>, };

@@ -10,9 +10,10 @@ export type Product = { id: string, code: string, name: string, spec: string,
  */
 unit: string, 
 /**
- * Cost price per unit, in fen.
+ * Cost price per unit, in fen; absent for those without the internal view (see
+ * [`crate::Kam::internal_view`]).
  */
-cost_fen: Fen, 
+cost_fen: Fen | null, 
 /**
  * The date the cost price applies from.
  */

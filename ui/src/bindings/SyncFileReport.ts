@@ -27,4 +27,9 @@ already_applied_at: string | null,
 /**
  * First file from this device: it is registered by its enrollment.
  */
-new_device: boolean, };
+new_device: boolean, 
+/**
+ * On a field device: customers head office withdrew (reassigned to someone outside this
+ * person's reach), deleted here with everything hanging off them.
+ */
+withdrawn: number, };

@@ -26,6 +26,7 @@ import type { CustomerCreated } from "./CustomerCreated";
 import type { CustomerInput } from "./CustomerInput";
 import type { CustomerPage } from "./CustomerPage";
 import type { CustomerQuery } from "./CustomerQuery";
+import type { CustomerRequest } from "./CustomerRequest";
 import type { DemoReport } from "./DemoReport";
 import type { Dossier } from "./Dossier";
 import type { DueItem } from "./DueItem";
@@ -60,6 +61,8 @@ import type { Record as KamRecord } from "./Record";
 import type { RecordInput } from "./RecordInput";
 import type { Reminder } from "./Reminder";
 import type { ReportExport } from "./ReportExport";
+import type { RequestKind } from "./RequestKind";
+import type { RequestQuery } from "./RequestQuery";
 import type { Role } from "./Role";
 import type { SaleInput } from "./SaleInput";
 import type { SalesTarget } from "./SalesTarget";
@@ -185,6 +188,22 @@ export function customerChangeTier(id: string, tier: Tier, reason: string): Prom
 
 export function customerApprove(id: string): Promise<Customer> {
   return call<Customer>("customer_approve", { id });
+}
+
+export function requestFile(customerId: string, kind: RequestKind, reason: string): Promise<CustomerRequest> {
+  return call<CustomerRequest>("request_file", { customerId, kind, reason });
+}
+
+export function requestList(query: RequestQuery): Promise<CustomerRequest[]> {
+  return call<CustomerRequest[]>("request_list", { query });
+}
+
+export function requestApprove(id: string, note: string): Promise<CustomerRequest> {
+  return call<CustomerRequest>("request_approve", { id, note });
+}
+
+export function requestRefuse(id: string, reason: string): Promise<CustomerRequest> {
+  return call<CustomerRequest>("request_refuse", { id, reason });
 }
 
 export function customerDelete(id: string): Promise<void> {

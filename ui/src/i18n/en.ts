@@ -10,6 +10,7 @@ import { relEnumsEn } from "../shared/texts";
 import { authEn } from "../features/auth/texts";
 import { accountEn } from "../features/settings/texts";
 import { historyEn } from "../features/history/texts";
+import { requestsEn } from "../features/requests/texts";
 import { financeEn } from "../features/finance/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
@@ -22,6 +23,7 @@ const en: typeof zhCN = {
   ...authEn,
   ...accountEn,
   ...historyEn,
+  ...requestsEn,
   ...financeEn,
   app: {
     title: "KAM Key Account Management",

@@ -11,6 +11,7 @@ import { relEnumsZh } from "../shared/texts";
 import { authZh } from "../features/auth/texts";
 import { accountZh } from "../features/settings/texts";
 import { historyZh } from "../features/history/texts";
+import { requestsZh } from "../features/requests/texts";
 import { financeZh } from "../features/finance/texts";
 
 const zhCN = {
@@ -22,6 +23,7 @@ const zhCN = {
   ...authZh,
   ...accountZh,
   ...historyZh,
+  ...requestsZh,
   ...financeZh,
   app: {
     title: "KAM 大客户管理",

@@ -58,8 +58,9 @@ pub enum BenchCmd {
     /// importing every rep's weekly file, bytes per change. Builds head office and the enrolled
     /// reps first, each rep's week written through the normal API.
     Sync(sync::BenchArgs),
-    /// Search and a rep's Today page signed in (the gate) beside a trusted, ungated `Kam`, on a
-    /// big database (built first if smaller).
+    /// Search and a rep's Today page signed in (the gate and the person's scope: head office
+    /// everyone's customers, a rep their own) beside a trusted, unscoped `Kam`, on a big
+    /// database (built first if smaller).
     Roles {
         #[arg(long, default_value_t = 100_000)]
         customers: u32,

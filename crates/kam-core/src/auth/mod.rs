@@ -56,6 +56,14 @@ fn setup_needed() -> KamError {
     )
 }
 
+/// The person head office enrolled this field device for (the last signed in elsewhere).
+pub(crate) fn enrolled_user(conn: &rusqlite::Connection) -> Result<String> {
+    Ok(match db::setting(conn, "enrolled_user_id")? {
+        Some(id) => id,
+        None => db::setting(conn, "current_user_id")?.unwrap_or_default(),
+    })
+}
+
 /// Whether this `Kam` may act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Gate {
@@ -411,10 +419,7 @@ impl Kam {
 
     /// The person head office enrolled this field device for.
     fn enrolled_user_id(&self) -> Result<String> {
-        Ok(match db::setting(&self.conn, "enrolled_user_id")? {
-            Some(id) => id,
-            None => db::setting(&self.conn, "current_user_id")?.unwrap_or_default(),
-        })
+        enrolled_user(&self.conn)
     }
 
     /// Refused with `duplicate` when an active person already has this name (names are unique

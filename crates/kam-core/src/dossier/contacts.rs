@@ -18,6 +18,7 @@ impl Kam {
     /// Add a contact (or decision maker) to a customer.
     pub fn add_contact(&mut self, customer_id: &str, input: &ContactInput) -> Result<Contact> {
         customer_seq(&self.conn, customer_id)?;
+        self.check_access(customer_id, Access::Write)?;
         let c = check_contact(input)?;
         let id = new_id();
         self.write(|tx, ctx| {
@@ -55,6 +56,7 @@ impl Kam {
     /// Edit a contact.
     pub fn update_contact(&mut self, contact_id: &str, input: &ContactInput) -> Result<Contact> {
         let customer_id = self.contact_owner(contact_id)?;
+        self.check_access(&customer_id, Access::Write)?;
         let c = check_contact(input)?;
         self.write(|tx, ctx| {
             tx.execute(
@@ -89,6 +91,7 @@ impl Kam {
     /// Delete a contact (tombstone).
     pub fn delete_contact(&mut self, contact_id: &str) -> Result<()> {
         let customer_id = self.contact_owner(contact_id)?;
+        self.check_access(&customer_id, Access::Write)?;
         self.write(|tx, ctx| {
             tx.execute(
                 "UPDATE contacts SET deleted_at=?2, updated_at=?2, updated_by=?3 WHERE id = ?1",
@@ -123,7 +126,8 @@ impl Kam {
 
     /// One live key-person change of a live customer.
     pub fn contact_change(&self, id: &str) -> Result<ContactChange> {
-        self.conn
+        let x = self
+            .conn
             .query_row(
                 &format!(
                     "{CONTACT_CHANGE_SELECT} JOIN customers c ON c.id = x.customer_id
@@ -133,12 +137,15 @@ impl Kam {
                 contact_change_from,
             )
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::ContactChange, id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::ContactChange, id: id.to_string() })?;
+        self.check_access(&x.customer_id, Access::Read)?;
+        Ok(x)
     }
 
     /// Record a key-person change (关键人员变动). A "left" change also marks the contact inactive.
     pub fn add_contact_change(&mut self, customer_id: &str, input: &ContactChangeInput) -> Result<ContactChange> {
         customer_seq(&self.conn, customer_id)?;
+        self.check_access(customer_id, Access::Write)?;
         let (description, changed_on, contact_id) = self.check_contact_change(customer_id, input)?;
         let id = new_id();
         self.write(|tx, ctx| {
@@ -161,6 +168,7 @@ impl Kam {
     /// such a change is added; an edit never reactivates a contact (a delete does not either).
     pub fn update_contact_change(&mut self, id: &str, input: &ContactChangeInput) -> Result<ContactChange> {
         let old = self.contact_change(id)?;
+        self.check_access(&old.customer_id, Access::Write)?;
         let (description, changed_on, contact_id) = self.check_contact_change(&old.customer_id, input)?;
         let newly_left = input.kind == ContactChangeKind::Left
             && !(old.kind == ContactChangeKind::Left && old.contact_id == contact_id);

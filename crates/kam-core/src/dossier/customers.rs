@@ -64,16 +64,20 @@ impl Kam {
     /// Create a customer. An identical credit code is refused; similar names or phones come
     /// back as warnings ("可能已存在").
     pub fn create_customer(&mut self, input: &CustomerInput) -> Result<CustomerCreated> {
-        // On a field device a new customer is the rep's own unless someone else is named.
+        // On a field device, and for a rep or a manager anywhere, a new customer is the
+        // person's own unless someone else is named; whom they may name is their scope's.
+        let scope = self.scope()?;
         let mut owned;
-        let input = if input.owner_id.is_none() && crate::sync::is_field_device(&self.conn)? {
-            owned = input.clone();
-            owned.owner_id = Some(self.user_id.clone());
-            &owned
-        } else {
-            input
-        };
+        let input =
+            if clean(&input.owner_id).is_none() && (!scope.is_all() || crate::sync::is_field_device(&self.conn)?) {
+                owned = input.clone();
+                owned.owner_id = Some(self.user_id.clone());
+                &owned
+            } else {
+                input
+            };
         let c = check_customer(&self.conn, input)?;
+        scope.check_owner(&self.conn, c.owner_id.as_deref(), None)?;
         refuse_duplicate_credit_code(&self.conn, &c.credit_code, None)?;
         let warnings = self.check_duplicates(input, &[])?;
         let id = new_id();
@@ -89,7 +93,10 @@ impl Kam {
     /// [`Kam::change_tier`], which keeps the history).
     pub fn update_customer(&mut self, id: &str, input: &CustomerInput) -> Result<Customer> {
         customer_seq(&self.conn, id)?;
+        self.check_access(id, Access::Write)?;
         let c = check_customer(&self.conn, input)?;
+        let owner_now = crate::scope::customer_keys(&self.conn, id)?.and_then(|k| k.0);
+        self.check_owner(c.owner_id.as_deref(), Some(owner_now.as_deref()))?;
         refuse_duplicate_credit_code(&self.conn, &c.credit_code, Some(id))?;
         let (pinyin, _) = search::pinyin_of(&c.name);
         self.write(|tx, ctx| {
@@ -143,6 +150,7 @@ impl Kam {
     pub fn change_tier(&mut self, id: &str, tier: Tier, reason: &str) -> Result<Customer> {
         let reason = v::required("reason", "调整原因", "Reason", reason, 500)?;
         let current = self.customer(id)?;
+        self.check_access(id, Access::Write)?;
         if tier == Tier::Strategic || current.tier == Tier::Strategic {
             // Seed 001: the strategic list is decided by head office's key-account review.
             self.require_role_or_admin(
@@ -158,19 +166,7 @@ impl Kam {
                 format!("The customer is already {}; nothing to change.", tier.label_en()),
             ));
         }
-        self.write(|tx, ctx| {
-            tx.execute(
-                "UPDATE customers SET tier = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
-                params![id, tier, ctx.now, ctx.user],
-            )?;
-            tx.execute(
-                "INSERT INTO tier_changes (id, customer_id, from_tier, to_tier, reason, decided_by, changed_at,
-                    created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?6, ?7, ?6)",
-                params![new_id(), id, current.tier, tier, reason, ctx.user, ctx.now],
-            )?;
-            Ok(())
-        })?;
+        self.write(|tx, ctx| write_tier_change(tx, ctx, id, current.tier, tier, &reason))?;
         self.customer(id)
     }
 
@@ -188,27 +184,14 @@ impl Kam {
         }
         let year = self.now().with_timezone(&crate::DEFAULT_TIME_ZONE).year() % 100;
         let tag = self.device_tag.clone();
-        self.write(|tx, ctx| {
-            let next: i64 = tx
-                .query_row("SELECT value FROM settings WHERE key = 'code_seq'", [], |r| r.get::<_, String>(0))
-                .optional()?
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0)
-                + 1;
-            crate::db::set_setting(tx, "code_seq", &next.to_string())?;
-            let code = format!("KA{year:02}-{tag}-{next:04}");
-            tx.execute(
-                "UPDATE customers SET customer_code = ?2, approved_at = ?3, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
-                params![id, code, ctx.now, ctx.user],
-            )?;
-            reindex_customer(tx, id)
-        })?;
+        self.write(|tx, ctx| assign_code(tx, ctx, id, year, &tag).map(drop))?;
         self.customer(id)
     }
 
     /// Delete (as a tombstone: the row stays for sync and can be restored).
     pub fn delete_customer(&mut self, id: &str) -> Result<()> {
         customer_seq(&self.conn, id)?;
+        self.check_access(id, Access::Write)?;
         self.write(|tx, ctx| {
             tx.execute(
                 "UPDATE customers SET deleted_at = ?2, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
@@ -224,6 +207,7 @@ impl Kam {
             self.conn.query_row("SELECT credit_code FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         let code =
             code.ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Customer, id: id.to_string() })?;
+        self.check_access(id, Access::Write)?;
         refuse_duplicate_credit_code(&self.conn, &code, Some(id))?;
         self.write(|tx, ctx| {
             tx.execute(
@@ -235,12 +219,15 @@ impl Kam {
         self.customer(id)
     }
 
-    /// One live customer.
+    /// One live customer; refused with `forbidden` when the person acting may not see it.
     pub fn customer(&self, id: &str) -> Result<Customer> {
-        self.conn
+        let c = self
+            .conn
             .query_row(&format!("{CUSTOMER_SELECT} WHERE c.id = ?1 AND c.deleted_at IS NULL"), [id], customer_from)
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Customer, id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Customer, id: id.to_string() })?;
+        self.check_access(&c.id, Access::Read)?;
+        Ok(c)
     }
 
     /// Find a live customer by id, customer code or credit code (for the CLI).
@@ -363,8 +350,62 @@ impl Kam {
                 })
             },
         )?;
-        Ok(Dossier { customer, receivables, contacts, contact_changes, tier_history, projects, records })
+        let requests =
+            self.customer_requests(&RequestQuery { customer_id: Some(customer.id.clone()), status: None })?;
+        let (may_decide, requestable) = self.request_options(&customer, &requests)?;
+        Ok(Dossier {
+            customer,
+            receivables,
+            contacts,
+            contact_changes,
+            tier_history,
+            projects,
+            records,
+            requests,
+            may_decide,
+            requestable,
+        })
     }
+}
+
+/// Change a customer's tier and record it in the tier history, inside the caller's transaction.
+pub(super) fn write_tier_change(
+    tx: &Transaction,
+    ctx: &Ctx,
+    id: &str,
+    from: Tier,
+    to: Tier,
+    reason: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE customers SET tier = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+        params![id, to, ctx.now, ctx.user],
+    )?;
+    tx.execute(
+        "INSERT INTO tier_changes (id, customer_id, from_tier, to_tier, reason, decided_by, changed_at,
+            created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?6, ?7, ?6)",
+        params![new_id(), id, from, to, reason, ctx.user, ctx.now],
+    )?;
+    Ok(())
+}
+
+/// Give a customer the next code `KA{yy}-{device tag}-{nnnn}` inside the caller's transaction.
+pub(super) fn assign_code(tx: &Transaction, ctx: &Ctx, id: &str, year: i32, tag: &str) -> Result<String> {
+    let next: i64 = tx
+        .query_row("SELECT value FROM settings WHERE key = 'code_seq'", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+        + 1;
+    crate::db::set_setting(tx, "code_seq", &next.to_string())?;
+    let code = format!("KA{year:02}-{tag}-{next:04}");
+    tx.execute(
+        "UPDATE customers SET customer_code = ?2, approved_at = ?3, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+        params![id, code, ctx.now, ctx.user],
+    )?;
+    reindex_customer(tx, id)?;
+    Ok(code)
 }
 
 /// Bulk insert used by the demo generator: same validation and indexing as the app, inside

@@ -4,8 +4,10 @@ use super::*;
 
 impl Kam {
     /// The customer list: filters, sort, a window, and the total.
+    /// Only the customers the person acting may see are listed or counted.
     pub fn list_customers(&self, q: &CustomerQuery) -> Result<CustomerPage> {
         let mut conds = vec!["c.deleted_at IS NULL".to_string()];
+        conds.extend(self.scope()?.sql("c"));
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         let mut arg = |conds: &mut Vec<String>, sql: &str, v: rusqlite::types::Value| {
             args.push(v);
@@ -58,35 +60,41 @@ impl Kam {
     }
 
     /// Search as you type: ranked hits (exact code, name prefix, name contains, the rest) and
-    /// the number of matching customers.
+    /// the number of matching customers, among those the person acting may see.
     pub fn search(&self, query: &str, limit: u32) -> Result<SearchResult> {
         let hits = self.search_hits(query, limit)?;
         let total = self.search_total(query)?.max(hits.len() as u32);
         Ok(SearchResult { total, hits })
     }
 
-    /// How many live customers match `query` (names, codes, contacts, phones, pinyin).
+    /// How many live customers the person acting may see match `query` (names, codes,
+    /// contacts, phones, pinyin).
     pub fn search_total(&self, query: &str) -> Result<u32> {
         let q = query.trim();
         if q.is_empty() {
             return Ok(0);
         }
+        let scope = self.scope()?.and_sql("c");
         Ok(match search::match_expr(q) {
-            Some((table, expr)) => {
+            // Everyone's: the index alone counts (deleted customers are not in it).
+            Some((table, expr)) if scope.is_empty() => {
                 self.conn
                     .query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&expr], |r| r.get(0))?
             }
-            None => self.conn.query_row(
-                "SELECT count(*) FROM customers WHERE name LIKE ?1 AND deleted_at IS NULL",
-                [format!("%{q}%")],
-                |r| r.get(0),
-            )?,
+            Some((table, expr)) => self.conn.prepare_cached(&format!(
+                "SELECT count(*) FROM customers c WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1){scope}"
+            ))?.query_row([&expr], |r| r.get(0))?,
+            None => self.conn.prepare_cached(&format!(
+                "SELECT count(*) FROM customers c WHERE c.name LIKE ?1 AND c.deleted_at IS NULL{scope}"
+            ))?.query_row([format!("%{q}%")], |r| r.get(0))?,
         })
     }
 
     /// The first `limit` hits, ranked: exact customer/credit code, name prefix, name
-    /// contains, then the rest (contacts, phones, pinyin).
+    /// contains, then the rest (contacts, phones, pinyin); only customers the person acting
+    /// may see (the condition is in each query, so a page is still one LIMITed query a step).
     pub fn search_hits(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        let scope = self.scope()?.and_sql("c");
         let q = query.trim();
         let limit = limit.clamp(1, 500) as usize;
         let mut hits: Vec<SearchHit> = Vec::new();
@@ -94,7 +102,7 @@ impl Kam {
             return Ok(hits);
         }
         type V = rusqlite::types::Value;
-        let push = |hits: &mut Vec<SearchHit>, sql: &str, p: Vec<V>, matched: &str| -> Result<()> {
+        let push_upto = |hits: &mut Vec<SearchHit>, sql: &str, p: Vec<V>, matched: &str, limit: usize| -> Result<()> {
             if hits.len() >= limit {
                 return Ok(());
             }
@@ -119,6 +127,8 @@ impl Kam {
             }
             Ok(())
         };
+        let push =
+            |hits: &mut Vec<SearchHit>, sql: &str, p: Vec<V>, matched: &str| push_upto(hits, sql, p, matched, limit);
         const HIT: &str =
             "SELECT c.id, c.name, c.customer_code, c.tier, o.name FROM customers c LEFT JOIN users o ON o.id = c.owner_id";
         let lim = limit as i64;
@@ -126,7 +136,7 @@ impl Kam {
             for col in ["customer_code", "credit_code"] {
                 push(
                     &mut hits,
-                    &format!("{HIT} WHERE c.{col} = ?1 AND c.deleted_at IS NULL"),
+                    &format!("{HIT} WHERE c.{col} = ?1 AND c.deleted_at IS NULL{scope}"),
                     vec![V::from(q.to_uppercase())],
                     "code",
                 )?;
@@ -135,13 +145,15 @@ impl Kam {
         push(
             &mut hits,
             &format!(
-                "{HIT} WHERE c.name >= ?1 AND c.name < ?1 || char(1114111) AND c.deleted_at IS NULL ORDER BY c.name LIMIT ?2"
+                "{HIT} WHERE c.name >= ?1 AND c.name < ?1 || char(1114111) AND c.deleted_at IS NULL{scope}
+                 ORDER BY c.name LIMIT ?2"
             ),
             vec![V::from(q.to_string()), V::from(lim)],
             "name_prefix",
         )?;
         match search::match_expr(q) {
-            Some((table, expr)) => {
+            Some((table, expr)) if scope.is_empty() => {
+                // Everyone's: the first matches of the index, names first.
                 let sql = format!("{HIT} WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)");
                 // Names are Chinese: a Latin/digit query (pinyin, phone) can only match the
                 // rest, and a column filter over its long posting lists would be slow.
@@ -150,9 +162,30 @@ impl Kam {
                 }
                 push(&mut hits, &sql, vec![V::from(expr), V::from(lim * 2)], "other")?;
             }
+            Some((table, expr)) => {
+                // Someone's own: the index's matches among the customers they may see (the
+                // planner walks their customers by the owner index and probes the matches),
+                // in one query; names first.
+                if hits.len() < limit {
+                    let sql = format!(
+                        "{HIT} WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1)
+                           AND c.deleted_at IS NULL{scope} LIMIT ?2"
+                    );
+                    let mut found = Vec::new();
+                    push_upto(&mut found, &sql, vec![V::from(expr), V::from(lim * 4)], "other", limit * 4)?;
+                    let (mut named, rest): (Vec<SearchHit>, Vec<SearchHit>) =
+                        found.into_iter().partition(|h| !q.is_ascii() && h.name.contains(q));
+                    named.iter_mut().for_each(|h| h.matched = "name".into());
+                    for h in named.into_iter().chain(rest) {
+                        if hits.len() < limit && !hits.iter().any(|x| x.id == h.id) {
+                            hits.push(h);
+                        }
+                    }
+                }
+            }
             None => push(
                 &mut hits,
-                &format!("{HIT} WHERE c.name LIKE ?1 AND c.deleted_at IS NULL LIMIT ?2"),
+                &format!("{HIT} WHERE c.name LIKE ?1 AND c.deleted_at IS NULL{scope} LIMIT ?2"),
                 vec![V::from(format!("%{q}%")), V::from(lim)],
                 "name",
             )?,

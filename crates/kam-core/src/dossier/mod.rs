@@ -6,6 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::error::{KamError, Result};
 use crate::model::*;
+use crate::scope::Access;
 use crate::search;
 use crate::units::Fen;
 use crate::util::{clean, new_id};
@@ -377,6 +378,7 @@ mod contacts;
 mod customers;
 mod list;
 mod projects_records;
+mod requests;
 mod users;
 
 pub(crate) use customers::insert_contact;

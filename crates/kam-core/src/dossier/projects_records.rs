@@ -34,6 +34,7 @@ impl Kam {
     /// Add a project (past, under way, or planned development).
     pub fn add_project(&mut self, customer_id: &str, input: &ProjectInput) -> Result<Project> {
         customer_seq(&self.conn, customer_id)?;
+        self.check_access(customer_id, Access::Write)?;
         let (name, notes, start, end) = self.check_project(input)?;
         let id = new_id();
         self.write(|tx, ctx| {
@@ -51,6 +52,7 @@ impl Kam {
     /// Edit a project.
     pub fn update_project(&mut self, project_id: &str, input: &ProjectInput) -> Result<Project> {
         let customer_id = self.owner_of("projects", Entity::Project, project_id)?;
+        self.check_access(&customer_id, Access::Write)?;
         let (name, notes, start, end) = self.check_project(input)?;
         self.write(|tx, ctx| {
             tx.execute(
@@ -92,7 +94,8 @@ impl Kam {
 
     /// One live record of a live customer.
     pub fn record(&self, id: &str) -> Result<Record> {
-        self.conn
+        let r = self
+            .conn
             .query_row(
                 &format!(
                     "{RECORD_SELECT} JOIN customers c ON c.id = r.customer_id
@@ -102,12 +105,15 @@ impl Kam {
                 record_from,
             )
             .optional()?
-            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Record, id: id.to_string() })
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Record, id: id.to_string() })?;
+        self.check_access(&r.customer_id, Access::Read)?;
+        Ok(r)
     }
 
     /// Add a free record (meeting, conversation, survey, note).
     pub fn add_record(&mut self, customer_id: &str, input: &RecordInput) -> Result<Record> {
         customer_seq(&self.conn, customer_id)?;
+        self.check_access(customer_id, Access::Write)?;
         let (title, content, on) = self.check_record(input)?;
         let id = new_id();
         self.write(|tx, ctx| {
@@ -123,7 +129,8 @@ impl Kam {
 
     /// Edit a record, validated like a new one. Its author stays the one who wrote it.
     pub fn update_record(&mut self, id: &str, input: &RecordInput) -> Result<Record> {
-        self.record(id)?;
+        let current = self.record(id)?;
+        self.check_access(&current.customer_id, Access::Write)?;
         let (title, content, on) = self.check_record(input)?;
         self.write(|tx, ctx| {
             tx.execute(
@@ -144,7 +151,8 @@ impl Kam {
             "contact_change" => ("contact_changes", Entity::ContactChange),
             _ => return Err(KamError::invalid("kind", "未知的条目类型。", "Unknown item kind.")),
         };
-        self.owner_of(table, entity, id)?;
+        let customer_id = self.owner_of(table, entity, id)?;
+        self.check_access(&customer_id, Access::Write)?;
         self.write(|tx, ctx| {
             tx.execute(
                 &format!("UPDATE {table} SET deleted_at=?2, updated_at=?2, updated_by=?3 WHERE id = ?1"),

@@ -85,9 +85,10 @@ pub(crate) fn record(conn: &Connection, id: &str, today: &str) -> Result<Finance
         .ok_or_else(|| KamError::NotFound { entity: Entity::FinanceRecord, id: id.to_string() })
 }
 
-/// The records `q` asks for (kinds, customer, month) as SQL and its arguments, followed by
+/// The records `q` asks for (kinds, customer, month) among the customers `scope` (an SQL
+/// condition on `cu`, or empty) lets the person see, as SQL and its arguments, followed by
 /// `order_limit`.
-pub(crate) fn query_sql(q: &FinanceQuery, order_limit: &str) -> Result<(String, Vec<Value>)> {
+pub(crate) fn query_sql(q: &FinanceQuery, scope: &str, order_limit: &str) -> Result<(String, Vec<Value>)> {
     let mut args: Vec<Value> = Vec::new();
     let mut conds = String::new();
     if let Some(c) = q.customer_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -138,7 +139,7 @@ pub(crate) fn query_sql(q: &FinanceQuery, order_limit: &str) -> Result<(String, 
         }
         parts.push(part_sql(p, &c));
     }
-    Ok((format!("{} {order_limit}", wrap(&parts.join(" UNION ALL "))), args))
+    Ok((format!("{} WHERE 1 = 1{scope} {order_limit}", wrap(&parts.join(" UNION ALL "))), args))
 }
 
 impl Kam {
@@ -149,11 +150,13 @@ impl Kam {
         let today = crate::time::local_today(self).to_string();
         let limit = q.limit.unwrap_or(200).min(2000);
         let offset = q.offset.unwrap_or(0);
-        let (sql, args) = query_sql(q, "")?;
+        let scope = self.scope()?.and_sql("cu");
+        let (sql, args) = query_sql(q, &scope, "")?;
         let total: u32 =
             self.conn
                 .query_row(&format!("SELECT count(*) FROM ({sql})"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
-        let (sql, args) = query_sql(q, &format!("ORDER BY f.d DESC, f.created_at DESC LIMIT {limit} OFFSET {offset}"))?;
+        let order = format!("ORDER BY f.d DESC, f.created_at DESC LIMIT {limit} OFFSET {offset}");
+        let (sql, args) = query_sql(q, &scope, &order)?;
         let rows = self
             .conn
             .prepare(&sql)?
@@ -165,6 +168,8 @@ impl Kam {
     /// One finance record (voided ones too).
     pub fn finance_record(&self, id: &str) -> Result<FinanceRecord> {
         self.require_signed_in()?;
-        record(&self.conn, id.trim(), &crate::time::local_today(self).to_string())
+        let r = record(&self.conn, id.trim(), &crate::time::local_today(self).to_string())?;
+        self.check_access(&r.customer_id, crate::scope::Access::Read)?;
+        Ok(r)
     }
 }

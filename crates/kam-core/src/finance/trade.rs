@@ -125,11 +125,12 @@ impl Kam {
     pub fn overdue_customers(&self, owner_id: Option<&str>) -> Result<(Vec<OverdueCustomer>, u32)> {
         let today = crate::time::local_today(self);
         let owner = if owner_id.is_some() { " AND c.owner_id = ?2" } else { "" };
+        let scope = self.scope()?.and_sql("c");
         let sql = format!(
             "SELECT r.customer_id, c.name, o.name, sum(r.amount_fen - r.paid_fen), count(*), min(r.due_on)
              FROM receivables r JOIN customers c ON c.id = r.customer_id LEFT JOIN users o ON o.id = c.owner_id
              WHERE r.deleted_at IS NULL AND r.voided_at IS NULL AND r.paid_fen < r.amount_fen AND r.due_on < ?1
-               AND c.deleted_at IS NULL{owner}
+               AND c.deleted_at IS NULL{owner}{scope}
              GROUP BY r.customer_id ORDER BY min(r.due_on), c.name"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -163,6 +164,7 @@ impl Kam {
         let cutoff = dormant_cutoff(today).to_string();
         // A rep's customers: each one's latest sale through the (customer, date) index; the
         // whole company: one grouped pass over the sales.
+        let scope = self.scope()?.and_sql("c");
         let sql = match owner_id {
             Some(_) => {
                 "SELECT c.id, c.name, o.name,
@@ -170,7 +172,7 @@ impl Kam {
                        AND s.deleted_at IS NULL AND s.voided_at IS NULL) AS last
                  FROM customers c LEFT JOIN users o ON o.id = c.owner_id
                  WHERE c.owner_id = ?2 AND c.deleted_at IS NULL AND c.lifecycle <> 'dormant'
-                   AND last IS NOT NULL AND last < ?1
+                   AND last IS NOT NULL AND last < ?1{scope}
                  ORDER BY last, c.name"
             }
             None => {
@@ -178,11 +180,12 @@ impl Kam {
                  FROM (SELECT customer_id, max(sold_on) AS last FROM sales
                        WHERE kind = 'sale' AND deleted_at IS NULL AND voided_at IS NULL GROUP BY customer_id) m
                  JOIN customers c ON c.id = m.customer_id LEFT JOIN users o ON o.id = c.owner_id
-                 WHERE m.last < ?1 AND c.deleted_at IS NULL AND c.lifecycle <> 'dormant'
+                 WHERE m.last < ?1 AND c.deleted_at IS NULL AND c.lifecycle <> 'dormant'{scope}
                  ORDER BY m.last, c.name"
             }
         };
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let sql = sql.replace("{scope}", &scope);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let map = |r: &rusqlite::Row| {
             let last: String = r.get(3)?;
             Ok(DormantCustomer {

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use super::plan::ParsedRow;
 use super::*;
 use crate::dossier::{insert_contact, insert_full, reindex_customer};
+use crate::scope::Access;
 use crate::util::new_id;
 use crate::Ctx;
 
@@ -200,6 +201,43 @@ pub(crate) fn finish(kam: &Kam, kind: ImportKind, batch_id: &str, preview: &Impo
     Ok(batch)
 }
 
+/// The rows as the person importing may write them: a new customer with no owner is theirs
+/// (unless they see everyone, like head office; or on a field device, as when creating one);
+/// a row naming someone they may not give customers to, or matching a customer they may not
+/// change, refuses the whole import (`forbidden`, the row named).
+fn own_rows(kam: &Kam, preview: &ImportPreview, parsed: &[Option<ParsedRow>]) -> Result<Vec<Option<ParsedRow>>> {
+    let scope = kam.scope()?;
+    let default_mine = !scope.is_all() || crate::sync::is_field_device(&kam.conn)?;
+    let at_row =
+        |n: u32, e: KamError| KamError::forbidden(format!("第 {n} 行：{e}"), format!("Row {n}: {}", e.message_en()));
+    let mut out = Vec::with_capacity(parsed.len());
+    for (row, p) in preview.rows.iter().zip(parsed) {
+        let Some(p) = p else {
+            out.push(None);
+            continue;
+        };
+        let mut p = p.clone();
+        if row.status == RowStatus::New || row.action == Some(DuplicateAction::Create) {
+            if p.input.owner_id.is_none() && default_mine {
+                p.input.owner_id = Some(kam.user_id.clone());
+            }
+            scope.check_owner(&kam.conn, p.input.owner_id.as_deref(), None).map_err(|e| at_row(row.row, e))?;
+        } else if matches!(row.action, Some(DuplicateAction::Fill | DuplicateAction::Overwrite)) {
+            let id = row.matched_customer_id.as_deref().unwrap_or_default();
+            scope.check(&kam.conn, id, Access::Write).map_err(|e| at_row(row.row, e))?;
+            let current = crate::scope::customer_keys(&kam.conn, id)?.and_then(|k| k.0);
+            let overwrite = row.action == Some(DuplicateAction::Overwrite);
+            if p.input.owner_id.is_some() && (overwrite || current.is_none()) {
+                scope
+                    .check_owner(&kam.conn, p.input.owner_id.as_deref(), Some(current.as_deref()))
+                    .map_err(|e| at_row(row.row, e))?;
+            }
+        }
+        out.push(Some(p));
+    }
+    Ok(out)
+}
+
 pub(crate) fn apply(
     kam: &mut Kam,
     preview: &ImportPreview,
@@ -207,10 +245,11 @@ pub(crate) fn apply(
     progress: &mut dyn FnMut(u32),
 ) -> Result<ImportBatch> {
     let counts = &preview.counts;
+    let owned = own_rows(kam, preview, parsed)?;
     let batch_id = kam.write(|tx, ctx| {
         let batch_id = open_batch(tx, ctx, ImportKind::Customers, preview)?;
         let (mut created, mut updated) = (0u32, 0u32);
-        for (i, (row, p)) in preview.rows.iter().zip(parsed).enumerate() {
+        for (i, (row, p)) in preview.rows.iter().zip(&owned).enumerate() {
             progress(i as u32 + 1);
             let Some(p) = p else { continue };
             let creates = row.status == RowStatus::New || row.action == Some(DuplicateAction::Create);

@@ -16,6 +16,7 @@ use super::sheet::{self, row_fields};
 use super::*;
 use crate::dossier::{check_contact, insert_contact, reindex_customer};
 use crate::model::ContactInput;
+use crate::scope::{Access, Scope};
 use crate::Ctx;
 
 /// The contact columns an import sets and undo restores.
@@ -96,6 +97,7 @@ fn yes_no(t: &str) -> Option<bool> {
 
 pub(crate) fn plan(
     conn: &Connection,
+    scope: &Scope,
     name: &str,
     bytes: &[u8],
     opts: &ImportOptions,
@@ -126,7 +128,12 @@ pub(crate) fn plan(
                 .find(get("customer_code"), get("credit_code"), get("customer"))
                 .cloned()
                 .ok_or_else(|| unknown_customer(get("customer_code"), get("credit_code"), get("customer")))?;
-            Ok((input, cid, cname))
+            // Only a customer the person may change takes a contact.
+            match scope.check(conn, &cid, Access::Write) {
+                Ok(()) => Ok((input, cid, cname)),
+                Err(KamError::Storage(e)) => Err((e.to_string(), e.to_string())),
+                Err(e) => Err((format!("客户「{cname}」：{e}"), format!("'{cname}': {}", e.message_en()))),
+            }
         });
         let (input, customer_id, customer_name) = match built {
             Ok(b) => b,

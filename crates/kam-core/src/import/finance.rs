@@ -18,6 +18,7 @@ use super::plan::{error_row, existing, unknown_customer, users_by_name};
 use super::sheet::{self, row_fields, Sheet};
 use super::*;
 use crate::finance::FinanceKind;
+use crate::scope::{Access, Scope};
 use crate::units::{Fen, MAX_FEN};
 use crate::util::new_id;
 use crate::Ctx;
@@ -269,6 +270,7 @@ fn read_line(
 
 pub(crate) fn plan(
     conn: &Connection,
+    scope: &Scope,
     kind: ImportKind,
     name: &str,
     bytes: &[u8],
@@ -290,7 +292,16 @@ pub(crate) fn plan(
         let row = &row;
         let cells = &cells;
         let values = sheet.values(cells);
-        let line = match read_line(kind, &sheet, cells, &customers, &users) {
+        let line = read_line(kind, &sheet, cells, &customers, &users).and_then(|l| {
+            // Only customers the person reaches (a head-office clerk reaches all).
+            match scope.check(conn, &l.customer.0, Access::Read) {
+                Ok(()) => Ok(l),
+                Err(e) => {
+                    Err((format!("客户「{}」：{e}", l.customer.1), format!("'{}': {}", l.customer.1, e.message_en())))
+                }
+            }
+        });
+        let line = match line {
             Ok(l) => l,
             Err((zh, en)) => {
                 rows.push(error_row(*row, "", values, zh, en));

@@ -191,8 +191,10 @@ impl Kam {
         let (name, bytes) = read_file(path)?;
         Ok(match kind {
             ImportKind::Customers => plan::plan(&self.conn, &name, &bytes, opts)?.0,
-            ImportKind::Contacts => contacts::plan(&self.conn, &name, &bytes, opts)?.0,
-            _ => finance::plan(&self.conn, kind, &name, &bytes, opts, crate::time::local_today(self))?.0,
+            ImportKind::Contacts => contacts::plan(&self.conn, &self.scope()?, &name, &bytes, opts)?.0,
+            _ => {
+                finance::plan(&self.conn, &self.scope()?, kind, &name, &bytes, opts, crate::time::local_today(self))?.0
+            }
         })
     }
 
@@ -233,13 +235,13 @@ impl Kam {
             }
             ImportKind::Contacts => {
                 self.require_signed_in()?;
-                let (preview, parsed) = contacts::plan(&self.conn, &name, &bytes, opts)?;
+                let (preview, parsed) = contacts::plan(&self.conn, &self.scope()?, &name, &bytes, opts)?;
                 (contacts::apply(self, &preview, &parsed, progress)?, preview)
             }
             _ => {
                 self.require_finance_clerk()?;
                 let today = crate::time::local_today(self);
-                let (preview, parsed) = finance::plan(&self.conn, kind, &name, &bytes, opts, today)?;
+                let (preview, parsed) = finance::plan(&self.conn, &self.scope()?, kind, &name, &bytes, opts, today)?;
                 (finance::apply(self, kind, &preview, &parsed, progress)?, preview)
             }
         };

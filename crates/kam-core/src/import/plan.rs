@@ -12,6 +12,7 @@ use super::{sheet, *};
 use crate::model::{Category, ContactInput, CustomerInput, Nature, Scale, Tier};
 
 /// A row ready to write (rows with errors have none).
+#[derive(Clone)]
 pub(crate) struct ParsedRow {
     pub input: CustomerInput,
     pub legacy_code: Option<String>,

@@ -163,6 +163,7 @@ impl Kam {
         let (policy, dealer_led) = match quote_id {
             Some(id) => {
                 let h = header(&self.conn, id)?;
+                self.check_access(&h.customer_id, Access::Read)?;
                 (policy_by_id(&self.conn, &h.policy_id)?, h.dealer_led)
             }
             None => (self.pricing_policy()?, false),
@@ -181,7 +182,6 @@ impl Kam {
             spec: l.spec,
             unit: l.unit,
             quantity: l.terms.quantity,
-            cost_fen: l.terms.cost_fen,
             fees_fen: l.terms.fees_fen,
             rebate_rate: l.terms.rebate_rate,
             manual_unit_price_fen: l.terms.manual_unit_price_fen,
@@ -191,9 +191,12 @@ impl Kam {
             line_total_fen: l.priced.line_total_fen,
             formula_applied: !dealer_led && l.terms.manual_unit_price_fen.is_none(),
             below_policy: l.priced.below_policy,
-            breakdown: l.priced.breakdown,
-            economics: l.priced.economics,
             notes: l.notes,
+            internal: self.internal_view()?.then_some(LineInternal {
+                cost_fen: l.terms.cost_fen,
+                breakdown: l.priced.breakdown,
+                economics: l.priced.economics,
+            }),
         })
     }
 
@@ -214,7 +217,7 @@ impl Kam {
             )?;
             Ok(())
         })?;
-        product_by_id(&self.conn, &id)
+        self.product(&id)
     }
 
     /// Edit a product (a new cost price with its effective date). Quotes already priced keep
@@ -232,7 +235,7 @@ impl Kam {
             )?;
             Ok(())
         })?;
-        product_by_id(&self.conn, id)
+        self.product(id)
     }
 
     /// Remove a product from the catalog (tombstone). Quote lines keep their copy.
@@ -248,16 +251,25 @@ impl Kam {
         })
     }
 
-    /// One product.
-    pub fn product(&self, id: &str) -> Result<Product> {
-        product_by_id(&self.conn, id)
+    /// A product as the person signed in may see it: without its cost unless they have the
+    /// internal view.
+    fn shown(&self, mut p: Product) -> Result<Product> {
+        if !self.internal_view()? {
+            p.cost_fen = None;
+        }
+        Ok(p)
     }
 
-    /// The catalog, by code.
+    /// One product.
+    pub fn product(&self, id: &str) -> Result<Product> {
+        self.shown(product_by_id(&self.conn, id)?)
+    }
+
+    /// The catalog, by code (costs only for those with the internal view).
     pub fn products(&self) -> Result<Vec<Product>> {
         let mut stmt = self.conn.prepare(&format!("{PRODUCT_SELECT} WHERE deleted_at IS NULL ORDER BY code"))?;
         let rows = stmt.query_map([], product_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        rows.into_iter().map(|p| self.shown(p)).collect()
     }
 
     /// Find a product by id or code (for the CLI).
@@ -271,7 +283,7 @@ impl Kam {
                 |r| r.get(0),
             )
             .optional()?;
-        product_by_id(&self.conn, id.as_deref().unwrap_or(key))
+        self.product(id.as_deref().unwrap_or(key))
     }
 
     // ----- quotes -----------------------------------------------------------------------------

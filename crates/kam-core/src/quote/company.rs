@@ -32,13 +32,12 @@ impl Kam {
     pub fn export_quote(&self, id: &str, path: &std::path::Path, internal: bool) -> Result<QuoteExport> {
         self.require_signed_in()?;
         if internal {
-            self.require_role_or_admin(
-                &[Role::Manager, Role::HeadOffice, Role::Executive],
+            self.require_internal_view(
                 "导出内部版报价单（含成本和利润）",
                 "export the internal quote workbook (costs and margins)",
             )?;
         }
-        let q = self.quote(id)?;
+        let q = load_quote(&self.conn, id)?;
         let info = self.company_info()?;
         let company = export::Company {
             name: if info.name.is_empty() {
@@ -70,6 +69,30 @@ impl Kam {
         self.export_quote(id, &dir.join(format!("报价单-{}{suffix}.xlsx", q.number)), internal)
     }
 }
+
+impl Kam {
+    /// Whether the person signed in sees the internal part of quotes — costs, the pricing
+    /// breakdown, margins and profit — and catalog costs: managers, head office and executives
+    /// ([`INTERNAL_VIEW_ROLES`]), and administrators. Nobody is signed in: no.
+    pub fn internal_view(&self) -> Result<bool> {
+        if self.is_trusted() {
+            return Ok(true);
+        }
+        if self.require_signed_in().is_err() {
+            return Ok(false);
+        }
+        let me = self.me()?;
+        Ok(me.is_admin || INTERNAL_VIEW_ROLES.contains(&me.role))
+    }
+
+    /// Refuse (`forbidden`) someone without the internal view.
+    pub fn require_internal_view(&self, what_zh: &str, what_en: &str) -> Result<()> {
+        self.require_role_or_admin(INTERNAL_VIEW_ROLES, what_zh, what_en)
+    }
+}
+
+/// The roles allowed the internal view of quotes (with administrators).
+pub const INTERNAL_VIEW_ROLES: &[Role] = &[Role::Manager, Role::HeadOffice, Role::Executive];
 
 /// Write the company header settings (trimmed).
 pub(crate) fn store_company(conn: &rusqlite::Connection, c: &CompanyInfo) -> Result<()> {

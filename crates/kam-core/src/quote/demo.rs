@@ -30,7 +30,7 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
     let mut added = 0;
     for (code, name, spec, unit, cost) in catalog {
         let p = match kam.resolve_product(code) {
-            Ok(p) => p,
+            Ok(p) => Product { cost_fen: Some(Fen(cost)), ..p },
             Err(_) => {
                 added += 1;
                 kam.add_product(&ProductInput {
@@ -41,7 +41,8 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
                     cost_fen: Fen(cost),
                     effective_from: None,
                     notes: None,
-                })?
+                })?;
+                Product { cost_fen: Some(Fen(cost)), ..kam.resolve_product(code)? }
             }
         };
         products.push(p);
@@ -94,7 +95,7 @@ pub(crate) fn demo_quotes(kam: &mut Kam, seed: u64) -> Result<(u32, u32)> {
                 product_id: Some(p.id.clone()),
                 quantity: Quantity(Decimal::from(qty)),
                 fees_fen: Some(Fen(rng.random_range(0..5) * 50)),
-                manual_unit_price_fen: dealer_led.then(|| Fen(p.cost_fen.0 * 112 / 100)),
+                manual_unit_price_fen: dealer_led.then(|| Fen(p.cost_fen.unwrap_or_default().0 * 112 / 100)),
                 discount_rate: (i == 3).then(|| Rate::percent(3)),
                 ..Default::default()
             });

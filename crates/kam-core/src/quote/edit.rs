@@ -3,9 +3,13 @@
 use super::*;
 
 impl Kam {
-    /// One quote with everything attached.
+    /// One quote with everything attached; its internal part (costs, breakdown, margins) only
+    /// for those with the internal view ([`Kam::internal_view`]).
+    /// Refused with `forbidden` when the person acting may not see its customer.
     pub fn quote(&self, id: &str) -> Result<Quote> {
-        load_quote(&self.conn, id)
+        let q = load_quote(&self.conn, id)?;
+        self.check_access(&q.customer_id, Access::Read)?;
+        Ok(if self.internal_view()? { q } else { q.without_internal() })
     }
 
     /// Find a quote by id, number (its newest revision) or number with revision (`…-R2`).
@@ -31,15 +35,17 @@ impl Kam {
     /// Quotes, newest first.
     pub fn list_quotes(&self, q: &QuoteQuery) -> Result<Vec<QuoteRow>> {
         let latest = q.latest_only.unwrap_or(false);
-        let mut stmt = self.conn.prepare_cached(
+        // Only quotes of customers the person acting may see.
+        let scope = self.scope()?.and_sql("c");
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT q.id, q.number, q.revision, q.customer_id, c.name, q.status, q.dealer_led, q.quote_date,
                 q.valid_until, q.total_fen,
                 (SELECT count(*) FROM quote_lines l WHERE l.quote_id = q.id AND l.deleted_at IS NULL), q.updated_at
              FROM quotes q JOIN customers c ON c.id = q.customer_id
              WHERE q.deleted_at IS NULL AND (?1 IS NULL OR q.customer_id = ?1) AND (?2 IS NULL OR q.status = ?2)
-               AND (?3 = 0 OR NOT EXISTS (SELECT 1 FROM quotes n WHERE n.revision_of = q.id AND n.deleted_at IS NULL))
-             ORDER BY q.quote_date DESC, q.number DESC, q.revision DESC LIMIT ?4 OFFSET ?5",
-        )?;
+               AND (?3 = 0 OR NOT EXISTS (SELECT 1 FROM quotes n WHERE n.revision_of = q.id AND n.deleted_at IS NULL)){scope}
+             ORDER BY q.quote_date DESC, q.number DESC, q.revision DESC LIMIT ?4 OFFSET ?5"
+        ))?;
         let rows = stmt
             .query_map(
                 params![
@@ -77,6 +83,7 @@ impl Kam {
     pub fn create_quote(&mut self, input: &QuoteInput) -> Result<Quote> {
         let customer_id = input.customer_id.trim().to_string();
         customer_exists(&self.conn, &customer_id)?;
+        self.check_access(&customer_id, Access::Write)?;
         let today = self.today();
         let policy = policy_on(&self.conn, &date_text(today))?;
         let valid_until = self.check_valid_until(&input.valid_until, today, policy.validity_days)?;
@@ -128,9 +135,11 @@ impl Kam {
     /// quote returns to draft.
     pub fn update_quote(&mut self, id: &str, input: &QuoteInput) -> Result<Quote> {
         let h = header(&self.conn, id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         h.ensure_editable()?;
         let customer_id = input.customer_id.trim().to_string();
         customer_exists(&self.conn, &customer_id)?;
+        self.check_access(&customer_id, Access::Write)?;
         let quote_date = v::date("quote_date", &h.quote_date)?;
         let policy = policy_by_id(&self.conn, &h.policy_id)?;
         let valid_until = self.check_valid_until(&input.valid_until, quote_date, policy.validity_days)?;
@@ -165,6 +174,7 @@ impl Kam {
     /// Add several lines in one transaction (all or nothing).
     pub fn add_quote_lines(&mut self, quote_id: &str, inputs: &[QuoteLineInput]) -> Result<Quote> {
         let h = header(&self.conn, quote_id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         h.ensure_editable()?;
         let policy = policy_by_id(&self.conn, &h.policy_id)?;
         let mut prepared = Vec::with_capacity(inputs.len());
@@ -197,12 +207,25 @@ impl Kam {
         header(&self.conn, &quote_id)
     }
 
-    /// Change a line. A pending or approved quote returns to draft.
+    /// Change a line. A pending or approved quote returns to draft. Someone without the
+    /// internal view never saw the line's cost: when they leave it out and keep the product, the
+    /// line keeps its cost.
     pub fn update_quote_line(&mut self, line_id: &str, input: &QuoteLineInput) -> Result<Quote> {
         let h = self.line_quote(line_id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         h.ensure_editable()?;
         let policy = policy_by_id(&self.conn, &h.policy_id)?;
-        let l = prepare_line(&self.conn, &policy, h.dealer_led, input)?;
+        let mut input = input.clone();
+        if input.cost_fen.is_none() && !self.internal_view()? {
+            let (product, cost): (Option<String>, Fen) =
+                self.conn.query_row("SELECT product_id, cost_fen FROM quote_lines WHERE id = ?1", [line_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            if clean(&input.product_id) == product {
+                input.cost_fen = Some(cost);
+            }
+        }
+        let l = prepare_line(&self.conn, &policy, h.dealer_led, &input)?;
         self.write(|tx, ctx| {
             tx.execute(
                 "UPDATE quote_lines SET product_id=?2, description=?3, spec=?4, unit=?5, quantity=?6, cost_fen=?7,
@@ -238,6 +261,7 @@ impl Kam {
     /// Remove a line (tombstone). A pending or approved quote returns to draft.
     pub fn remove_quote_line(&mut self, line_id: &str) -> Result<Quote> {
         let h = self.line_quote(line_id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         h.ensure_editable()?;
         self.write(|tx, ctx| {
             tx.execute(
@@ -252,6 +276,7 @@ impl Kam {
     /// Delete a quote that was never sent (tombstone).
     pub fn delete_quote(&mut self, id: &str) -> Result<()> {
         let h = header(&self.conn, id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         h.ensure_editable()?;
         self.write(|tx, ctx| {
             tx.execute(

@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::pricing::ROUNDING_ZH;
-use super::types::{Quote, QuoteLine, QuoteStatus};
+use super::types::{LineInternal, Quote, QuoteLine, QuoteStatus};
 use crate::error::{KamError, Result};
 use crate::units::{ExactYuan, Fen, Quantity, Rate};
 
@@ -32,6 +32,11 @@ enum Cell {
 
 type Column = (&'static str, f64, fn(&QuoteLine) -> Cell);
 
+/// A cell from the line's internal part (always loaded for the internal workbook).
+fn inside(l: &QuoteLine, f: fn(&LineInternal) -> Cell) -> Cell {
+    l.internal.as_ref().map_or(Cell::Text(String::new()), f)
+}
+
 fn customer_columns() -> Vec<Column> {
     vec![
         ("序号", 10.0, |l| Cell::Int(l.position)),
@@ -52,12 +57,12 @@ fn internal_columns() -> Vec<Column> {
         ("规格型号", 14.0, |l| Cell::Text(l.spec.clone())),
         ("单位", 6.0, |l| Cell::Text(l.unit.clone())),
         ("数量", 12.0, |l| Cell::Quantity(l.quantity)),
-        ("成本单价", 12.0, |l| Cell::Money(l.cost_fen)),
-        ("估算销售额", 15.0, |l| Cell::Exact(l.breakdown.estimated_sales_yuan)),
-        ("利润率", 9.0, |l| Cell::Rate(Some(l.breakdown.profit_rate))),
-        ("利润/单位", 11.0, |l| Cell::Exact(l.breakdown.profit_per_unit_yuan)),
+        ("成本单价", 12.0, |l| inside(l, |i| Cell::Money(i.cost_fen))),
+        ("估算销售额", 15.0, |l| inside(l, |i| Cell::Exact(i.breakdown.estimated_sales_yuan))),
+        ("利润率", 9.0, |l| inside(l, |i| Cell::Rate(Some(i.breakdown.profit_rate)))),
+        ("利润/单位", 11.0, |l| inside(l, |i| Cell::Exact(i.breakdown.profit_per_unit_yuan))),
         ("返点率", 9.0, |l| Cell::Rate(Some(l.rebate_rate))),
-        ("返点/单位", 11.0, |l| Cell::Exact(l.breakdown.rebate_per_unit_yuan)),
+        ("返点/单位", 11.0, |l| inside(l, |i| Cell::Exact(i.breakdown.rebate_per_unit_yuan))),
         ("其他费用/单位", 12.0, |l| Cell::Money(l.fees_fen)),
         ("政策单价", 12.0, |l| Cell::Money(l.policy_unit_price_fen)),
         ("手工单价", 12.0, |l| match l.manual_unit_price_fen {
@@ -67,12 +72,12 @@ fn internal_columns() -> Vec<Column> {
         ("折扣率", 9.0, |l| Cell::Rate(Some(l.discount_rate))),
         ("单价（元）", 12.0, |l| Cell::Money(l.unit_price_fen)),
         ("金额（元）", 15.0, |l| Cell::Money(l.line_total_fen)),
-        ("成本合计", 15.0, |l| Cell::Money(l.economics.cost_total_fen)),
-        ("费用合计", 13.0, |l| Cell::Money(l.economics.fees_total_fen)),
-        ("返点合计", 13.0, |l| Cell::Money(l.economics.rebate_total_fen)),
-        ("利润合计", 15.0, |l| Cell::Money(l.economics.profit_total_fen)),
-        ("实际利润率", 11.0, |l| Cell::Rate(l.economics.profit_rate_actual)),
-        ("档位", 30.0, |l| Cell::Text(l.breakdown.profit_tier.label.clone())),
+        ("成本合计", 15.0, |l| inside(l, |i| Cell::Money(i.economics.cost_total_fen))),
+        ("费用合计", 13.0, |l| inside(l, |i| Cell::Money(i.economics.fees_total_fen))),
+        ("返点合计", 13.0, |l| inside(l, |i| Cell::Money(i.economics.rebate_total_fen))),
+        ("利润合计", 15.0, |l| inside(l, |i| Cell::Money(i.economics.profit_total_fen))),
+        ("实际利润率", 11.0, |l| inside(l, |i| Cell::Rate(i.economics.profit_rate_actual))),
+        ("档位", 30.0, |l| inside(l, |i| Cell::Text(i.breakdown.profit_tier.label.clone()))),
         ("备注", 18.0, |l| Cell::Text(l.notes.clone())),
     ]
 }
@@ -283,12 +288,12 @@ impl Sheet<'_> {
         // Totals.
         put(ws, row, 0, amount_col.saturating_sub(1).max(1), "合计", &self.f.total_label)?;
         ws.write_number_with_format(row, amount_col, q.totals.total_fen.yuan_f64(), &self.f.total_money)?;
-        if internal {
+        if let (true, Some(t)) = (internal, &q.totals.internal) {
             for (name, fen) in [
-                ("成本合计", q.totals.cost_fen),
-                ("费用合计", q.totals.fees_fen),
-                ("返点合计", q.totals.rebate_fen),
-                ("利润合计", q.totals.profit_fen),
+                ("成本合计", t.cost_fen),
+                ("费用合计", t.fees_fen),
+                ("返点合计", t.rebate_fen),
+                ("利润合计", t.profit_fen),
             ] {
                 if let Some(i) = columns.iter().position(|c| c.0 == name) {
                     ws.write_number_with_format(row, i as u16, fen.yuan_f64(), &self.f.total_money)?;

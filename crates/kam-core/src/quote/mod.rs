@@ -33,6 +33,7 @@ pub use types::*;
 
 use crate::error::{KamError, Result};
 use crate::model::Role;
+use crate::scope::Access;
 use crate::units::{Fen, Quantity, Rate, MAX_FEN};
 use crate::util::{clean, new_id};
 use crate::validate as v;
@@ -238,5 +239,6 @@ mod workflow;
 pub(crate) use workflow::revert_unapproved;
 
 pub(crate) use company::store_company;
+pub use company::INTERNAL_VIEW_ROLES;
 pub(crate) use demo::demo_quotes;
 use store::*;

@@ -39,9 +39,9 @@ pub(super) fn prepare_line(
     let spec = v::optional("spec", "规格型号", "Specification", &Some(spec), 200)?;
     let unit = clean(&i.unit).or_else(|| product.as_ref().map(|p| p.unit.clone())).unwrap_or_default();
     let unit = v::required("unit", "单位", "Unit", &unit, 10)?;
-    let cost_fen = match (i.cost_fen, &product) {
+    let cost_fen = match (i.cost_fen, product.as_ref().and_then(|p| p.cost_fen)) {
         (Some(c), _) => c,
-        (None, Some(p)) => p.cost_fen,
+        (None, Some(c)) => c,
         (None, None) => {
             return Err(KamError::invalid(
                 "cost",
@@ -122,7 +122,11 @@ pub(super) fn lines_of(conn: &Connection, quote_id: &str, dealer_led: bool) -> R
                 breakdown,
             )| {
                 Ok(QuoteLine {
-                    economics: pricing::economics(cost_fen, quantity, fees_fen, rebate_rate, total)?,
+                    internal: Some(LineInternal {
+                        cost_fen,
+                        breakdown,
+                        economics: pricing::economics(cost_fen, quantity, fees_fen, rebate_rate, total)?,
+                    }),
                     below_policy: !dealer_led && manual.is_some_and(|m| m < policy_price),
                     formula_applied: !dealer_led && manual.is_none(),
                     id,
@@ -133,7 +137,6 @@ pub(super) fn lines_of(conn: &Connection, quote_id: &str, dealer_led: bool) -> R
                     spec,
                     unit,
                     quantity,
-                    cost_fen,
                     fees_fen,
                     rebate_rate,
                     manual_unit_price_fen: manual,
@@ -141,7 +144,6 @@ pub(super) fn lines_of(conn: &Connection, quote_id: &str, dealer_led: bool) -> R
                     policy_unit_price_fen: policy_price,
                     unit_price_fen: unit_price,
                     line_total_fen: total,
-                    breakdown,
                     notes,
                 })
             },
@@ -257,14 +259,18 @@ pub(super) fn totals_of(lines: &[QuoteLine]) -> Result<QuoteTotals> {
         Ok(s)
     };
     let total_fen = sum(&|l| l.line_total_fen)?;
+    let econ =
+        |f: fn(&LineEconomics) -> Fen| move |l: &QuoteLine| l.internal.as_ref().map_or(Fen::ZERO, |i| f(&i.economics));
     Ok(QuoteTotals {
         total_fen,
         total_uppercase: rmb_uppercase(total_fen),
-        cost_fen: sum(&|l| l.economics.cost_total_fen)?,
-        fees_fen: sum(&|l| l.economics.fees_total_fen)?,
-        rebate_fen: sum(&|l| l.economics.rebate_total_fen)?,
-        profit_fen: sum(&|l| l.economics.profit_total_fen)?,
         line_count: lines.len() as u32,
+        internal: Some(TotalsInternal {
+            cost_fen: sum(&econ(|e| e.cost_total_fen))?,
+            fees_fen: sum(&econ(|e| e.fees_total_fen))?,
+            rebate_fen: sum(&econ(|e| e.rebate_total_fen))?,
+            profit_fen: sum(&econ(|e| e.profit_total_fen))?,
+        }),
     })
 }
 

@@ -62,8 +62,9 @@ pub struct Product {
     pub spec: String,
     /// ㎡, 套, 吨…
     pub unit: String,
-    /// Cost price per unit, in fen.
-    pub cost_fen: Fen,
+    /// Cost price per unit, in fen; absent for those without the internal view (see
+    /// [`crate::Kam::internal_view`]).
+    pub cost_fen: Option<Fen>,
     /// The date the cost price applies from.
     pub effective_from: String,
     pub notes: String,
@@ -135,8 +136,20 @@ pub struct LineEconomics {
     pub profit_rate_actual: Option<Rate>,
 }
 
-/// A priced quote line: what was entered, the formula's breakdown as priced (kept, so a new
-/// policy never reprices it), and the price offered.
+/// The internal part of a line: its cost, the formula's breakdown as priced (kept, so a new
+/// policy never reprices it) and its economics. Only roles allowed the internal view receive it
+/// (managers, head office, executives, administrators: [`crate::Kam::internal_view`]).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LineInternal {
+    /// Cost per unit.
+    pub cost_fen: Fen,
+    pub breakdown: PriceBreakdown,
+    pub economics: LineEconomics,
+}
+
+/// A priced quote line: what was entered and the price offered, with its internal part (cost,
+/// breakdown, margin) for those allowed to see it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct QuoteLine {
@@ -149,12 +162,13 @@ pub struct QuoteLine {
     pub spec: String,
     pub unit: String,
     pub quantity: Quantity,
-    pub cost_fen: Fen,
+    /// Other fees per unit (freight, installation, materials), as entered.
     pub fees_fen: Fen,
     pub rebate_rate: Rate,
     pub manual_unit_price_fen: Option<Fen>,
     pub discount_rate: Rate,
-    /// The formula's unit price (rounded half-up to the fen once).
+    /// The formula's unit price (rounded half-up to the fen once): the policy price a manual
+    /// price is held against.
     pub policy_unit_price_fen: Fen,
     /// The unit price offered: the manual price or the formula's, less any discount.
     pub unit_price_fen: Fen,
@@ -163,9 +177,19 @@ pub struct QuoteLine {
     pub formula_applied: bool,
     /// The manual price is below the policy price: needs the general manager's 特批.
     pub below_policy: bool,
-    pub breakdown: PriceBreakdown,
-    pub economics: LineEconomics,
     pub notes: String,
+    /// Cost, breakdown and margin: absent for those without the internal view.
+    pub internal: Option<LineInternal>,
+}
+
+/// Σ of the lines' economics, in fen: internal, like [`LineInternal`].
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TotalsInternal {
+    pub cost_fen: Fen,
+    pub fees_fen: Fen,
+    pub rebate_fen: Fen,
+    pub profit_fen: Fen,
 }
 
 /// A quote's totals in fen, and the total in Chinese capital numerals (大写金额).
@@ -174,12 +198,20 @@ pub struct QuoteLine {
 pub struct QuoteTotals {
     pub total_fen: Fen,
     pub total_uppercase: String,
-    /// Internal: Σ of the lines' economics.
-    pub cost_fen: Fen,
-    pub fees_fen: Fen,
-    pub rebate_fen: Fen,
-    pub profit_fen: Fen,
     pub line_count: u32,
+    /// Cost, fees, rebate and profit: absent for those without the internal view.
+    pub internal: Option<TotalsInternal>,
+}
+
+impl Quote {
+    /// Drop the internal part (cost, breakdown, margins) for someone without the internal view.
+    pub(crate) fn without_internal(mut self) -> Quote {
+        for l in &mut self.lines {
+            l.internal = None;
+        }
+        self.totals.internal = None;
+        self
+    }
 }
 
 /// An approval the quote needs before it can be sent, with the lines that caused it.

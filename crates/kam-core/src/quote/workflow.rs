@@ -7,6 +7,7 @@ impl Kam {
     /// its policy; with none it is approved at once, otherwise it waits as pending approval.
     pub fn submit_quote(&mut self, id: &str) -> Result<Quote> {
         let h = header(&self.conn, id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         match h.status {
             QuoteStatus::Draft => {}
             QuoteStatus::PendingApproval => {
@@ -138,6 +139,7 @@ impl Kam {
         decision: ApprovalDecision,
     ) -> Result<Quote> {
         let h = header(&self.conn, id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         let comment = match decision {
             ApprovalDecision::Approved => {
                 v::optional("comment", "审批意见", "Comment", &Some(comment.to_string()), 1000)?
@@ -189,6 +191,7 @@ impl Kam {
     /// Mark an approved quote as sent to the customer. From now on it is immutable.
     pub fn send_quote(&mut self, id: &str) -> Result<Quote> {
         let h = header(&self.conn, id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         if h.status != QuoteStatus::Approved {
             let hint = match h.status {
                 QuoteStatus::Draft => ("请先提交审批。", "Submit it for approval first."),
@@ -214,6 +217,7 @@ impl Kam {
     /// an approved quote that was never sent may expire too).
     pub fn close_quote(&mut self, id: &str, outcome: QuoteOutcome) -> Result<Quote> {
         let h = header(&self.conn, id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         let status = match outcome {
             QuoteOutcome::Won => QuoteStatus::Won,
             QuoteOutcome::Lost => QuoteStatus::Lost,
@@ -251,6 +255,7 @@ impl Kam {
     /// figures as priced). The original is left untouched.
     pub fn revise_quote(&mut self, id: &str) -> Result<Quote> {
         let h = header(&self.conn, id)?;
+        self.check_access(&h.customer_id, Access::Write)?;
         if !matches!(h.status, QuoteStatus::Sent | QuoteStatus::Lost | QuoteStatus::Expired) {
             let (zh, en) = if h.editable() {
                 ("它还没有发送，可以直接修改。", "It has not been sent: edit it directly.")

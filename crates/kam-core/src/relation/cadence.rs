@@ -168,8 +168,9 @@ impl Kam {
 
     /// What is due, when, and how overdue, per customer and active rule, as of today in the
     /// company time zone. Most overdue first. Computed on read from the rules, the customers'
-    /// tiers and their visits (see the module docs).
+    /// tiers and their visits (see the module docs). Only customers the person acting may see.
     pub fn due(&self, q: &DueQuery) -> Result<Vec<DueItem>> {
+        let scope = self.scope()?.sql("c");
         let today = local_today(self);
         let mut rules: HashMap<Tier, Vec<(CadenceKind, u32)>> = HashMap::new();
         for r in self.cadence_rules()?.into_iter().filter(|r| r.per_year > 0) {
@@ -197,8 +198,9 @@ impl Kam {
             conds.push(format!("c.id = ?{}", args.len()));
         }
         // The whole company: one sequential pass over customers (an index would mean a random
-        // read per customer); one rep or customer: its index.
-        let scan = if args.is_empty() { "NOT INDEXED" } else { "" };
+        // read per customer); one rep or customer, or someone's own: its index.
+        let scan = if args.is_empty() && scope.is_none() { "NOT INDEXED" } else { "" };
+        conds.extend(scope);
         let sql = format!(
             "SELECT c.id, c.name, c.customer_code, c.tier, c.owner_id, c.created_at, f.tier_since,
                 f.any_dates, f.f2f_dates, f.top_dates, f.liaison_dates

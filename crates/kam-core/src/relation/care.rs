@@ -97,8 +97,9 @@ fn contact_rows(
         "SELECT k.id, k.name, k.title, k.is_decision_maker, k.{column}, c.id, c.name
          FROM contacts k JOIN customers c ON c.id = k.customer_id
          WHERE k.{column} IS NOT NULL AND k.deleted_at IS NULL AND k.active = 1 AND c.deleted_at IS NULL
-           AND ({}) {owner}",
-        ors.join(" OR ")
+           AND ({}) {owner}{}",
+        ors.join(" OR "),
+        kam.scope()?.and_sql("c")
     );
     let mut stmt = kam.conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
@@ -217,8 +218,9 @@ impl Kam {
         let sql = format!(
             "SELECT x.kind, x.description, x.changed_on, k.id, k.name, k.title, k.is_decision_maker, c.id, c.name
              FROM contact_changes x JOIN customers c ON c.id = x.customer_id LEFT JOIN contacts k ON k.id = x.contact_id
-             WHERE x.deleted_at IS NULL AND c.deleted_at IS NULL AND x.changed_on >= ?1 AND x.changed_on <= ?2 {}",
-            if owner_id.is_some() { "AND c.owner_id = ?3" } else { "" }
+             WHERE x.deleted_at IS NULL AND c.deleted_at IS NULL AND x.changed_on >= ?1 AND x.changed_on <= ?2 {}{}",
+            if owner_id.is_some() { "AND c.owner_id = ?3" } else { "" },
+            self.scope()?.and_sql("c")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let map = |r: &rusqlite::Row| {
@@ -286,6 +288,7 @@ impl Kam {
         if exists == 0 {
             return Err(KamError::NotFound { entity: crate::error::Entity::Contact, id: contact_id.to_string() });
         }
+        self.check_row_access("contacts", contact_id, crate::scope::Access::Write)?;
         self.write(|tx, ctx| {
             tx.execute(
                 "UPDATE contacts SET lunar_birthday = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
@@ -297,6 +300,7 @@ impl Kam {
 
     /// A contact's lunar birthday (`MM-DD`), if recorded.
     pub fn lunar_birthday(&self, contact_id: &str) -> Result<Option<String>> {
+        self.check_row_access("contacts", contact_id, crate::scope::Access::Read)?;
         Ok(self.conn.query_row(
             "SELECT lunar_birthday FROM contacts WHERE id = ?1 AND deleted_at IS NULL",
             [contact_id],

@@ -9,6 +9,7 @@ use super::model::*;
 use super::{check_contact, local_time, parse_ts, target_customer};
 use crate::error::{KamError, Result};
 use crate::model::Tier;
+use crate::scope::Access;
 use crate::util::{char_len, clean, new_id, ts};
 use crate::validate as v;
 use crate::Kam;
@@ -106,6 +107,7 @@ impl Kam {
     /// Open a complaint now. Its deadline is now + the tier's response hours.
     pub fn open_complaint(&mut self, customer_id: &str, input: &ComplaintInput) -> Result<Complaint> {
         let c = target_customer(&self.conn, customer_id)?;
+        self.check_access(&c.id, Access::Write)?;
         let contact_id = clean(&input.contact_id);
         if let Some(k) = &contact_id {
             check_contact(&self.conn, &c, "contact_id", k)?;
@@ -154,6 +156,7 @@ impl Kam {
 
     fn live_complaint(&self, id: &str) -> Result<(Complaint, u32)> {
         let d = self.complaint(id)?;
+        self.check_access(&d.complaint.customer_id, Access::Write)?;
         let handled = d.actions.iter().filter(|a| a.kind == ComplaintActionKind::Handling).count() as u32;
         Ok((d.complaint, handled))
     }
@@ -266,6 +269,7 @@ impl Kam {
                 entity: crate::error::Entity::Complaint,
                 id: complaint_id.to_string(),
             })?;
+        self.check_access(&complaint.customer_id, Access::Read)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.id, a.kind, a.note, a.acted_at, u.name FROM complaint_actions a LEFT JOIN users u ON u.id = a.created_by
              WHERE a.complaint_id = ?1 AND a.deleted_at IS NULL ORDER BY a.acted_at, a.rowid",
@@ -290,6 +294,7 @@ impl Kam {
     pub fn complaints(&self, q: &ComplaintQuery) -> Result<Vec<Complaint>> {
         let mut args: Vec<Value> = Vec::new();
         let mut conds = vec!["x.deleted_at IS NULL".to_string(), "c.deleted_at IS NULL".to_string()];
+        conds.extend(self.scope()?.sql("c"));
         for (col, val) in [("c.id", &q.customer_id), ("c.owner_id", &q.owner_id)] {
             if let Some(v) = clean(val) {
                 args.push(Value::Text(v));
@@ -321,8 +326,9 @@ impl Kam {
         let until = ts(now + Duration::minutes(minutes as i64));
         let sql = format!(
             "{SELECT} WHERE x.responded_at IS NULL AND x.status <> 'closed' AND x.deleted_at IS NULL AND x.deadline_at <= ?1
-               AND c.deleted_at IS NULL {} ORDER BY x.deadline_at LIMIT 500",
-            if owner_id.is_some() { "AND c.owner_id = ?2" } else { "" }
+               AND c.deleted_at IS NULL {}{} ORDER BY x.deadline_at LIMIT 500",
+            if owner_id.is_some() { "AND c.owner_id = ?2" } else { "" },
+            self.scope()?.and_sql("c")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let map = |r: &Row| complaint_from(r, now);
@@ -368,10 +374,12 @@ impl Kam {
             .collect();
         let idx = |s: ComplaintSeverity| ComplaintSeverity::ALL.iter().position(|x| *x == s).unwrap_or(0);
         let (mut opened, mut closed, mut within, mut late, mut still_open) = (0, 0, 0, 0, 0);
-        let mut stmt = self.conn.prepare_cached(
+        // The complaints of the customers the person acting may see.
+        let scope = self.scope()?.and_sql("c");
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT x.severity, x.responded_at, x.deadline_at, x.status FROM complaints x JOIN customers c ON c.id = x.customer_id
-             WHERE x.deleted_at IS NULL AND c.deleted_at IS NULL AND x.opened_at >= ?1 AND x.opened_at < ?2",
-        )?;
+             WHERE x.deleted_at IS NULL AND c.deleted_at IS NULL AND x.opened_at >= ?1 AND x.opened_at < ?2{scope}"
+        ))?;
         let rows = stmt.query_map(params![from, to], |r| {
             Ok((
                 r.get::<_, ComplaintSeverity>(0)?,
@@ -397,10 +405,10 @@ impl Kam {
                 still_open += 1;
             }
         }
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT x.severity FROM complaints x JOIN customers c ON c.id = x.customer_id
-             WHERE x.deleted_at IS NULL AND c.deleted_at IS NULL AND x.closed_at >= ?1 AND x.closed_at < ?2",
-        )?;
+             WHERE x.deleted_at IS NULL AND c.deleted_at IS NULL AND x.closed_at >= ?1 AND x.closed_at < ?2{scope}"
+        ))?;
         for sev in stmt.query_map(params![from, to], |r| r.get::<_, ComplaintSeverity>(0))? {
             closed += 1;
             by[idx(sev?)].closed += 1;

@@ -98,6 +98,7 @@ impl Kam {
     /// Record a satisfaction survey.
     pub fn add_survey(&mut self, customer_id: &str, input: &SurveyInput) -> Result<Survey> {
         let c = target_customer(&self.conn, customer_id)?;
+        self.check_access(&c.id, crate::scope::Access::Write)?;
         let today = local_today(self);
         let on = match clean(&input.surveyed_on) {
             Some(s) => sane_date("surveyed_on", &s)?,
@@ -177,7 +178,11 @@ impl Kam {
     /// One survey.
     pub fn survey(&self, survey_id: &str) -> Result<Survey> {
         let mut list = self.surveys_where("s.id = ?1", survey_id)?;
-        list.pop().ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Survey, id: survey_id.to_string() })
+        let s = list
+            .pop()
+            .ok_or_else(|| KamError::NotFound { entity: crate::error::Entity::Survey, id: survey_id.to_string() })?;
+        self.check_access(&s.customer_id, crate::scope::Access::Read)?;
+        Ok(s)
     }
 
     fn surveys_where(&self, cond: &str, arg: &str) -> Result<Vec<Survey>> {
@@ -233,6 +238,7 @@ impl Kam {
         if exists.is_none() {
             return Err(KamError::NotFound { entity: crate::error::Entity::Customer, id: customer_id.to_string() });
         }
+        self.check_access(customer_id, crate::scope::Access::Read)?;
         let surveys = self.surveys_where("s.customer_id = ?1", customer_id)?;
         let dimensions = self
             .survey_dimensions()?

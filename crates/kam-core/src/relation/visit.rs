@@ -7,6 +7,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use super::model::*;
 use super::{check_contacts, check_user, contact_refs, local_today, sane_date, target_customer, ymd, Target};
 use crate::error::{KamError, Result};
+use crate::scope::Access;
 use crate::units::Fen;
 use crate::util::{clean, new_id};
 use crate::validate as v;
@@ -271,6 +272,7 @@ impl Kam {
     /// and, when `plan_id` is given, marks that plan done. The customer's cadence is updated at once.
     pub fn log_visit(&mut self, customer_id: &str, input: &VisitInput) -> Result<Visit> {
         let c = target_customer(&self.conn, customer_id)?;
+        self.check_access(&c.id, Access::Visit)?;
         let v = check_visit(&self.conn, &c, input, local_today(self))?;
         let id = new_id();
         self.write(|tx, ctx| {
@@ -319,6 +321,7 @@ impl Kam {
     /// Edit a visit log (its plan link stays as it is).
     pub fn update_visit(&mut self, visit_id: &str, input: &VisitInput) -> Result<Visit> {
         let current = self.visit(visit_id)?;
+        self.check_visit_edit("visits", visit_id, &current.customer_id)?;
         let c = target_customer(&self.conn, &current.customer_id)?;
         let input = VisitInput { plan_id: None, ..input.clone() };
         let v = check_visit(&self.conn, &c, &input, local_today(self))?;
@@ -354,6 +357,7 @@ impl Kam {
     /// Delete a visit log (tombstone). A plan it carried out is planned again.
     pub fn delete_visit(&mut self, visit_id: &str) -> Result<()> {
         let current = self.visit(visit_id)?;
+        self.check_visit_edit("visits", visit_id, &current.customer_id)?;
         self.write(|tx, ctx| {
             tx.execute(
                 "UPDATE visits SET deleted_at = ?2, updated_at = ?2, updated_by = ?3 WHERE id = ?1",
@@ -373,6 +377,7 @@ impl Kam {
     /// Mark a visit's follow-up as done today without logging another visit.
     pub fn complete_follow_up(&mut self, visit_id: &str) -> Result<Visit> {
         let current = self.visit(visit_id)?;
+        self.check_visit_edit("visits", visit_id, &current.customer_id)?;
         if current.follow_up_on.is_none() {
             return Err(KamError::invalid(
                 "follow_up_on",
@@ -395,10 +400,22 @@ impl Kam {
     pub fn visit(&self, visit_id: &str) -> Result<Visit> {
         let mut stmt = self.conn.prepare_cached(&format!("{VISIT_SELECT} WHERE v.id = ?1 AND v.deleted_at IS NULL"))?;
         let mut rows = stmt.query([visit_id])?;
-        match rows.next()? {
-            Some(r) => visit_from(&self.conn, r),
-            None => Err(KamError::NotFound { entity: crate::error::Entity::Visit, id: visit_id.to_string() }),
-        }
+        let visit = match rows.next()? {
+            Some(r) => visit_from(&self.conn, r)?,
+            None => return Err(KamError::NotFound { entity: crate::error::Entity::Visit, id: visit_id.to_string() }),
+        };
+        self.check_access(&visit.customer_id, Access::Read)?;
+        Ok(visit)
+    }
+
+    /// Editing a visit log or plan is writing to its customer; a liaison executive, who may
+    /// log and plan visits, may also correct the ones they made (`table`: visits or visit_plans).
+    fn check_visit_edit(&self, table: &str, id: &str, customer_id: &str) -> Result<()> {
+        let own: bool = self
+            .conn
+            .prepare_cached(&format!("SELECT created_by = ?2 FROM {table} WHERE id = ?1"))?
+            .query_row(params![id, self.user_id], |r| r.get(0))?;
+        self.check_access(customer_id, if own { Access::Visit } else { Access::Write })
     }
 
     /// Rebuild the cadence engine's per-customer visit summary from the visit logs (after an
@@ -416,6 +433,7 @@ impl Kam {
     /// Visit logs, newest first (by date, then by when they were logged).
     pub fn visits(&self, q: &VisitQuery) -> Result<Vec<Visit>> {
         let (mut conds, args) = list_filters(q, "v.visited_on")?;
+        conds.extend(self.scope()?.sql("c"));
         conds.push("v.deleted_at IS NULL".into());
         conds.push("c.deleted_at IS NULL".into());
         let sql = format!(
@@ -436,6 +454,7 @@ impl Kam {
     /// Plan a visit (拜访计划) on a day from today on.
     pub fn plan_visit(&mut self, customer_id: &str, input: &VisitPlanInput) -> Result<VisitPlan> {
         let c = target_customer(&self.conn, customer_id)?;
+        self.check_access(&c.id, Access::Visit)?;
         let today = local_today(self);
         let planned = sane_date("planned_on", &input.planned_on)?;
         if planned < today {
@@ -466,6 +485,7 @@ impl Kam {
     /// Cancel a planned visit.
     pub fn cancel_visit_plan(&mut self, plan_id: &str) -> Result<VisitPlan> {
         let plan = self.visit_plan(plan_id)?;
+        self.check_visit_edit("visit_plans", plan_id, &plan.customer_id)?;
         if plan.status != PlanStatus::Planned {
             return Err(KamError::invalid(
                 "status",
@@ -488,16 +508,21 @@ impl Kam {
         let today = local_today(self);
         let mut stmt = self.conn.prepare_cached(&format!("{PLAN_SELECT} WHERE p.id = ?1 AND p.deleted_at IS NULL"))?;
         let mut rows = stmt.query([plan_id])?;
-        match rows.next()? {
-            Some(r) => plan_from(&self.conn, r, today),
-            None => Err(KamError::NotFound { entity: crate::error::Entity::VisitPlan, id: plan_id.to_string() }),
-        }
+        let plan = match rows.next()? {
+            Some(r) => plan_from(&self.conn, r, today)?,
+            None => {
+                return Err(KamError::NotFound { entity: crate::error::Entity::VisitPlan, id: plan_id.to_string() })
+            }
+        };
+        self.check_access(&plan.customer_id, Access::Read)?;
+        Ok(plan)
     }
 
     /// Visit plans by planned date (still planned ones unless `include_closed`).
     pub fn visit_plans(&self, q: &VisitQuery) -> Result<Vec<VisitPlan>> {
         let today = local_today(self);
         let (mut conds, args) = list_filters(q, "p.planned_on")?;
+        conds.extend(self.scope()?.sql("c"));
         conds.push("p.deleted_at IS NULL".into());
         conds.push("c.deleted_at IS NULL".into());
         if !q.include_closed.unwrap_or(false) {
@@ -526,9 +551,10 @@ impl Kam {
             "SELECT v.id, c.id, c.name, o.name, v.visited_on, v.next_step, v.follow_up_on
              FROM visits v JOIN customers c ON c.id = v.customer_id LEFT JOIN users o ON o.id = c.owner_id
              WHERE v.follow_up_on IS NOT NULL AND v.follow_up_done_on IS NULL AND v.deleted_at IS NULL
-               AND v.follow_up_on <= ?1 AND c.deleted_at IS NULL {}
+               AND v.follow_up_on <= ?1 AND c.deleted_at IS NULL {}{}
              ORDER BY v.follow_up_on, c.name LIMIT 1000",
-            if owner_id.is_some() { "AND c.owner_id = ?2" } else { "" }
+            if owner_id.is_some() { "AND c.owner_id = ?2" } else { "" },
+            self.scope()?.and_sql("c")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let map = |r: &Row| {

@@ -35,9 +35,19 @@ impl Kam {
             Role::Manager => user_id == me.id || (!me.department.is_empty() && department == me.department),
             Role::Rep | Role::Liaison => user_id == me.id,
         };
+        let departments: HashMap<String, String> =
+            r.reps.iter().map(|x| (x.user_id.clone(), x.department.clone())).collect();
+        let dept = |id: &str| departments.get(id).map(String::as_str).unwrap_or_default();
+        r.new_customers.retain(|x| visible(&x.rep_id, dept(&x.rep_id)));
         r.reps.retain(|x| visible(&x.user_id, &x.department));
         r.performance.retain(|x| visible(&x.user_id, &x.department));
         r.commissions.retain(|x| visible(&x.user_id, &x.department));
+        // The pay totals are those of the lines left: nobody infers the others' from a sum.
+        let t = &mut r.totals;
+        t.quota_incentive_fen = r.reps.iter().map(|x| x.quota_incentive_fen).sum();
+        t.new_customer_bonus_fen = r.reps.iter().map(|x| x.new_customer_bonus_fen).sum();
+        t.performance_bonus_fen = r.performance.iter().filter_map(|p| p.bonus.map(|b| b.total_fen)).sum();
+        t.commission_fen = r.commissions.iter().map(|c| c.commission_fen).sum();
         Ok(())
     }
 

@@ -116,6 +116,9 @@ pub struct SyncFileReport {
     pub already_applied_at: Option<String>,
     /// First file from this device: it is registered by its enrollment.
     pub new_device: bool,
+    /// On a field device: customers head office withdrew (reassigned to someone outside this
+    /// person's reach), deleted here with everything hanging off them.
+    pub withdrawn: u32,
 }
 
 /// The outcome for one file of an import.

@@ -117,6 +117,8 @@ pub const TABLES: &[SyncedTable] = &[
         Field,
         ByCustomer,
     ),
+    // Requests to head office (战略客户, 客户编码): filed on a field device, decided at head office.
+    table("customer_requests", "总部申请", "Requests to head office", Column, Field, ByCustomer),
     table("sales_targets", "销售目标", "Sales targets", NotCustomer, HeadOffice, ByTargetSubject),
     table("sales", "销售", "Sales", Column, HeadOffice, ByCustomer),
     table("collections", "回款", "Collections", Column, HeadOffice, ByCustomer),

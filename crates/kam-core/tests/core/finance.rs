@@ -380,7 +380,23 @@ fn finance_writes_belong_to_head_office_clerks() {
     kam.set_user_password(&rep.id, PW).unwrap();
     let clerk = kam.add_user("钱会计", Role::HeadOffice, "总部").unwrap();
     kam.set_user_password(&clerk.id, PW).unwrap();
-    let c = kam.create_customer(&CustomerInput { name: "华东电力设备有限公司".into(), ..Default::default() }).unwrap();
+    // 张伟's customer, and one he does not reach.
+    let c = kam
+        .create_customer(&CustomerInput {
+            name: "华东电力设备有限公司".into(),
+            owner_id: Some(rep.id.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    let other = kam.create_customer(&CustomerInput { name: "江南水务有限公司".into(), ..Default::default() }).unwrap();
+    kam.add_receivable(&ReceivableInput {
+        customer_id: other.customer.id.clone(),
+        invoiced_on: "2026-01-01".into(),
+        due_on: "2026-02-01".into(),
+        amount_fen: Fen(20_000),
+        ..Default::default()
+    })
+    .unwrap();
     let id = kam
         .add_receivable(&ReceivableInput {
             customer_id: c.customer.id.clone(),
@@ -394,7 +410,10 @@ fn finance_writes_belong_to_head_office_clerks() {
         dir.path(),
         "销售.xlsx",
         &["单据号", "客户名称", "日期", "金额"],
-        &[vec!["XS-1", "华东电力设备有限公司", "2026-01-05", "100"]],
+        &[
+            vec!["XS-1", "华东电力设备有限公司", "2026-01-05", "100"],
+            vec!["XS-2", "江南水务有限公司", "2026-01-05", "200"],
+        ],
     );
     drop(kam);
 
@@ -406,14 +425,33 @@ fn finance_writes_belong_to_head_office_clerks() {
         rep_kam.import_apply(ImportKind::Sales, &file, &ImportOptions::default(), &mut |_| {}).unwrap_err().code(),
         "forbidden"
     );
-    // Reading is for everyone; the dry run writes nothing.
+    // Reading is for everyone, within their customers; the dry run writes nothing and names
+    // no customer out of reach as matched.
     assert_eq!(rep_kam.finance_records(&FinanceQuery::default()).unwrap().total, 1);
-    assert_eq!(rep_kam.import_preview(ImportKind::Sales, &file, &ImportOptions::default()).unwrap().counts.new, 1);
+    let other_record = kam_other_record(&path);
+    assert_eq!(rep_kam.finance_record(&other_record).unwrap_err().code(), "forbidden");
+    assert_eq!(
+        rep_kam.customer_trade(&other.customer.id).unwrap_err().code(),
+        "forbidden",
+        "another rep's 交易记录 is out of reach"
+    );
+    let p = rep_kam.import_preview(ImportKind::Sales, &file, &ImportOptions::default()).unwrap();
+    assert_eq!((p.counts.new, p.counts.error), (1, 1));
+    assert_eq!(rep_kam.today_page(None).unwrap().overdue_receivables_total, 1, "only his customer's warning");
     drop(rep_kam);
 
     let mut clerk_kam = Kam::open_locked(&path).unwrap();
     clerk_kam.sign_in("钱会计", PW).unwrap();
     clerk_kam.record_receivable_payment(&id, &Default::default()).unwrap();
     clerk_kam.import_apply(ImportKind::Sales, &file, &ImportOptions::default(), &mut |_| {}).unwrap();
-    assert_eq!(clerk_kam.finance_records(&FinanceQuery::default()).unwrap().total, 2);
+    assert_eq!(clerk_kam.finance_records(&FinanceQuery::default()).unwrap().total, 4);
+    assert_eq!(clerk_kam.today_page(None).unwrap().overdue_receivables_total, 1, "the paid one cleared");
+}
+
+/// The receivable of 江南水务 (read with a trusted `Kam`).
+fn kam_other_record(path: &Path) -> String {
+    let kam = Kam::open(path).unwrap();
+    let page =
+        kam.finance_records(&FinanceQuery { kind: Some(FinanceKind::Receivable), ..Default::default() }).unwrap();
+    page.rows.into_iter().find(|r| r.customer_name == "江南水务有限公司").unwrap().id
 }

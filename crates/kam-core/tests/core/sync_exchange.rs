@@ -13,7 +13,7 @@ pub struct Org {
     pub rep_users: Vec<String>,
 }
 
-fn customer(name: &str, credit: Option<&str>) -> CustomerInput {
+pub fn customer(name: &str, credit: Option<&str>) -> CustomerInput {
     CustomerInput { name: name.into(), credit_code: credit.map(str::to_string), ..Default::default() }
 }
 
@@ -50,12 +50,12 @@ pub fn org(n: usize) -> Org {
     Org { dir, hq, reps, rep_users }
 }
 
-fn visits(k: &Kam, customer_id: &str) -> usize {
+pub fn visits(k: &Kam, customer_id: &str) -> usize {
     k.visits(&VisitQuery { customer_id: Some(customer_id.to_string()), ..Default::default() }).unwrap().len()
 }
 
 /// A customer 嘉兴化纤 with a draft quote of one line (100 吨 at cost 70.00, the rebate given).
-fn customer_with_quote(rep: &mut Kam, rebate: Option<&str>) -> (kam_core::Customer, kam_core::Quote) {
+pub fn customer_with_quote(rep: &mut Kam, rebate: Option<&str>) -> (kam_core::Customer, kam_core::Quote) {
     let c = rep.create_customer(&customer("嘉兴化纤有限公司", None)).unwrap().customer;
     let q = rep.create_quote(&QuoteInput { customer_id: c.id.clone(), ..Default::default() }).unwrap();
     let line = QuoteLineInput {
@@ -273,8 +273,12 @@ fn reassigning_a_departed_reps_customer_sends_the_whole_dossier_to_the_new_owner
     o.hq.update_customer(&c.id, &input).unwrap();
     send(&mut o.hq, "李四", &mut o.reps[1], &d);
     assert_eq!(visits(&o.reps[1], &c.id), 3, "nothing is lost");
-    send(&mut o.hq, "张三", &mut o.reps[0], &d);
-    assert_eq!(o.reps[0].customer(&c.id).unwrap().owner_id.as_deref(), Some(o.rep_users[1].as_str()));
+    // The old owner's laptop gives the customer up with everything of it; head office keeps it.
+    let r = send(&mut o.hq, "张三", &mut o.reps[0], &d);
+    assert_eq!(r.withdrawn, 1);
+    assert_eq!(o.reps[0].customer(&c.id).unwrap_err().code(), "not_found");
+    assert_eq!(visits(&o.reps[0], &c.id), 0);
+    assert_eq!(visits(&o.hq, &c.id), 3);
     for (i, rep) in o.reps.iter().enumerate() {
         assert_eq!(
             o.hq.sync_visible_content(Some(&o.rep_users[i])).unwrap(),

@@ -92,6 +92,8 @@ const quoteEn: typeof quoteZh = {
     discountPlaceholder: "e.g. 5%",
     notes: "Notes",
     catalogProduct: "Catalog product {code} · cost {cost}/{unit}",
+    catalogProductNoCost: "Catalog product {code} (its cost applies; not shown)",
+    costHidden: "Catalog or unchanged (not shown)",
     columns: {
       no: "#",
       description: "Description",
@@ -138,6 +140,7 @@ const quoteEn: typeof quoteZh = {
     needsDiscountGm: "Discount beyond the standard ({std}): the general manager",
     cannot: "Cannot price",
     policy: "Pricing policy v{v}",
+    noInternal: "Cost and margin are shown to managers, head office and executives only.",
   },
   totals: {
     total: "Quote total",

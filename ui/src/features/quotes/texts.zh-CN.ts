@@ -91,6 +91,8 @@ const quoteZh = {
     discountPlaceholder: "如 5%",
     notes: "备注",
     catalogProduct: "目录产品 {code} · 成本 {cost}/{unit}",
+    catalogProductNoCost: "目录产品 {code}（成本价按目录，不显示）",
+    costHidden: "按目录或保持原值（不显示）",
     columns: {
       no: "#",
       description: "品名",
@@ -137,6 +139,7 @@ const quoteZh = {
     needsDiscountGm: "折扣超过标准（{std}），需总经理审批",
     cannot: "无法计算",
     policy: "报价政策第 {v} 版",
+    noInternal: "成本与利润构成仅大客户部经理、总部和公司领导可见。",
   },
   totals: {
     total: "报价总额",

@@ -118,6 +118,7 @@ const syncEn: typeof syncZh = {
     refused: "Refused",
     table: "Data",
     newDevice: "New device (registered by its enrollment)",
+    withdrawn: "{n} reassigned customer(s) withdrawn from this device",
     willApply: "Ready to apply",
     applied: "Applied",
     alreadyApplied: "This file was applied on {at}; it will not be applied again",

@@ -118,6 +118,7 @@ const syncZh = {
     refused: "拒绝",
     table: "数据",
     newDevice: "新设备（凭注册文件登记）",
+    withdrawn: "已从本机撤回 {n} 个改派给他人的客户",
     willApply: "可以应用",
     applied: "已应用",
     alreadyApplied: "此文件已于 {at} 应用过，不会重复应用",

@@ -89,8 +89,15 @@ impl Apply<'_> {
             }
             return Ok(None);
         }
-        if t == "quote_approvals" && scope.role == DeviceRole::Rep {
+        if t == "quote_approvals" && scope.reach == Reach::Own {
             return Ok(Some(("业务员不能审批报价。".into(), "A field rep cannot approve quotes.".into())));
+        }
+        if t == "customer_requests" && decides_request(current, incoming) {
+            return Ok(Some((
+                "申请由总部审批，设备上不能批准或驳回，未接受此更改。".into(),
+                "Head office decides requests; a field device cannot approve or refuse one. The change was not accepted."
+                    .into(),
+            )));
         }
         let owner_text = |m: &HashMap<&str, Value>| match m.get("owner_id") {
             Some(Value::Text(s)) => Some(s.clone()),
@@ -128,7 +135,7 @@ impl Apply<'_> {
                     customers.push(id);
                     let (from, to) = (owner_text(cur), owner_text(incoming));
                     if from != to {
-                        let may = scope.role == DeviceRole::Manager && scope.owner_in_scope(self.tx, to.as_deref())?;
+                        let may = scope.reach == Reach::Department && scope.owner_in_scope(self.tx, to.as_deref())?;
                         if !may && self.owner_change_would_win(&customers[0], owner_stamp)? {
                             return Ok(Some((
                                 "只有经理或总部可以把客户改派给其他营销专员。".into(),
@@ -430,6 +437,20 @@ impl Apply<'_> {
             Outcome::Unchanged => e.unchanged += 1,
             Outcome::Refused(..) => e.refused += 1,
         }
+    }
+}
+
+/// Would this change of a request from a field device decide it? A new request must be pending
+/// and undecided; an existing one keeps the decision head office recorded.
+fn decides_request(current: Option<&HashMap<&str, Value>>, incoming: &HashMap<&str, Value>) -> bool {
+    const DECISION: [&str; 4] = ["status", "decided_by", "decided_at", "decision_note"];
+    match current {
+        None => {
+            incoming.get("status") != Some(&Value::Text("pending".into()))
+                || !matches!(incoming.get("decided_by"), None | Some(Value::Null))
+                || !matches!(incoming.get("decided_at"), None | Some(Value::Null))
+        }
+        Some(cur) => DECISION.iter().any(|c| incoming.get(c).is_some_and(|v| cur.get(c) != Some(v))),
     }
 }
 

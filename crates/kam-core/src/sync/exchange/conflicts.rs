@@ -29,7 +29,11 @@ impl Kam {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::new();
+        let internal_view = self.internal_view()?;
         for (id, t, row_id, col, wv, wd, wh, lv, ld, lh, detected_at, status) in rows {
+            if !internal_view && crate::history::INTERNAL_FIELDS.contains(&(t.as_str(), col.as_str())) {
+                continue; // a line's cost is for those with the internal view
+            }
             let (label, customer_id) = self.row_label(&t, &row_id)?;
             let who = |d: &str| -> Result<String> { self.device_owner_name(d) };
             let at = |h: i64| util::ts(chrono::DateTime::from_timestamp_millis(h >> 16).unwrap_or_default());

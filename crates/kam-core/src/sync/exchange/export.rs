@@ -49,9 +49,13 @@ impl Kam {
             }
         }
         let scope = if head_office { Some(scope_of(&self.conn, &peer)?) } else { None };
-        if let Some(scope) = &scope {
-            self.resent_rows(scope, &peer, &mut wanted)?;
-        }
+        let withdrawn = match &scope {
+            Some(scope) => {
+                self.resent_rows(scope, &peer, &mut wanted)?;
+                self.withdrawals_for(scope, &peer)?
+            }
+            None => Vec::new(),
+        };
         let mut dev_index: HashMap<i64, u32> = HashMap::new();
         let mut dev_list: Vec<String> = Vec::new();
         let mut idx = |no: i64| -> u32 {
@@ -69,17 +73,10 @@ impl Kam {
             if let Some(scope) = &scope {
                 let mut m: HashMap<&str, Value> = cols.iter().map(String::as_str).zip(values.iter().cloned()).collect();
                 m.insert("id", Value::Text(id.clone()));
-                if !scope.sees(&self.conn, &mut cache, t, &m, id)? {
-                    // The old owner of a reassigned customer still gets its row: who owns it now.
-                    let was_owner = t == "customers"
-                        && self.conn.query_row(
-                            "SELECT EXISTS (SELECT 1 FROM sync_resend WHERE customer_id = ?1 AND from_owner = ?2)",
-                            params![id, scope.user_id],
-                            |r| r.get::<_, bool>(0),
-                        )?;
-                    if !was_owner {
-                        continue;
-                    }
+                // A withdrawn customer's row still goes: who owns it now hides it at once.
+                let withdrawing = t == "customers" && withdrawn.contains(id);
+                if !withdrawing && !scope.sees_row(&self.conn, &mut cache, t, &m, id)? {
+                    continue;
                 }
             }
             let born: (i64, i64) = self
@@ -120,6 +117,7 @@ impl Kam {
             devices: dev_list,
             rows,
             refused,
+            withdrawn,
         };
         let body = serde_json::to_vec(&body).expect("body serialises");
         let seq: i64 = self.conn.query_row("SELECT seq FROM sync_state", [], |r| r.get(0))?;
@@ -143,19 +141,22 @@ impl Kam {
         Ok((file_name, bytes, count, Addressee { device_id: peer.device_id, name: peer.name }))
     }
 
-    /// Reassigned customers: the new owner gets the whole dossier, the old one the row.
+    /// Reassigned customers: a device whose reach they entered gets the whole dossier, one
+    /// they left the row (and a withdrawal, see `withdraw.rs`).
     fn resent_rows(&self, scope: &Scope, peer: &Peer, wanted: &mut BTreeSet<(usize, String, String)>) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-                "SELECT customer_id, from_owner, to_owner FROM sync_resend WHERE seq > ?1 AND (from_owner = ?2 OR to_owner = ?2)",
-            )?;
+        let mut stmt = self.conn.prepare("SELECT customer_id, from_owner, to_owner FROM sync_resend WHERE seq > ?1")?;
         let rows = stmt
-            .query_map(params![peer.acked, scope.user_id], |r| {
+            .query_map(params![peer.acked], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (customer, _from, to_owner) in rows {
+        for (customer, from_owner, to_owner) in rows {
+            let (from, to) = (from_owner.as_deref(), to_owner.as_deref());
+            if !scope.owner_in_scope(&self.conn, from)? && !scope.owner_in_scope(&self.conn, to)? {
+                continue;
+            }
             wanted.insert((table_rank("customers"), "customers".into(), customer.clone()));
-            if to_owner.as_deref() == Some(scope.user_id.as_str()) {
+            if scope.owner_in_scope(&self.conn, to)? && !scope.owner_in_scope(&self.conn, from)? {
                 for t in customer_tables() {
                     let mut s = self.conn.prepare_cached(&format!("SELECT id FROM {t} WHERE customer_id = ?1"))?;
                     for id in s.query_map([&customer], |r| r.get::<_, String>(0))? {

@@ -38,7 +38,7 @@ impl Kam {
                     "manager" => DeviceRole::Manager,
                     _ => DeviceRole::Rep,
                 };
-                Some(Scope { user_id: u.to_string(), role, department: user_department(&self.conn, u)? })
+                Some(Scope::of_device(&self.conn, u, role)?)
             }
         };
         let mut out = Vec::new();
@@ -64,7 +64,7 @@ impl Kam {
                     let mut m: HashMap<&str, Value> =
                         cols.iter().map(String::as_str).zip(vals.iter().cloned()).collect();
                     m.insert("id", Value::Text(id.clone()));
-                    if !s.sees(&self.conn, &mut cache, t, &m, &id)? {
+                    if !s.sees_row(&self.conn, &mut cache, t, &m, &id)? {
                         continue;
                     }
                 }

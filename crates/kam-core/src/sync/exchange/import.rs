@@ -71,6 +71,7 @@ impl Kam {
             duplicates: Vec::new(),
             already_applied_at: None,
             new_device: enrollment.is_some(),
+            withdrawn: 0,
         };
         let seen: Option<String> = self
             .conn
@@ -122,6 +123,17 @@ impl Kam {
             a.file_devs.push(no);
         }
         a.apply_rows(&body.rows)?;
+        if !head_office {
+            // Customers reassigned out of this device's reach go (see `withdraw.rs`).
+            let me = Scope::of_device(&tx, &crate::auth::enrolled_user(&tx)?, ident.role)?;
+            let acked = peer.acked.max(header.acked_up_to as i64);
+            let gone = super::withdraw::apply_withdrawals(&tx, &body.withdrawn, &me, acked, &now)?;
+            for id in &gone {
+                a.search_dirty.remove(id);
+                a.cadence_dirty.remove(id);
+            }
+            a.report.withdrawn = gone.len() as u32;
+        }
         // Derived data follows; head office redirects rows sent to a customer it merged away.
         tx.execute(
             "UPDATE sync_state SET applying = 2, hlc = max(hlc + 1, ?1, ?2)",

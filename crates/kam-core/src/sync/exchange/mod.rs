@@ -16,6 +16,7 @@ use super::keys::{DeviceKeys, DevicePublicKeys, StoredDeviceKeys};
 use super::model::*;
 use crate::db::{set_setting, setting};
 use crate::error::{KamError, Result};
+use crate::scope::{Reach, Scope};
 use crate::{util, Kam};
 
 use super::tables::{self, Owner, Seen};
@@ -45,6 +46,10 @@ struct Body {
     /// Head office to a field device: its changes head office refused since it last confirmed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     refused: Vec<RefusedChange>,
+    /// Head office to a field device: customers reassigned out of its person's reach, to delete
+    /// there with everything hanging off them (see `withdraw.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    withdrawn: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -116,13 +121,6 @@ struct Peer {
     acked: i64,
     last_import_at: Option<String>,
     last_export_at: Option<String>,
-}
-
-/// Whose data a device may see and change.
-struct Scope {
-    user_id: String,
-    role: DeviceRole,
-    department: String,
 }
 
 fn not_enrolled() -> KamError {
@@ -318,43 +316,24 @@ fn customer_tables() -> impl Iterator<Item = &'static str> {
     tables::with_customer_column()
 }
 
-fn user_department(conn: &Connection, user_id: &str) -> Result<String> {
-    Ok(conn
-        .query_row("SELECT department FROM users WHERE id = ?1", [user_id], |r| r.get(0))
-        .optional()?
-        .unwrap_or_default())
-}
-
 fn owner_of(conn: &Connection, customer_id: &str) -> Result<Option<Option<String>>> {
     let mut stmt = conn.prepare_cached("SELECT owner_id FROM customers WHERE id = ?1")?;
     Ok(stmt.query_row([customer_id], |r| r.get(0)).optional()?)
 }
 
+/// What a device sees, beyond customers: the rows of a table by how [`tables`] says they are seen.
 impl Scope {
-    fn owner_in_scope(&self, conn: &Connection, owner: Option<&str>) -> Result<bool> {
-        let Some(owner) = owner else { return Ok(false) };
-        if owner == self.user_id {
-            return Ok(true);
-        }
-        Ok(self.role == DeviceRole::Manager
-            && !self.department.is_empty()
-            && user_department(conn, owner)? == self.department)
-    }
-
     fn customer_visible(&self, conn: &Connection, cache: &mut HashMap<String, bool>, id: &str) -> Result<bool> {
         if let Some(v) = cache.get(id) {
             return Ok(*v);
         }
-        let v = match owner_of(conn, id)? {
-            Some(owner) => self.owner_in_scope(conn, owner.as_deref())?,
-            None => false,
-        };
+        let v = self.sees_customer(conn, id)?.unwrap_or(false);
         cache.insert(id.to_string(), v);
         Ok(v)
     }
 
     /// May this device see the row?
-    fn sees(
+    fn sees_row(
         &self,
         conn: &Connection,
         cache: &mut HashMap<String, bool>,
@@ -362,7 +341,7 @@ impl Scope {
         values: &HashMap<&str, Value>,
         id: &str,
     ) -> Result<bool> {
-        if self.role == DeviceRole::HeadOffice || tables::shared(t) {
+        if self.is_all() || tables::shared(t) {
             return Ok(true);
         }
         let text = |c: &str| match values.get(c) {
@@ -388,8 +367,7 @@ impl Scope {
 }
 
 fn scope_of(conn: &Connection, peer: &Peer) -> Result<Scope> {
-    let user_id = peer.user_id.clone().unwrap_or_default();
-    Ok(Scope { department: user_department(conn, &user_id)?, user_id, role: peer.role })
+    Scope::of_device(conn, peer.user_id.as_deref().unwrap_or_default(), peer.role)
 }
 
 /// Write `bytes` through a temporary file and a rename.
@@ -421,6 +399,7 @@ mod enroll;
 mod export;
 mod history;
 mod import;
+mod withdraw;
 
 use apply::{bad_body, find_duplicates, Apply, Outcome};
 use duplicates::duplicate_claim;
