@@ -610,6 +610,33 @@ pub async fn receivable_add(state: State<'_, AppState>, input: ReceivableInput) 
     with(&state, |k| k.add_receivable(&input))
 }
 
+/// Finance records (sales, returns, collections, receivables), filtered; voided ones on request.
+#[tauri::command]
+pub async fn finance_records(state: State<'_, AppState>, query: FinanceQuery) -> Res<FinancePage> {
+    with(&state, |k| k.finance_records(&query))
+}
+
+#[tauri::command]
+pub async fn finance_edit(state: State<'_, AppState>, id: String, edit: FinanceEdit) -> Res<FinanceRecord> {
+    with(&state, |k| k.edit_finance_record(&id, &edit))
+}
+
+#[tauri::command]
+pub async fn finance_void(state: State<'_, AppState>, id: String, reason: String) -> Res<FinanceRecord> {
+    with(&state, |k| k.void_finance_record(&id, &reason))
+}
+
+#[tauri::command]
+pub async fn receivable_pay(state: State<'_, AppState>, id: String, payment: ReceivablePayment) -> Res<FinanceRecord> {
+    with(&state, |k| k.record_receivable_payment(&id, &payment))
+}
+
+/// A customer's 交易记录: purchases by month, collections, open receivables, dormant hint.
+#[tauri::command]
+pub async fn customer_trade(state: State<'_, AppState>, customer_id: String) -> Res<TradeSummary> {
+    with(&state, |k| k.customer_trade(&customer_id))
+}
+
 #[tauri::command]
 pub async fn score_set(state: State<'_, AppState>, input: ScoreInput) -> Res<()> {
     with(&state, |k| k.set_score(&input))

@@ -7,6 +7,7 @@ mod auth;
 mod bench;
 mod dossier;
 mod errors;
+mod finance;
 mod form;
 mod history;
 mod import;
@@ -71,10 +72,14 @@ enum Cmd {
     /// projects under way, development and upkeep feedback.
     #[command(subcommand)]
     Form(form::FormCmd),
-    /// Import customers from Excel, WPS or CSV (导入): a dry run first, then one batch that can
-    /// be undone.
+    /// Import customers, contacts, sales, collections or receivables from Excel, WPS or CSV
+    /// (导入): a dry run first, then one batch that can be undone.
     #[command(subcommand)]
     Import(import::ImportCmd),
+    /// Finance records a clerk can correct (财务记录): list, edit, void, mark receivables paid;
+    /// a customer's 交易记录.
+    #[command(subcommand)]
+    Finance(finance::FinanceCmd),
     /// Who is signed in.
     Whoami {
         #[arg(long)]
@@ -187,7 +192,8 @@ labeled!(
     ContactChangeKind,
     kam_core::import::DuplicateAction,
     kam_core::RequestKind,
-    kam_core::RequestStatus
+    kam_core::RequestStatus,
+    kam_core::FinanceKind
 );
 
 fn parse_enum<T: Labeled>(s: &str) -> Result<T, String> {
@@ -263,6 +269,7 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Request(cmd) => request::run(&mut kam, cmd)?,
         Cmd::Form(cmd) => form::run(&kam, cmd)?,
         Cmd::Import(cmd) => import::run(&mut kam, cmd)?,
+        Cmd::Finance(cmd) => finance::run(&mut kam, cmd)?,
         Cmd::Whoami { json } => {
             let me = kam.me()?;
             if json {

@@ -735,3 +735,66 @@ fn forms_are_written_where_asked_or_to_the_documents_folder_and_recorded() {
     let kinds: Vec<&str> = log.as_array().unwrap().iter().filter_map(|a| a["kind"].as_str()).collect();
     assert_eq!(kinds[..3], ["form_feedback", "form_dossier", "form_customers"], "{kinds:?}");
 }
+
+#[test]
+fn finance_import_again_changes_nothing_and_records_are_corrected() {
+    let kam = Kam::admin();
+    let c = kam.json(&["customer", "add", "--name", "华东电力设备有限公司", "--json"]);
+    let cid = c["customer"]["id"].as_str().unwrap().to_string();
+    let contacts = kam.dir.path().join("联系人.csv");
+    std::fs::write(&contacts, "客户名称,联系人,手机\n华东电力设备股份有限公司,王建国,13812345678\n").unwrap();
+    let applied = kam.json(&["import", "contacts", contacts.to_str().unwrap(), "--json"]);
+    assert_eq!(applied["batch"]["created_count"], 1, "{applied}");
+
+    // A semicolon CSV with a UTF-8 BOM, as some ERPs write it.
+    let sales = kam.dir.path().join("销售6月.csv");
+    let text = "\u{feff}单据号;客户名称;日期;价税合计\nXS-1;华东电力设备有限公司;2025/6/5;1,200.50\nXS-2;华东电力设备有限公司;2025年6月6日;300\nXS-3;北方重工;2025-06-07;100\n";
+    std::fs::write(&sales, text).unwrap();
+    let f = sales.to_str().unwrap();
+    let dry = kam.ok(&["import", "sales", f, "--dry-run"]);
+    assert!(dry.contains("新建 new 2") && dry.contains("错误 error 1"), "{dry}");
+    assert!(dry.contains("找不到客户"), "{dry}");
+    assert_eq!(kam.json(&["finance", "list", "--json"])["total"], 0, "the dry run wrote nothing");
+    let applied = kam.json(&["import", "sales", f, "--json"]);
+    assert_eq!(applied["batch"]["created_count"], 2, "{applied}");
+    let again = kam.ok(&["import", "sales", f]);
+    assert!(again.contains("新建 new 0") && again.contains("无变化 unchanged 2"), "{again}");
+    assert!(again.contains("新建 created 0 · 更新 updated 0"), "{again}");
+
+    // List, edit, void.
+    let list = kam.json(&["finance", "list", "--kind", "sale", "--month", "2025-06", "--json"]);
+    assert_eq!(list["total"], 2, "{list}");
+    let xs1 = list["rows"].as_array().unwrap().iter().find(|r| r["doc_no"] == "XS-1").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let edited = kam.json(&["finance", "edit", &xs1, "--amount", "1,300", "--json"]);
+    assert_eq!(edited["amount_fen"], 130_000);
+    assert!(kam.ok(&["finance", "void", &xs1, "--reason", "重复开单"]).contains("已作废"));
+    assert_eq!(kam.json(&["finance", "list", "--json"])["total"], 1);
+    assert!(kam.ok(&["finance", "list", "--voided"]).contains("重复开单"));
+    let (_, err) = kam.fails(&["finance", "void", &xs1, "--reason", "x"]);
+    assert!(err.contains("wrong_state"), "{err}");
+
+    // A receivable past due, paid in part, then in full.
+    let recv = kam.dir.path().join("应收.csv");
+    std::fs::write(
+        &recv,
+        "发票号,客户名称,开票日期,到期日,应收金额\nFP-1,华东电力设备有限公司,2025-05-01,2025-06-30,\"5,000\"\n",
+    )
+    .unwrap();
+    kam.ok(&["import", "receivables", recv.to_str().unwrap()]);
+    let open = kam.json(&["finance", "list", "--open", "--json"]);
+    let fp1 = open["rows"][0]["id"].as_str().unwrap().to_string();
+    assert!(open["rows"][0]["days_overdue"].as_u64().unwrap() > 100, "{open}");
+    let rows = kam.json(&["customer", "list", "--json"]);
+    assert_eq!(rows["rows"][0]["overdue_receivable_fen"], 500_000, "the list's overdue column comes from the records");
+    assert!(kam.ok(&["finance", "pay", &fp1, "--paid", "2000", "--on", "2025-07-01"]).contains("未收 open ¥3,000.00"));
+    kam.ok(&["finance", "pay", &fp1]);
+    assert_eq!(kam.json(&["finance", "list", "--open", "--json"])["total"], 0);
+    let trade = kam.json(&["finance", "trade", &cid, "--json"]);
+    assert_eq!(trade["overdue_fen"], 0, "{trade}");
+    assert_eq!(trade["months"][0]["month"], "2025-06", "{trade}");
+    assert_eq!(trade["months"][0]["net_fen"], 30_000, "the voided sale is not counted");
+    assert_eq!(kam.json(&["customer", "list", "--json"])["rows"][0]["overdue_receivable_fen"], 0);
+}

@@ -32,6 +32,13 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("form_dossier", "导出客户基本情况档案（附表2）", "Customer basic information (form 2)"),
     ("form_projects", "导出客户在建项目一览表（附表3）", "Projects under way (form 3)"),
     ("form_feedback", "导出客户开发与维护过程信息反馈表（附表4）", "Development and upkeep feedback (form 4)"),
+    ("contact_import", "导入联系人", "Contact import"),
+    ("sales_import", "导入销售", "Sales import"),
+    ("collections_import", "导入回款", "Collections import"),
+    ("receivables_import", "导入应收", "Receivables import"),
+    ("finance_edit", "修改财务记录", "Finance record edited"),
+    ("finance_void", "作废财务记录", "Finance record voided"),
+    ("receivable_paid", "应收登记收款", "Receivable payment"),
 ];
 
 /// The chain's start for a device.

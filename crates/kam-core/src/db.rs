@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_password_resets.sql"),
     include_str!("migrations/0013_scope.sql"),
     include_str!("migrations/0014_customer_requests.sql"),
+    include_str!("migrations/0015_finance.sql"),
     include_str!("migrations/0016_import_templates.sql"),
 ];
 

@@ -197,7 +197,7 @@ pub(crate) fn load(kam: &mut Kam, customers: u32, seed: u64) -> Result<DemoRepor
             } else {
                 None
             };
-            n_contacts += insert_full(tx, ctx, &input, &contacts, code.as_deref())?.1;
+            n_contacts += insert_full(tx, ctx, &input, &contacts, code.as_deref(), None)?.1;
         }
         Ok(())
     })?;

@@ -227,6 +227,7 @@ pub enum Entity {
     SyncConflict,
     DuplicateClaim,
     CustomerRequest,
+    FinanceRecord,
 }
 
 impl Entity {
@@ -250,6 +251,7 @@ impl Entity {
             Entity::SyncConflict => "冲突",
             Entity::DuplicateClaim => "撞单记录",
             Entity::CustomerRequest => "申请",
+            Entity::FinanceRecord => "财务记录",
         }
     }
 
@@ -273,6 +275,7 @@ impl Entity {
             Entity::SyncConflict => "Conflict",
             Entity::DuplicateClaim => "Duplicate claim",
             Entity::CustomerRequest => "Request",
+            Entity::FinanceRecord => "Finance record",
         }
     }
 }

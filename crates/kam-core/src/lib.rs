@@ -14,6 +14,7 @@ pub mod input;
 pub mod ratio;
 #[macro_use]
 pub mod model;
+pub mod finance;
 pub mod forms;
 pub mod import;
 pub mod policy_defaults;
@@ -36,6 +37,7 @@ use rusqlite::{Connection, Transaction};
 
 pub use db::SCHEMA_VERSION;
 pub use error::{ErrorDto, KamError, Result};
+pub use finance::*;
 pub use model::*;
 pub use quote::*;
 pub use relation::*;

@@ -96,17 +96,17 @@ pub(crate) fn index_text(name: &str, codes: &[&str], contacts: &[(String, String
 
 /// Replace the index entries of one customer (by `seq`); `None` removes them (tombstone).
 pub(crate) fn reindex(conn: &Connection, seq: i64, text: Option<&IndexText>) -> Result<()> {
-    conn.execute("DELETE FROM search_trigram WHERE rowid = ?1", [seq])?;
-    conn.execute("DELETE FROM search_char WHERE rowid = ?1", [seq])?;
+    // Cached: an import reindexes every customer it writes.
+    conn.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?.execute([seq])?;
+    conn.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?.execute([seq])?;
     if let Some(t) = text {
-        conn.execute(
-            "INSERT INTO search_trigram(rowid, name, other) VALUES (?1, ?2, ?3)",
-            params![seq, t.name, t.other],
-        )?;
-        conn.execute(
-            "INSERT INTO search_char(rowid, name, other) VALUES (?1, ?2, ?3)",
-            params![seq, char_tokens(&t.name), format!("{} {}", char_tokens(&t.other), t.short)],
-        )?;
+        conn.prepare_cached("INSERT INTO search_trigram(rowid, name, other) VALUES (?1, ?2, ?3)")?
+            .execute(params![seq, t.name, t.other])?;
+        conn.prepare_cached("INSERT INTO search_char(rowid, name, other) VALUES (?1, ?2, ?3)")?.execute(params![
+            seq,
+            char_tokens(&t.name),
+            format!("{} {}", char_tokens(&t.other), t.short)
+        ])?;
     }
     Ok(())
 }

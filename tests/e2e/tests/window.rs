@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use kam_e2e::{ensure, tid, tid_input, Context, Driver, Failure, Key, Profile, Step, TEST_ADMIN, TEST_PASSWORD};
 
+#[path = "window/finance.rs"]
+mod finance;
 #[path = "window/forms.rs"]
 mod forms;
 #[path = "window/import.rs"]

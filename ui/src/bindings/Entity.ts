@@ -3,4 +3,4 @@
 /**
  * What was not found, named right in both languages (and as a stable code in `ErrorDto.entity`).
  */
-export type Entity = "customer" | "contact" | "contact_change" | "project" | "record" | "user" | "visit" | "visit_plan" | "complaint" | "survey" | "survey_dimension" | "quote" | "quote_line" | "product" | "pricing_policy" | "sync_conflict" | "duplicate_claim" | "customer_request";
+export type Entity = "customer" | "contact" | "contact_change" | "project" | "record" | "user" | "visit" | "visit_plan" | "complaint" | "survey" | "survey_dimension" | "quote" | "quote_line" | "product" | "pricing_policy" | "sync_conflict" | "duplicate_claim" | "customer_request" | "finance_record";

@@ -3,4 +3,4 @@
 /**
  * Counts by status and by what applying would do.
  */
-export type ImportCounts = { total: number, new: number, update: number, duplicate: number, error: number, to_create: number, to_update: number, to_skip: number, };
+export type ImportCounts = { total: number, new: number, update: number, duplicate: number, unchanged: number, error: number, to_create: number, to_update: number, to_skip: number, };

@@ -20,7 +20,8 @@ encoding: string | null,
  */
 mapping: { [key in string]: string } | null, 
 /**
- * For every row that matches an existing customer (default: skip).
+ * For every row that matches an existing record (default: skip; finance documents
+ * imported before: overwrite, so a corrected file updates them).
  */
 on_duplicate: DuplicateAction | null, 
 /**

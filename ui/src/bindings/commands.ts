@@ -35,6 +35,10 @@ import type { DuplicateClaim } from "./DuplicateClaim";
 import type { DuplicateHint } from "./DuplicateHint";
 import type { EnrollmentExport } from "./EnrollmentExport";
 import type { Fen } from "./Fen";
+import type { FinanceEdit } from "./FinanceEdit";
+import type { FinancePage } from "./FinancePage";
+import type { FinanceQuery } from "./FinanceQuery";
+import type { FinanceRecord } from "./FinanceRecord";
 import type { FormExport } from "./FormExport";
 import type { FormRequest } from "./FormRequest";
 import type { ImportApplied } from "./ImportApplied";
@@ -61,6 +65,7 @@ import type { QuoteOutcome } from "./QuoteOutcome";
 import type { QuoteQuery } from "./QuoteQuery";
 import type { QuoteRow } from "./QuoteRow";
 import type { ReceivableInput } from "./ReceivableInput";
+import type { ReceivablePayment } from "./ReceivablePayment";
 import type { Record as KamRecord } from "./Record";
 import type { RecordInput } from "./RecordInput";
 import type { Reminder } from "./Reminder";
@@ -86,6 +91,7 @@ import type { TargetInput } from "./TargetInput";
 import type { TargetRollup } from "./TargetRollup";
 import type { Tier } from "./Tier";
 import type { TodayPage } from "./TodayPage";
+import type { TradeSummary } from "./TradeSummary";
 import type { User } from "./User";
 import type { Visit } from "./Visit";
 import type { VisitInput } from "./VisitInput";
@@ -467,6 +473,26 @@ export function collectionAdd(input: CollectionInput): Promise<string> {
 
 export function receivableAdd(input: ReceivableInput): Promise<string> {
   return call<string>("receivable_add", { input });
+}
+
+export function financeRecords(query: FinanceQuery): Promise<FinancePage> {
+  return call<FinancePage>("finance_records", { query });
+}
+
+export function financeEdit(id: string, edit: FinanceEdit): Promise<FinanceRecord> {
+  return call<FinanceRecord>("finance_edit", { id, edit });
+}
+
+export function financeVoid(id: string, reason: string): Promise<FinanceRecord> {
+  return call<FinanceRecord>("finance_void", { id, reason });
+}
+
+export function receivablePay(id: string, payment: ReceivablePayment): Promise<FinanceRecord> {
+  return call<FinanceRecord>("receivable_pay", { id, payment });
+}
+
+export function customerTrade(customerId: string): Promise<TradeSummary> {
+  return call<TradeSummary>("customer_trade", { customerId });
 }
 
 export function scoreSet(input: ScoreInput): Promise<void> {

@@ -13,6 +13,7 @@ import { historyEn } from "../features/history/texts";
 import { importEn } from "../features/import/texts";
 import { requestsEn } from "../features/requests/texts";
 import { formsEn } from "../features/forms/texts";
+import { financeEn } from "../features/finance/texts";
 
 // English UI strings; same shape as zh-CN (the type checker enforces it).
 const en: typeof zhCN = {
@@ -27,6 +28,7 @@ const en: typeof zhCN = {
   ...importEn,
   ...requestsEn,
   ...formsEn,
+  ...financeEn,
   app: {
     title: "KAM Key Account Management",
   },

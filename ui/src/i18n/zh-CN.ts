@@ -14,6 +14,7 @@ import { historyZh } from "../features/history/texts";
 import { importZh } from "../features/import/texts";
 import { requestsZh } from "../features/requests/texts";
 import { formsZh } from "../features/forms/texts";
+import { financeZh } from "../features/finance/texts";
 
 const zhCN = {
   ...todayZh,
@@ -27,6 +28,7 @@ const zhCN = {
   ...importZh,
   ...requestsZh,
   ...formsZh,
+  ...financeZh,
   app: {
     title: "KAM 大客户管理",
   },

@@ -2,6 +2,7 @@
 
 mod due;
 mod history;
+mod import;
 mod quote;
 mod report;
 mod roles;
@@ -75,6 +76,15 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// Import a customer workbook with contacts and a sales workbook (made with
+    /// rust_xlsxwriter) into a temporary database: dry run and apply times, the sales imported
+    /// again, peak memory.
+    Import {
+        #[arg(long, default_value_t = 50_000)]
+        customers: u32,
+        #[arg(long, default_value_t = 200_000)]
+        sales: u32,
+    },
     /// Open a database and sign in with the real argon2id parameters (temporary database).
     SignIn {
         #[arg(long, default_value_t = 10)]
@@ -88,6 +98,7 @@ pub fn run(cmd: BenchCmd, path: &Path) -> Result<()> {
         BenchCmd::Quote { lines } => quote::bench(lines),
         BenchCmd::Sync(a) => sync::bench(a),
         BenchCmd::SignIn { runs } => sign_in::bench(runs),
+        BenchCmd::Import { customers, sales } => import::bench(customers, sales),
         BenchCmd::History { changes, runs } => history::bench(changes, runs),
         BenchCmd::Roles { customers, visits, runs } => roles::bench(path, customers, visits, runs),
         BenchCmd::Report { customers, visits, runs } => report::bench_report(path, customers, visits, runs),

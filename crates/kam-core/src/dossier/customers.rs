@@ -9,8 +9,9 @@ impl Kam {
         let mut hints: Vec<DuplicateHint> = Vec::new();
         let stem = name_stem(&input.name);
         if search::pinyin_of(&stem).0.chars().count() >= 2 && !stem.is_empty() {
+            let select = row_select(&crate::time::local_today(self).to_string());
             let mut stmt = self.conn.prepare_cached(&format!(
-                "{ROW_SELECT} WHERE c.deleted_at IS NULL AND c.name LIKE ?1 ESCAPE '\\' LIMIT 5"
+                "{select} WHERE c.deleted_at IS NULL AND c.name LIKE ?1 ESCAPE '\\' LIMIT 5"
             ))?;
             let pat = format!("%{}%", stem.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             for row in stmt.query_map([pat], row_from)? {
@@ -82,7 +83,7 @@ impl Kam {
         let id = new_id();
         let tier = input.tier.unwrap_or(Tier::Prospect);
         self.write(|tx, ctx| {
-            insert_customer_row(tx, ctx, &id, &c, tier)?;
+            insert_customer_row(tx, ctx, &id, &c, tier, None)?;
             reindex_customer(tx, &id)
         })?;
         Ok(CustomerCreated { customer: self.customer(&id)?, warnings })
@@ -338,7 +339,7 @@ impl Kam {
                     COALESCE(SUM(CASE WHEN due_on < ?2 THEN amount_fen - paid_fen END), 0),
                     COUNT(CASE WHEN due_on < ?2 THEN 1 END),
                     MIN(CASE WHEN due_on < ?2 THEN due_on END)
-             FROM receivables WHERE customer_id = ?1 AND deleted_at IS NULL AND paid_fen < amount_fen",
+             FROM receivables WHERE customer_id = ?1 AND deleted_at IS NULL AND voided_at IS NULL AND paid_fen < amount_fen",
             params![id, today],
             |r| {
                 Ok(ReceivableStatus {
@@ -415,10 +416,11 @@ pub(crate) fn insert_full(
     input: &CustomerInput,
     contacts: &[ContactInput],
     customer_code: Option<&str>,
+    legacy_code: Option<&str>,
 ) -> Result<(String, u32)> {
     let c = check_customer(tx, input)?;
     let id = new_id();
-    insert_customer_row(tx, ctx, &id, &c, input.tier.unwrap_or(Tier::Prospect))?;
+    insert_customer_row(tx, ctx, &id, &c, input.tier.unwrap_or(Tier::Prospect), legacy_code)?;
     if let Some(code) = customer_code {
         tx.execute(
             "UPDATE customers SET customer_code = ?2, approved_at = ?3 WHERE id = ?1",

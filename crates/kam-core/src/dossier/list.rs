@@ -49,7 +49,8 @@ impl Kam {
         };
         let limit = q.limit.unwrap_or(100).min(1000);
         let offset = q.offset.unwrap_or(0);
-        let sql = format!("{ROW_SELECT} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+        let select = row_select(&crate::time::local_today(self).to_string());
+        let sql = format!("{select} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
         let rows = self
             .conn
             .prepare_cached(&sql)?

@@ -90,9 +90,16 @@ fn customer_from(r: &Row) -> rusqlite::Result<Customer> {
     })
 }
 
-const ROW_SELECT: &str = "SELECT c.id, c.name, c.customer_code, c.credit_code, c.tier, c.category, c.lifecycle,
-    c.industry, o.name, c.overdue_receivable_fen, c.updated_at
-    FROM customers c LEFT JOIN users o ON o.id = c.owner_id";
+/// The list's columns; the overdue amount is the open receivables records past due on `today`
+/// (not the hand-typed business field).
+fn row_select(today: &str) -> String {
+    format!(
+        "SELECT c.id, c.name, c.customer_code, c.credit_code, c.tier, c.category, c.lifecycle,
+    c.industry, o.name, {}, c.updated_at
+    FROM customers c LEFT JOIN users o ON o.id = c.owner_id",
+        crate::finance::overdue_sum_sql("c.id", today)
+    )
+}
 
 fn row_from(r: &Row) -> rusqlite::Result<CustomerRow> {
     Ok(CustomerRow {
@@ -238,11 +245,8 @@ fn customer_seq(conn: &Connection, id: &str) -> Result<i64> {
 /// Rebuild the search entry of one customer from its current name, codes and contacts.
 pub(crate) fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
     let (seq, name, code, credit, deleted): (i64, String, Option<String>, Option<String>, Option<String>) = conn
-        .query_row(
-            "SELECT seq, name, customer_code, credit_code, deleted_at FROM customers WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
+        .prepare_cached("SELECT seq, name, customer_code, credit_code, deleted_at FROM customers WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     if deleted.is_some() {
         return search::reindex(conn, seq, None);
     }
@@ -255,60 +259,69 @@ pub(crate) fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
     search::reindex(conn, seq, Some(&text))
 }
 
-fn insert_customer_row(tx: &Transaction, ctx: &Ctx, id: &str, c: &CleanCustomer, tier: Tier) -> Result<i64> {
+/// Insert a checked customer; `legacy_code` is the old system's code an import brings.
+fn insert_customer_row(
+    tx: &Transaction,
+    ctx: &Ctx,
+    id: &str,
+    c: &CleanCustomer,
+    tier: Tier,
+    legacy_code: Option<&str>,
+) -> Result<i64> {
     let (pinyin, _) = search::pinyin_of(&c.name);
     let [address, industry, assets, shareholders, source, perf, pay, coop, bidding, terms, price, notes] = &c.text;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO customers (id, name, name_pinyin, credit_code, address, nature, industry, scale, assets,
             shareholders, source, tier, category, lifecycle, owner_id, liaison_id, contract_performance,
             payment_behaviour, cooperation_mode, bidding_method, contract_terms, price_level,
             credit_terms_days, credit_limit_fen, receivable_fen, overdue_receivable_fen, notes,
-            created_at, created_by, updated_at, updated_by)
+            created_at, created_by, updated_at, updated_by, legacy_code)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?28, ?29)",
-        params![
-            id,
-            c.name,
-            pinyin,
-            c.credit_code,
-            address,
-            c.nature,
-            industry,
-            c.scale,
-            assets,
-            shareholders,
-            source,
-            tier,
-            c.category,
-            c.lifecycle,
-            c.owner_id,
-            c.liaison_id,
-            perf,
-            pay,
-            coop,
-            bidding,
-            terms,
-            price,
-            c.credit_terms_days,
-            c.credit_limit_fen,
-            c.receivable_fen,
-            c.overdue_receivable_fen,
-            notes,
-            ctx.now,
-            ctx.user
-        ],
-    )?;
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?28, ?29, ?30)",
+    )?
+    .execute(params![
+        id,
+        c.name,
+        pinyin,
+        c.credit_code,
+        address,
+        c.nature,
+        industry,
+        c.scale,
+        assets,
+        shareholders,
+        source,
+        tier,
+        c.category,
+        c.lifecycle,
+        c.owner_id,
+        c.liaison_id,
+        perf,
+        pay,
+        coop,
+        bidding,
+        terms,
+        price,
+        c.credit_terms_days,
+        c.credit_limit_fen,
+        c.receivable_fen,
+        c.overdue_receivable_fen,
+        notes,
+        ctx.now,
+        ctx.user,
+        legacy_code
+    ])?;
     let seq = tx.last_insert_rowid();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO tier_changes (id, customer_id, from_tier, to_tier, reason, decided_by, changed_at,
             created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, NULL, ?3, '新建档案', ?4, ?5, ?5, ?4, ?5, ?4)",
-        params![new_id(), id, tier, ctx.user, ctx.now],
-    )?;
+    )?
+    .execute(params![new_id(), id, tier, ctx.user, ctx.now])?;
     Ok(seq)
 }
 
-fn check_contact(i: &ContactInput) -> Result<ContactInput> {
+pub(crate) fn check_contact(i: &ContactInput) -> Result<ContactInput> {
     let t = |f: &str, zh: &str, en: &str, val: &Option<String>, max| v::optional(f, zh, en, val, max).map(Some);
     let birthday = match clean(&i.birthday) {
         Some(b) => {

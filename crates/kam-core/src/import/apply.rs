@@ -35,17 +35,18 @@ const ENUM_COLUMNS: &[&str] = &["tier", "category", "nature", "scale"];
 fn snapshot(tx: &Connection, id: &str) -> Result<Map<String, Value>> {
     let cols = COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT {cols}, deleted_at FROM customers WHERE id = ?1");
-    tx.query_row(&sql, [id], |r| {
-        let mut m = Map::new();
-        for (i, (c, _)) in COLUMNS.iter().enumerate() {
-            let v: Option<String> = r.get(i)?;
-            m.insert(c.to_string(), v.map(Value::String).unwrap_or(Value::Null));
-        }
-        let deleted: Option<String> = r.get(COLUMNS.len())?;
-        m.insert("deleted".into(), Value::Bool(deleted.is_some()));
-        Ok(m)
-    })
-    .map_err(Into::into)
+    tx.prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let mut m = Map::new();
+            for (i, (c, _)) in COLUMNS.iter().enumerate() {
+                let v: Option<String> = r.get(i)?;
+                m.insert(c.to_string(), v.map(Value::String).unwrap_or(Value::Null));
+            }
+            let deleted: Option<String> = r.get(COLUMNS.len())?;
+            m.insert("deleted".into(), Value::Bool(deleted.is_some()));
+            Ok(m)
+        })
+        .map_err(Into::into)
 }
 
 /// The value a row gives for a column, as stored.
@@ -69,9 +70,9 @@ fn row_value(p: &ParsedRow, col: &str) -> Option<String> {
     .filter(|v| !v.trim().is_empty())
 }
 
-/// Keep what a batch did to one row: `(row, entity, id, action)` and the customer's fields
+/// Keep what a batch did to one row: `(row, entity, id, action)` and the record's fields
 /// before and after.
-fn record(
+pub(crate) fn record(
     tx: &Transaction,
     batch: &str,
     (row, entity, id, action): (u32, &str, &str, &str),
@@ -79,11 +80,11 @@ fn record(
     after: Option<&Map<String, Value>>,
 ) -> Result<()> {
     let json = |m: Option<&Map<String, Value>>| m.map(|m| Value::Object(m.clone()).to_string());
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO import_batch_rows (batch_id, row_no, entity, entity_id, action, before_json, after_json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![batch, row, entity, id, action, json(before), json(after)],
-    )?;
+    )?
+    .execute(params![batch, row, entity, id, action, json(before), json(after)])?;
     Ok(())
 }
 
@@ -151,6 +152,55 @@ fn update_existing(tx: &Transaction, ctx: &Ctx, batch: &str, row: &ImportRowResu
         record(tx, batch, (row.row, "customer", id, "updated"), Some(&before), Some(&snapshot(tx, id)?))?;
     }
     Ok(changed)
+}
+
+/// Start a batch inside the apply's transaction; returns its id.
+pub(crate) fn open_batch(tx: &Transaction, ctx: &Ctx, kind: ImportKind, preview: &ImportPreview) -> Result<String> {
+    let batch_id = new_id();
+    tx.execute(
+        "INSERT INTO import_batches (id, kind, file_name, file_sha256, created_count, updated_count, skipped_count,
+            error_count, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5, ?6, ?7)",
+        params![
+            batch_id,
+            kind.as_str(),
+            preview.file_name,
+            preview.file_sha256,
+            preview.counts.error,
+            ctx.now,
+            ctx.user
+        ],
+    )?;
+    Ok(batch_id)
+}
+
+/// Close a batch with what it did (rows): the rest of the rows without errors were skipped.
+pub(crate) fn close_batch(tx: &Transaction, id: &str, counts: &ImportCounts, created: u32, updated: u32) -> Result<()> {
+    let skipped = counts.total - counts.error - created - updated;
+    tx.execute(
+        "UPDATE import_batches SET created_count = ?2, updated_count = ?3, skipped_count = ?4 WHERE id = ?1",
+        params![id, created, updated, skipped],
+    )?;
+    Ok(())
+}
+
+/// The applied batch, recorded in the audit log.
+pub(crate) fn finish(kam: &Kam, kind: ImportKind, batch_id: &str, preview: &ImportPreview) -> Result<ImportBatch> {
+    let batch = batches(&kam.conn, Some(batch_id))?.remove(0);
+    let detail = serde_json::json!({
+        "batch": batch.id, "file": batch.file_name, "sha256": batch.file_sha256,
+        "created": batch.created_count, "updated": batch.updated_count,
+        "skipped": batch.skipped_count, "errors": batch.error_count,
+    });
+    let audit_kind = match kind {
+        ImportKind::Customers => "customer_import",
+        ImportKind::Contacts => "contact_import",
+        ImportKind::Sales => "sales_import",
+        ImportKind::Collections => "collections_import",
+        ImportKind::Receivables => "receivables_import",
+    };
+    kam.append_audit(audit_kind, &detail.to_string(), Some(preview.counts.total as i64), &preview.file_name)?;
+    Ok(batch)
 }
 
 /// The rows as the person importing may write them: a new customer with no owner is theirs
@@ -228,7 +278,6 @@ pub(crate) fn apply(
     cancel: &AtomicBool,
 ) -> Result<ImportBatch> {
     let reason = create_reason(preview, reason)?;
-    let batch_id = new_id();
     let counts = &preview.counts;
     let owned = own_rows(kam, preview, parsed)?;
     let total = preview.rows.len() as u32;
@@ -237,13 +286,8 @@ pub(crate) fn apply(
         return Err(cancelled());
     }
     progress(shown);
-    kam.write(|tx, ctx| {
-        tx.execute(
-            "INSERT INTO import_batches (id, kind, file_name, file_sha256, created_count, updated_count, skipped_count,
-                error_count, created_at, created_by)
-             VALUES (?1, 'customers', ?2, ?3, 0, 0, 0, ?4, ?5, ?6)",
-            params![batch_id, preview.file_name, preview.file_sha256, counts.error, ctx.now, ctx.user],
-        )?;
+    let batch_id = kam.write(|tx, ctx| {
+        let batch_id = open_batch(tx, ctx, ImportKind::Customers, preview)?;
         let (mut created, mut updated) = (0u32, 0u32);
         for (i, (row, p)) in preview.rows.iter().zip(&owned).enumerate() {
             if cancel.load(Ordering::Relaxed) {
@@ -257,10 +301,7 @@ pub(crate) fn apply(
             }
             let Some(p) = p else { continue };
             if creates(row) {
-                let (id, _) = insert_full(tx, ctx, &p.input, p.contact.as_slice(), None)?;
-                if let Some(code) = &p.legacy_code {
-                    tx.execute("UPDATE customers SET legacy_code = ?2 WHERE id = ?1", params![id, code])?;
-                }
+                let (id, _) = insert_full(tx, ctx, &p.input, p.contact.as_slice(), None, p.legacy_code.as_deref())?;
                 record(tx, &batch_id, (row.row, "customer", &id, "created"), None, Some(&snapshot(tx, &id)?))?;
                 if row.status != RowStatus::New {
                     tx.execute(
@@ -275,16 +316,12 @@ pub(crate) fn apply(
                 updated += 1;
             }
         }
-        let skipped = counts.total - counts.error - created - updated;
-        tx.execute(
-            "UPDATE import_batches SET created_count = ?2, updated_count = ?3, skipped_count = ?4 WHERE id = ?1",
-            params![batch_id, created, updated, skipped],
-        )?;
+        close_batch(tx, &batch_id, counts, created, updated)?;
         // The last chance to cancel: after this the batch is committed.
         if cancel.load(Ordering::Relaxed) {
             return Err(cancelled());
         }
-        Ok(())
+        Ok(batch_id)
     })?;
     let batch = batches(&kam.conn, Some(&batch_id))?.remove(0);
     let detail = serde_json::json!({
@@ -323,7 +360,7 @@ pub(crate) fn batches(conn: &Connection, only: Option<&str>) -> Result<Vec<Impor
     Ok(rows)
 }
 
-fn changed_since(row: u32, name: &str) -> KamError {
+pub(crate) fn changed_since(row: u32, name: &str) -> KamError {
     KamError::wrong_state(
         format!("第 {row} 行导入的客户「{name}」在导入后又被修改过，不能撤销本次导入，以免覆盖之后的修改。请手工调整该客户。"),
         format!("The customer '{name}' imported from row {row} was changed after the import; the import cannot be undone without losing that change. Adjust the customer by hand."),
@@ -340,6 +377,9 @@ pub(crate) fn undo(kam: &mut Kam, batch_id: &str) -> Result<ImportBatch> {
     })?;
     if batch.undone_at.is_some() {
         return Err(KamError::wrong_state("这次导入已经撤销过了。", "This import has already been undone."));
+    }
+    if matches!(batch.kind.as_str(), "sales" | "collections" | "receivables") {
+        kam.require_finance_clerk()?;
     }
     kam.write(|tx, ctx| {
         let mut stmt = tx.prepare(
@@ -359,6 +399,17 @@ pub(crate) fn undo(kam: &mut Kam, batch_id: &str) -> Result<ImportBatch> {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for (row, entity, id, action, before, after) in rows {
+            let json = |j: &Option<String>| -> Map<String, Value> {
+                j.as_deref().and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default()
+            };
+            if matches!(entity.as_str(), "sale" | "collection" | "receivable") {
+                super::finance::undo_row(tx, ctx, row, &entity, &id, &action, &json(&before), &json(&after))?;
+                continue;
+            }
+            if entity == "contact" && action == "updated" {
+                super::contacts::undo_row(tx, ctx, row, &id, &json(&before), &json(&after))?;
+                continue;
+            }
             if entity == "contact" {
                 tx.execute(
                     "UPDATE contacts SET deleted_at = ?2, updated_at = ?2, updated_by = ?3 WHERE id = ?1",

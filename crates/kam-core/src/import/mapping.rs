@@ -2,12 +2,13 @@
 //! headers matched to customer fields by Chinese and English names and synonyms; and the typed
 //! cleaning of a cell for its field (ID-like text, lost digits, dates, the normalised name).
 
+use super::fields::FieldDef;
 use super::read::Cell;
 use crate::input::normalize_width;
 
 /// The customer fields a column can fill: (field, Chinese label, synonyms). Matching ignores
 /// width, case, spaces and a trailing `*` or colon.
-pub const FIELDS: &[(&str, &str, &[&str])] = &[
+pub const FIELDS: &[FieldDef] = &[
     (
         "name",
         "单位名称",
@@ -50,7 +51,7 @@ pub const FIELDS: &[(&str, &str, &[&str])] = &[
 ];
 
 /// The field kinds that are identifiers: read as text, never as numbers.
-pub(crate) const ID_FIELDS: &[&str] = &["credit_code", "legacy_code", "mobile", "phone"];
+pub(crate) const ID_FIELDS: &[&str] = &["credit_code", "legacy_code", "customer_code", "doc_no", "mobile", "phone"];
 
 pub(crate) fn header_key(h: &str) -> String {
     normalize_width(h)
@@ -60,27 +61,32 @@ pub(crate) fn header_key(h: &str) -> String {
         .to_lowercase()
 }
 
-/// The field a header names, if any.
+/// The customer field a header names, if any.
 pub fn field_for_header(h: &str) -> Option<&'static str> {
+    field_in(FIELDS, h)
+}
+
+/// The field of `fields` a header names, if any.
+pub fn field_in(fields: &[FieldDef], h: &str) -> Option<&'static str> {
     let k = header_key(h);
     if k.is_empty() {
         return None;
     }
-    FIELDS.iter().find(|(f, _, syn)| *f == k || syn.iter().any(|s| header_key(s) == k)).map(|(f, _, _)| *f)
+    fields.iter().find(|(f, _, syn)| *f == k || syn.iter().any(|s| header_key(s) == k)).map(|(f, _, _)| *f)
 }
 
-/// Whether `field` is one an import can fill.
+/// Whether `field` is one of the customer import's fields.
 pub fn is_field(field: &str) -> bool {
     FIELDS.iter().any(|(f, _, _)| *f == field)
 }
 
 /// The index (into `rows`) of the header row: among the first 20 rows, the one naming most
 /// known fields; without any, the first row with two or more text cells.
-pub(crate) fn find_header(rows: &[(u32, Vec<Cell>)]) -> Option<usize> {
+pub(crate) fn find_header(rows: &[(u32, Vec<Cell>)], fields: &[FieldDef]) -> Option<usize> {
     let head = rows.iter().take(20).enumerate();
     let best = head
         .clone()
-        .map(|(i, (_, cells))| (cells.iter().filter(|c| field_for_header(&c.text()).is_some()).count(), i))
+        .map(|(i, (_, cells))| (cells.iter().filter(|c| field_in(fields, &c.text()).is_some()).count(), i))
         .filter(|(n, _)| *n > 0)
         .max_by_key(|(n, i)| (*n, std::cmp::Reverse(*i)));
     best.map(|(_, i)| i).or_else(|| {
@@ -163,7 +169,12 @@ fn looks_scientific(t: &str) -> bool {
 }
 
 fn lost_digits(field: &str, shown: &str) -> (String, String) {
-    let label = FIELDS.iter().find(|(f, _, _)| *f == field).map(|(_, l, _)| *l).unwrap_or(field);
+    let label = [FIELDS, super::fields::SALE_FIELDS, super::fields::CONTACT_FIELDS]
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(f, _, _)| *f == field)
+        .map(|(_, l, _)| *l)
+        .unwrap_or(field);
     (
         format!(
             "{label}「{shown}」在 Excel 中被存成了数字，超过 15 位的数字已丢失，无法还原。请在 Excel/WPS 中选中该列，设置单元格格式→文本，从原始资料重新填入（或导出为文本）后再导入。"
@@ -213,7 +224,7 @@ mod tests {
             (3, vec![t("序号"), t("客户名称"), t("税号"), t("联系人"), Cell::Empty]),
             (4, vec![Cell::Number(1.0), t("华东电力"), t("x"), t("王"), t("138")]),
         ];
-        assert_eq!(find_header(&rows), Some(2));
+        assert_eq!(find_header(&rows, FIELDS), Some(2));
         let h = headers(&rows[2].1, 6);
         assert_eq!(h, ["序号", "客户名称", "税号", "联系人", "联系人(2)", "联系人(3)"]);
         assert_eq!(field_for_header("客户名称"), Some("name"));

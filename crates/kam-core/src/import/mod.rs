@@ -1,13 +1,18 @@
-//! Importing customers from Excel, WPS and CSV (issue 12): `read` turns a file into cells,
-//! `mapping` finds the header and matches columns to fields, `plan` is the dry run (every row
-//! classified 新建 / 更新 / 疑似重复 / 错误 with a reason), `apply` writes one batch in one
-//! transaction and undoes it. Nothing is written until [`Kam::import_customers_apply`].
+//! Importing customers, contacts and finance records from Excel, WPS and CSV (issue 12): `read`
+//! turns a file into cells, `sheet` finds the header and maps the columns to the kind's fields
+//! (`mapping`, `fields`), `plan` (customers), `contacts` and `finance` are the dry runs (every
+//! row classified 新建 / 更新 / 疑似重复 / 无变化 / 错误 with a reason), `apply` writes one batch
+//! in one transaction and undoes it. Nothing is written until [`Kam::import_apply`].
 
 mod apply;
+mod contacts;
+mod fields;
+mod finance;
 mod inspect;
 mod mapping;
 mod plan;
 mod read;
+mod sheet;
 mod templates;
 
 use std::collections::HashMap;
@@ -20,8 +25,9 @@ use ts_rs::TS;
 use crate::error::{KamError, Result};
 use crate::Kam;
 
+pub use fields::{fields_for, FieldDef};
 pub use inspect::{import_errors_default_path, ImportField, ImportInspection, SheetRow};
-pub use mapping::{field_for_header, normalized_name, FIELDS};
+pub use mapping::{field_for_header, field_in, normalized_name, FIELDS};
 pub use templates::ImportTemplate;
 
 str_enum!(
@@ -29,9 +35,16 @@ str_enum!(
     DuplicateAction { Skip = "skip" / "跳过" / "Skip", Fill = "fill" / "只补空白字段" / "Fill empty fields",
                       Overwrite = "overwrite" / "覆盖" / "Overwrite", Create = "create" / "仍然新建" / "Create anyway" });
 str_enum!(
-    /// How the dry run classified a row.
+    /// How the dry run classified a row. 无变化: the record is already as the row says (a
+    /// finance document or contact imported before).
     RowStatus { New = "new" / "新建" / "New", Update = "update" / "更新" / "Update",
-                Duplicate = "duplicate" / "疑似重复" / "Possible duplicate", Error = "error" / "错误" / "Error" });
+                Duplicate = "duplicate" / "疑似重复" / "Possible duplicate",
+                Unchanged = "unchanged" / "无变化" / "Unchanged", Error = "error" / "错误" / "Error" });
+str_enum!(
+    /// What a file holds.
+    ImportKind { Customers = "customers" / "客户" / "Customers", Contacts = "contacts" / "联系人" / "Contacts",
+                 Sales = "sales" / "销售与退货" / "Sales and returns", Collections = "collections" / "回款" / "Collections",
+                 Receivables = "receivables" / "应收" / "Receivables" });
 
 /// What the clerk chose; everything detected can be overridden.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -45,7 +58,8 @@ pub struct ImportOptions {
     /// Header → field (see [`FIELDS`]); an empty field ignores the column. Headers not given
     /// keep the detected field.
     pub mapping: Option<HashMap<String, String>>,
-    /// For every row that matches an existing customer (default: skip).
+    /// For every row that matches an existing record (default: skip; finance documents
+    /// imported before: overwrite, so a corrected file updates them).
     pub on_duplicate: Option<DuplicateAction>,
     /// Per row number, overriding `on_duplicate`.
     pub row_actions: Option<HashMap<u32, DuplicateAction>>,
@@ -98,6 +112,7 @@ pub struct ImportCounts {
     pub new: u32,
     pub update: u32,
     pub duplicate: u32,
+    pub unchanged: u32,
     pub error: u32,
     pub to_create: u32,
     pub to_update: u32,
@@ -157,6 +172,9 @@ pub struct ImportApplied {
     pub preview: ImportPreview,
 }
 
+/// The page cache while an import is applied (negative: KiB, SQLite's convention).
+const IMPORT_CACHE_KIB: i64 = -32_768;
+
 fn read_file(path: &Path) -> Result<(String, Vec<u8>)> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let bytes = std::fs::read(path).map_err(|e| {
@@ -201,7 +219,75 @@ impl Kam {
     ) -> Result<ImportApplied> {
         let (name, bytes) = read_file(path)?;
         let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
-        let batch = apply::apply(self, &preview, &parsed, opts.create_reason.as_deref(), progress, cancel)?;
+        let reason = opts.create_reason.as_deref();
+        let batch = self.with_import_cache(|kam| apply::apply(kam, &preview, &parsed, reason, progress, cancel))?;
+        Ok(ImportApplied { batch, preview })
+    }
+
+    /// The dry run of importing `kind` from `path` (customers, contacts, sales and returns,
+    /// collections, receivables): every row classified with a reason. Writes nothing.
+    pub fn import_preview(&self, kind: ImportKind, path: &Path, opts: &ImportOptions) -> Result<ImportPreview> {
+        self.require_signed_in()?;
+        let (name, bytes) = read_file(path)?;
+        Ok(match kind {
+            ImportKind::Customers => plan::plan(&self.conn, &name, &bytes, opts)?.0,
+            ImportKind::Contacts => contacts::plan(&self.conn, &self.scope()?, &name, &bytes, opts)?.0,
+            _ => {
+                finance::plan(&self.conn, &self.scope()?, kind, &name, &bytes, opts, crate::time::local_today(self))?.0
+            }
+        })
+    }
+
+    /// Apply an import of `kind` as one batch in one transaction (all rows or none), after the
+    /// same dry run as [`Kam::import_preview`]. Finance imports need a head-office clerk.
+    pub fn import_apply(
+        &mut self,
+        kind: ImportKind,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<ImportApplied> {
+        self.with_import_cache(|kam| kam.import_apply_inner(kind, path, opts, progress))
+    }
+
+    /// A big batch touches index pages all over the file: with SQLite's default 2 MB page
+    /// cache it spills dirty pages mid-transaction. A larger cache while an import applies.
+    fn with_import_cache<T>(&mut self, f: impl FnOnce(&mut Kam) -> Result<T>) -> Result<T> {
+        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let out = f(self);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        out
+    }
+
+    fn import_apply_inner(
+        &mut self,
+        kind: ImportKind,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(u32),
+    ) -> Result<ImportApplied> {
+        let (name, bytes) = read_file(path)?;
+        let (batch, preview) = match kind {
+            ImportKind::Customers => {
+                let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
+                {
+                    let (reason, cancel) = (opts.create_reason.as_deref(), &AtomicBool::new(false));
+                    (apply::apply(self, &preview, &parsed, reason, &mut |p| progress(p.done), cancel)?, preview)
+                }
+            }
+            ImportKind::Contacts => {
+                self.require_signed_in()?;
+                let (preview, parsed) = contacts::plan(&self.conn, &self.scope()?, &name, &bytes, opts)?;
+                (contacts::apply(self, &preview, &parsed, progress)?, preview)
+            }
+            _ => {
+                self.require_finance_clerk()?;
+                let today = crate::time::local_today(self);
+                let (preview, parsed) = finance::plan(&self.conn, &self.scope()?, kind, &name, &bytes, opts, today)?;
+                (finance::apply(self, kind, &preview, &parsed, progress)?, preview)
+            }
+        };
         Ok(ImportApplied { batch, preview })
     }
 

@@ -22,13 +22,13 @@ pub(crate) struct ParsedRow {
 }
 
 /// Live customers by each duplicate key.
-struct Existing {
+pub(crate) struct Existing {
     by_legacy: HashMap<String, (String, String)>,
     by_credit: HashMap<String, (String, String)>,
     by_name: HashMap<String, (String, String)>,
 }
 
-fn existing(conn: &Connection) -> Result<Existing> {
+pub(crate) fn existing(conn: &Connection) -> Result<Existing> {
     let mut e = Existing { by_legacy: HashMap::new(), by_credit: HashMap::new(), by_name: HashMap::new() };
     let mut stmt = conn.prepare(
         "SELECT id, name, credit_code, customer_code, legacy_code FROM customers WHERE deleted_at IS NULL ORDER BY seq",
@@ -48,7 +48,41 @@ fn existing(conn: &Connection) -> Result<Existing> {
     Ok(e)
 }
 
-fn users_by_name(conn: &Connection) -> Result<HashMap<String, String>> {
+impl Existing {
+    /// The live customer a finance or contact row names, by customer code (or the old
+    /// system's) → credit code → normalised name: (id, name).
+    pub(crate) fn find(
+        &self,
+        code: Option<&str>,
+        credit: Option<&str>,
+        name: Option<&str>,
+    ) -> Option<&(String, String)> {
+        code.and_then(|c| self.by_legacy.get(&c.trim().to_uppercase()))
+            .or_else(|| credit.and_then(|c| self.by_credit.get(&c.trim().to_uppercase())))
+            .or_else(|| name.and_then(|n| self.by_name.get(&mapping::normalized_name(n))))
+    }
+}
+
+/// The error of a row whose customer is not on file.
+pub(crate) fn unknown_customer(code: Option<&str>, credit: Option<&str>, name: Option<&str>) -> (String, String) {
+    let given: Vec<String> = [("客户编码", code), ("信用代码", credit), ("名称", name)]
+        .iter()
+        .filter_map(|(l, v)| v.map(|v| format!("{l}「{v}」")))
+        .collect();
+    let given_en: Vec<String> = [("code", code), ("credit code", credit), ("name", name)]
+        .iter()
+        .filter_map(|(l, v)| v.map(|v| format!("{l} '{v}'")))
+        .collect();
+    (
+        format!("找不到客户（{}）。请先导入或新建该客户，或核对客户编码、信用代码和名称。", given.join("、")),
+        format!(
+            "No customer matches ({}). Import or create the customer first, or check its code, credit code and name.",
+            given_en.join(", ")
+        ),
+    )
+}
+
+pub(crate) fn users_by_name(conn: &Connection) -> Result<HashMap<String, String>> {
     let mut stmt = conn.prepare("SELECT name, id FROM users WHERE deleted_at IS NULL AND active = 1")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
@@ -128,7 +162,7 @@ pub(crate) fn layout(
     let grid = read::read(name, bytes, opts.sheet.as_deref(), opts.encoding.as_deref())?;
     let header_idx = match opts.header_row {
         Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
-        None => mapping::find_header(&grid.rows),
+        None => mapping::find_header(&grid.rows, FIELDS),
     }
     .or_else(|| (lenient && opts.header_row.is_none() && !grid.rows.is_empty()).then_some(0));
     let Some(header_idx) = header_idx else {
@@ -233,7 +267,7 @@ struct Classifier<'a> {
 }
 
 /// A row's error as a result.
-fn error_row(row: u32, name: &str, values: Vec<String>, zh: String, en: String) -> ImportRowResult {
+pub(crate) fn error_row(row: u32, name: &str, values: Vec<String>, zh: String, en: String) -> ImportRowResult {
     ImportRowResult {
         row,
         status: RowStatus::Error,
@@ -254,7 +288,6 @@ impl Classifier<'_> {
         cells: &[Cell],
         columns: &[Option<&'static str>],
     ) -> Result<(ImportRowResult, Option<ParsedRow>)> {
-        self.counts.total += 1;
         let values: Vec<String> =
             (0..columns.len()).map(|i| cells.get(i).map(Cell::text).unwrap_or_default()).collect();
         let mut fields: HashMap<&'static str, String> = HashMap::new();
@@ -277,8 +310,9 @@ impl Classifier<'_> {
         let parsed = match parsed {
             Ok(p) => p,
             Err((zh, en)) => {
-                self.counts.error += 1;
-                return Ok((error_row(row, &name, values, zh, en), None));
+                let r = error_row(row, &name, values, zh, en);
+                sheet::count(&mut self.counts, &r);
+                return Ok((r, None));
             }
         };
         Ok(self.match_keys(row, &name, values, parsed))
@@ -460,18 +494,7 @@ impl Classifier<'_> {
                 self.seen.entry(format!("{kind}:{key}")).or_insert(row);
             }
         }
-        match result.status {
-            RowStatus::New => self.counts.new += 1,
-            RowStatus::Update => self.counts.update += 1,
-            RowStatus::Duplicate => self.counts.duplicate += 1,
-            RowStatus::Error => self.counts.error += 1,
-        }
-        match (result.status, result.action) {
-            (RowStatus::Error, _) => {}
-            (RowStatus::New, _) | (_, Some(DuplicateAction::Create)) => self.counts.to_create += 1,
-            (_, Some(DuplicateAction::Fill | DuplicateAction::Overwrite)) => self.counts.to_update += 1,
-            _ => self.counts.to_skip += 1,
-        }
+        sheet::count(&mut self.counts, &result);
         let keep = result.status != RowStatus::Error;
         (result, keep.then_some(p))
     }

@@ -78,6 +78,9 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
     let mut book =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| unreadable(name, bytes, e))?;
     let sheets = book.sheet_names();
+    if let calamine::Sheets::Xlsx(x) = &mut book {
+        return read_xlsx(name, x, sheet, sheets);
+    }
     let chosen = match sheet {
         Some(s) => sheets.iter().find(|n| n.as_str() == s.trim()).cloned().ok_or_else(|| {
             bad_file(
@@ -97,6 +100,8 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
             &format!("the sheet '{chosen}' cannot be read ({e})."),
         )
     })?;
+    // The workbook's own buffers are not needed once the sheet is read.
+    drop(book);
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let lead = vec![Cell::Empty; c0 as usize];
     let rows = range
@@ -148,6 +153,106 @@ fn is_encrypted(bytes: &[u8]) -> bool {
     }
     bytes.starts_with(b"PK\x03\x04")
         && matches!(<calamine::Ods<_> as Reader<_>>::new(Cursor::new(bytes)), Err(calamine::OdsError::Password))
+}
+
+fn no_sheet(name: &str, s: &str, sheets: &[String]) -> KamError {
+    bad_file(
+        name,
+        &format!("没有名为「{s}」的工作表。现有工作表：{}。", sheets.join("、")),
+        &format!("there is no sheet named '{s}'. Sheets: {}.", sheets.join(", ")),
+    )
+}
+
+/// An .xlsx sheet streamed cell by cell into rows: no intermediate copies of the sheet, so a
+/// sheet of hundreds of thousands of rows is held once. Rows without any cell are left out
+/// (blank rows are skipped later anyway).
+fn read_xlsx<R: std::io::Read + std::io::Seek>(
+    name: &str,
+    x: &mut calamine::Xlsx<R>,
+    sheet: Option<&str>,
+    sheets: Vec<String>,
+) -> Result<Grid> {
+    let unreadable = |s: &str, e: calamine::XlsxError| {
+        bad_file(name, &format!("工作表「{s}」无法读取（{e}）。"), &format!("the sheet '{s}' cannot be read ({e})."))
+    };
+    let chosen = match sheet {
+        Some(s) => sheets.iter().find(|n| n.as_str() == s.trim()).cloned().ok_or_else(|| no_sheet(name, s, &sheets))?,
+        None => {
+            let mut first = None;
+            for s in &sheets {
+                let mut r = x.worksheet_cells_reader(s).map_err(|e| unreadable(s, e))?;
+                let mut has = false;
+                while let Some(c) = r.next_cell().map_err(|e| unreadable(s, e))? {
+                    if !matches!(cell_of_ref(c.get_value()), Cell::Empty) {
+                        has = true;
+                        break;
+                    }
+                }
+                if has {
+                    first = Some(s.clone());
+                    break;
+                }
+            }
+            first.unwrap_or_else(|| sheets.first().cloned().unwrap_or_default())
+        }
+    };
+    let mut rows: Vec<(u32, Vec<Cell>)> = Vec::new();
+    if !chosen.is_empty() {
+        let mut r = x.worksheet_cells_reader(&chosen).map_err(|e| unreadable(&chosen, e))?;
+        while let Some(c) = r.next_cell().map_err(|e| unreadable(&chosen, e))? {
+            let v = cell_of_ref(c.get_value());
+            if matches!(v, Cell::Empty) {
+                continue;
+            }
+            let (row, col) = c.get_position();
+            if rows.last().map(|(n, _)| *n) != Some(row + 1) {
+                rows.push((row + 1, Vec::new()));
+            }
+            let cells = &mut rows.last_mut().expect("just pushed").1;
+            if cells.len() <= col as usize {
+                cells.resize(col as usize + 1, Cell::Empty);
+            }
+            cells[col as usize] = v;
+        }
+    }
+    if !rows.is_sorted_by_key(|(n, _)| *n) {
+        // Cells written out of row order (rare): put the rows in order and join the pieces.
+        rows.sort_by_key(|(n, _)| *n);
+        let mut joined: Vec<(u32, Vec<Cell>)> = Vec::with_capacity(rows.len());
+        for (n, cells) in rows {
+            match joined.last_mut() {
+                Some((m, have)) if *m == n => {
+                    for (i, c) in cells.into_iter().enumerate() {
+                        if !matches!(c, Cell::Empty) {
+                            if have.len() <= i {
+                                have.resize(i + 1, Cell::Empty);
+                            }
+                            have[i] = c;
+                        }
+                    }
+                }
+                _ => joined.push((n, cells)),
+            }
+        }
+        rows = joined;
+    }
+    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets })
+}
+
+fn cell_of_ref(d: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef as D;
+    match d {
+        D::Empty | D::Error(_) => Cell::Empty,
+        D::SharedString(s) => Cell::Text((*s).to_string()),
+        D::String(s) | D::DateTimeIso(s) | D::DurationIso(s) => Cell::Text(s.clone()),
+        D::Int(i) => Cell::Number(*i as f64),
+        D::Float(f) => Cell::Number(*f),
+        D::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+        D::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if dt.is_datetime() => Cell::Date(t.date()),
+            _ => Cell::Number(dt.as_f64()),
+        },
+    }
 }
 
 fn first_sheet_with_data<R: std::io::Read + std::io::Seek>(

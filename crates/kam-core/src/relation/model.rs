@@ -282,6 +282,12 @@ pub struct TodayPage {
     pub reminders: Vec<Reminder>,
     /// Complaints not yet responded to whose deadline is past or within 4 hours.
     pub complaints: Vec<Complaint>,
+    /// Customers with receivables past due, from the records (欠款预警; the first 500).
+    pub overdue_receivables: Vec<crate::finance::OverdueCustomer>,
+    pub overdue_receivables_total: u32,
+    /// Customers with no purchase for 12 months, suggested as 休眠 (the first 500).
+    pub dormant: Vec<crate::finance::DormantCustomer>,
+    pub dormant_total: u32,
 }
 
 /// What the user types to open a complaint.

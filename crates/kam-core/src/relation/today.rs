@@ -18,7 +18,8 @@ impl Kam {
     /// The Today page for one rep's customers (`Some(user id)`) or the whole company (`None`):
     /// overdue cadence items by lateness, items due within 7 days, open follow-ups and planned
     /// visits up to 7 days ahead (late ones included), care reminders for the next 7 days, and
-    /// complaints not yet responded to whose deadline is past or within 4 hours.
+    /// complaints not yet responded to whose deadline is past or within 4 hours; customers with
+    /// overdue receivables and customers suggested as dormant, from the finance records.
     pub fn today_page(&self, owner_id: Option<&str>) -> Result<TodayPage> {
         let today = local_today(self);
         let until = ymd(today + Duration::days(TODAY_HORIZON_DAYS as i64));
@@ -30,6 +31,8 @@ impl Kam {
         let (overdue_total, due_soon_total) = (overdue.len() as u32, due_soon.len() as u32);
         overdue.truncate(LIST_CAP);
         due_soon.truncate(LIST_CAP);
+        let (overdue_receivables, overdue_receivables_total) = self.overdue_customers(owner_id)?;
+        let (dormant, dormant_total) = self.dormant_customers(owner_id)?;
         Ok(TodayPage {
             today: ymd(today),
             owner_id: owner_id.map(str::to_string),
@@ -46,6 +49,10 @@ impl Kam {
             })?,
             reminders: self.reminders(owner_id, TODAY_HORIZON_DAYS)?,
             complaints: self.complaints_awaiting_response(owner_id, COMPLAINT_WARNING_MINUTES)?,
+            overdue_receivables,
+            overdue_receivables_total,
+            dormant,
+            dormant_total,
         })
     }
 }

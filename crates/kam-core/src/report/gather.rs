@@ -184,7 +184,7 @@ impl Gather<'_> {
         // over a year of the whole company's sales.
         let mut stmt = conn.prepare(
             "SELECT customer_id, rep_id, sold_on, kind, amount_fen FROM sales NOT INDEXED
-                 WHERE deleted_at IS NULL AND sold_on BETWEEN ?1 AND ?2",
+                 WHERE deleted_at IS NULL AND voided_at IS NULL AND sold_on BETWEEN ?1 AND ?2",
         )?;
         let mut rows = stmt.query(params![ymd(first_day(self.m - 14)), self.end_s])?;
         while let Some(r) = rows.next()? {
@@ -222,7 +222,7 @@ impl Gather<'_> {
         let conn = self.conn;
         let mut new_customers: Vec<NewCustomerRow> = Vec::new();
         let mut before = conn.prepare_cached(
-                "SELECT 1 FROM sales WHERE customer_id = ?1 AND deleted_at IS NULL AND kind = 'sale' AND sold_on < ?2 LIMIT 1",
+                "SELECT 1 FROM sales WHERE customer_id = ?1 AND deleted_at IS NULL AND voided_at IS NULL AND kind = 'sale' AND sold_on < ?2 LIMIT 1",
             )?;
         for (cid, months) in net {
             let p = |k: MonthIndex| months.get(&k).copied().unwrap_or_default();
@@ -270,7 +270,7 @@ impl Gather<'_> {
         let mut prev_collections: HashMap<String, Fen> = HashMap::new();
         let mut stmt = conn.prepare(
             "SELECT rep_id, substr(collected_on, 1, 7), sum(amount_fen) FROM collections
-                 WHERE deleted_at IS NULL AND collected_on BETWEEN ?1 AND ?2 AND rep_id IS NOT NULL GROUP BY 1, 2",
+                 WHERE deleted_at IS NULL AND voided_at IS NULL AND collected_on BETWEEN ?1 AND ?2 AND rep_id IS NOT NULL GROUP BY 1, 2",
         )?;
         let mut rows = stmt.query(params![ymd(first_day(self.m - 1)), self.end_s])?;
         while let Some(r) = rows.next()? {
@@ -418,7 +418,7 @@ impl Gather<'_> {
         let mut overdue_receivables = Vec::new();
         let mut stmt = conn.prepare(
             "SELECT id, customer_id, invoiced_on, due_on, amount_fen, paid_fen FROM receivables
-                 WHERE deleted_at IS NULL AND paid_fen < amount_fen AND due_on < ?1 ORDER BY due_on",
+                 WHERE deleted_at IS NULL AND voided_at IS NULL AND paid_fen < amount_fen AND due_on < ?1 ORDER BY due_on",
         )?;
         let mut rows = stmt.query([ymd(self.as_of)])?;
         while let Some(r) = rows.next()? {

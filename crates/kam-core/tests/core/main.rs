@@ -1,6 +1,7 @@
 //! The core's one integration test binary: real temporary database files, one module per area.
 
 mod dossier;
+mod finance;
 mod forms;
 mod history;
 mod import;

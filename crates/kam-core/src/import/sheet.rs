@@ -1,0 +1,198 @@
+//! The part of a dry run every kind of import shares: the file read, the header row found
+//! (or the one the clerk named), the columns mapped to the kind's fields (detected, then the
+//! clerk's edits), and the data rows below the header; and the preview assembled at the end.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use super::fields::{fields_for, required, FieldDef};
+use super::mapping::{self, field_in};
+use super::read::{self, Cell};
+use super::*;
+
+/// A file ready to classify.
+pub(crate) struct Sheet {
+    pub file_name: String,
+    pub file_sha256: String,
+    pub detected: DetectedFormat,
+    pub headers: Vec<String>,
+    pub mapping: HashMap<String, String>,
+    pub unknown_columns: Vec<String>,
+    /// The field of each column, if any.
+    pub columns: Vec<Option<&'static str>>,
+    /// Data rows (row number as the file shows it), blank rows left out.
+    pub rows: Vec<(u32, Vec<Cell>)>,
+}
+
+impl Sheet {
+    /// A row's cells as text, one per header.
+    pub fn values(&self, cells: &[Cell]) -> Vec<String> {
+        (0..self.columns.len()).map(|i| cells.get(i).map(Cell::text).unwrap_or_default()).collect()
+    }
+
+    /// The cell of `field` in a row.
+    pub fn cell<'a>(&self, cells: &'a [Cell], field: &str) -> Option<&'a Cell> {
+        self.columns.iter().position(|c| *c == Some(field)).and_then(|i| cells.get(i))
+    }
+
+    /// Whether a column fills `field`.
+    pub fn has(&self, field: &str) -> bool {
+        self.columns.contains(&Some(field))
+    }
+
+    /// The dry run's result for these rows.
+    pub fn preview(self, rows: Vec<ImportRowResult>, counts: ImportCounts) -> ImportPreview {
+        ImportPreview {
+            file_name: self.file_name,
+            file_sha256: self.file_sha256,
+            detected: self.detected,
+            headers: self.headers,
+            mapping: self.mapping,
+            unknown_columns: self.unknown_columns,
+            template: None,
+            rows,
+            counts,
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Header → field: detected, then the clerk's edits.
+fn column_mapping(
+    fields: &'static [FieldDef],
+    headers: &[String],
+    edits: Option<&HashMap<String, String>>,
+) -> Result<HashMap<String, String>> {
+    let mut map: HashMap<String, String> = HashMap::new();
+    for h in headers {
+        if let Some(f) = field_in(fields, h) {
+            if !map.values().any(|v| v == f) {
+                map.insert(h.clone(), f.to_string());
+            }
+        }
+    }
+    for (h, f) in edits.into_iter().flatten() {
+        let f = f.trim();
+        if f.is_empty() || f == "ignore" {
+            map.remove(h);
+            continue;
+        }
+        if !fields.iter().any(|(x, _, _)| *x == f) {
+            let known = fields.iter().map(|(f, _, _)| *f).collect::<Vec<_>>().join(", ");
+            return Err(KamError::invalid(
+                "mapping",
+                format!("列「{h}」对应的字段「{f}」不存在。可用字段：{known}。"),
+                format!("The column '{h}' is mapped to '{f}', which is not a field. Fields: {known}."),
+            ));
+        }
+        map.retain(|k, v| v != f || k == h);
+        map.insert(h.clone(), f.to_string());
+    }
+    Ok(map)
+}
+
+fn missing(fields: &[FieldDef], wanted: &[&str], headers: &[String]) -> KamError {
+    let label =
+        |f: &&str| fields.iter().find(|(x, _, _)| x == f).map(|(_, l, _)| l.to_string()).unwrap_or(f.to_string());
+    let zh = wanted.iter().map(|f| format!("“{}”", label(f))).collect::<Vec<_>>().join("或");
+    let en = wanted.join(" or ");
+    KamError::invalid(
+        "mapping",
+        format!("没有对应{zh}的列（表头：{}）。请把该列对应到 {}。", headers.join("、"), wanted.join(" / ")),
+        format!("No column holds the {en} (headers: {}). Map that column to '{}'.", headers.join(", "), wanted[0]),
+    )
+}
+
+/// Read `bytes` (named `name`) and find and map its header for `kind`.
+pub(crate) fn prepare(kind: ImportKind, name: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
+    let fields = fields_for(kind);
+    let grid = read::read(name, bytes, opts.sheet.as_deref(), opts.encoding.as_deref())?;
+    let header_idx = match opts.header_row {
+        Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
+        None => mapping::find_header(&grid.rows, fields),
+    }
+    .ok_or_else(|| {
+        let first = fields[0].1;
+        KamError::invalid(
+            "header_row",
+            format!("找不到表头行：请确认表格里有“{first}”等列标题，或用 --header-row 指定表头所在行。"),
+            format!("No header row found: make sure the sheet has column titles such as {first}, or give the header's row with --header-row."),
+        )
+    })?;
+    let width = grid.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let headers = mapping::headers(&grid.rows[header_idx].1, width);
+    let map = column_mapping(fields, &headers, opts.mapping.as_ref())?;
+    let (all, one_of) = required(kind);
+    for f in all {
+        if !map.values().any(|v| v == f) {
+            return Err(missing(fields, &[f], &headers));
+        }
+    }
+    if !one_of.is_empty() && !map.values().any(|v| one_of.contains(&v.as_str())) {
+        return Err(missing(fields, one_of, &headers));
+    }
+    let columns: Vec<Option<&'static str>> = headers
+        .iter()
+        .map(|h| map.get(h).and_then(|f| fields.iter().find(|(x, _, _)| x == f)).map(|(f, _, _)| *f))
+        .collect();
+    let unknown_columns = headers.iter().filter(|h| !map.contains_key(*h)).cloned().collect();
+    let header_row = grid.rows[header_idx].0;
+    let detected = DetectedFormat {
+        encoding: grid.encoding,
+        separator: grid.separator.map(|c| c.to_string()),
+        sheet: grid.sheet,
+        sheets: grid.sheets,
+        header_row,
+    };
+    let rows =
+        grid.rows.into_iter().skip(header_idx + 1).filter(|(_, cells)| !cells.iter().all(Cell::is_empty)).collect();
+    Ok(Sheet {
+        file_name: name.to_string(),
+        file_sha256: sha256_hex(bytes),
+        detected,
+        headers,
+        mapping: map,
+        unknown_columns,
+        columns,
+        rows,
+    })
+}
+
+/// The fields of a row as cleaned text (ID-like columns as text; lost digits are errors).
+pub(crate) fn row_fields(
+    sheet: &Sheet,
+    cells: &[Cell],
+) -> std::result::Result<HashMap<&'static str, String>, (String, String)> {
+    let mut fields = HashMap::new();
+    for (i, col) in sheet.columns.iter().enumerate() {
+        let (Some(f), Some(cell)) = (col, cells.get(i)) else { continue };
+        let t = mapping::cell_text(f, cell)?;
+        if !t.is_empty() {
+            fields.insert(*f, t);
+        }
+    }
+    Ok(fields)
+}
+
+/// Count a classified row.
+pub(crate) fn count(counts: &mut ImportCounts, r: &ImportRowResult) {
+    counts.total += 1;
+    match r.status {
+        RowStatus::New => counts.new += 1,
+        RowStatus::Update => counts.update += 1,
+        RowStatus::Duplicate => counts.duplicate += 1,
+        RowStatus::Unchanged => counts.unchanged += 1,
+        RowStatus::Error => counts.error += 1,
+    }
+    match (r.status, r.action) {
+        (RowStatus::Error, _) => {}
+        (RowStatus::New, _) | (_, Some(DuplicateAction::Create)) => counts.to_create += 1,
+        (RowStatus::Unchanged, _) => counts.to_skip += 1,
+        (_, Some(DuplicateAction::Fill | DuplicateAction::Overwrite)) => counts.to_update += 1,
+        _ => counts.to_skip += 1,
+    }
+}
