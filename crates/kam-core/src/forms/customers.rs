@@ -1,9 +1,7 @@
 //! 附表1 客户名单档案: one row per customer in scope, strategic customers first, then by name
 //! (pinyin); the main contact is the first active decision maker, else the first active contact.
 
-use rust_xlsxwriter::{Workbook, Worksheet};
-
-use super::sheet::{self, col, list_sheet, opt_date, t, Cell, ListSheet};
+use super::sheet::{col, opt_date, t, Cell, ListSheet};
 use super::Built;
 use crate::error::Result;
 use crate::model::{Category, Lifecycle, Nature, Scale, Tier};
@@ -85,15 +83,5 @@ pub(super) fn build(kam: &Kam) -> Result<Built> {
         notes: vec!["主要联系人：在职的决策人优先，其次为最早登记的在职联系人。".into()],
         header: ("客户名单档案（附表1）".into(), scope.label.clone()),
     };
-    let f = sheet::formats();
-    let mut wb = Workbook::new();
-    let mut ws = Worksheet::new();
-    list_sheet(&mut ws, &list, &f).map_err(sheet::xlsx_error)?;
-    wb.push_worksheet(ws);
-    Ok(Built {
-        bytes: wb.save_to_buffer().map_err(sheet::xlsx_error)?,
-        rows: n,
-        scope: scope.label,
-        detail: serde_json::json!({}),
-    })
+    Built::from_lists(&[&list], n, scope.label, serde_json::json!({}))
 }

@@ -3,10 +3,7 @@
 //! sheet, the complaints opened in it with their handling records and the feedback to the
 //! customer on another.
 
-use chrono::NaiveDate;
-use rust_xlsxwriter::{Workbook, Worksheet};
-
-use super::sheet::{self, col, list_sheet, opt_date, t, Cell, ListSheet};
+use super::sheet::{col, opt_date, t, Cell, ListSheet};
 use super::Built;
 use crate::error::Result;
 use crate::model::Tier;
@@ -15,6 +12,7 @@ use crate::relation::{
 };
 use crate::time::{day_start_utc, local_time, ymd};
 use crate::Kam;
+use chrono::NaiveDate;
 
 fn visits(kam: &Kam, from: NaiveDate, to: NaiveDate) -> Result<Vec<Vec<Cell>>> {
     let mut filter = kam.form_scope()?.filter;
@@ -179,17 +177,6 @@ pub(super) fn build(kam: &Kam, from: NaiveDate, to: NaiveDate) -> Result<Built> 
         notes: vec!["时间为公司所在时区的当地时间。".into()],
         header,
     };
-    let f = sheet::formats();
-    let mut wb = Workbook::new();
-    for s in [&visit_sheet, &complaint_sheet] {
-        let mut ws = Worksheet::new();
-        list_sheet(&mut ws, s, &f).map_err(sheet::xlsx_error)?;
-        wb.push_worksheet(ws);
-    }
-    Ok(Built {
-        bytes: wb.save_to_buffer().map_err(sheet::xlsx_error)?,
-        rows: nv + nc,
-        scope: scope.label,
-        detail: serde_json::json!({ "from": ymd(from), "to": ymd(to) }),
-    })
+    let detail = serde_json::json!({ "from": ymd(from), "to": ymd(to) });
+    Built::from_lists(&[&visit_sheet, &complaint_sheet], nv + nc, scope.label, detail)
 }

@@ -91,6 +91,25 @@ pub(crate) struct Built {
     pub detail: serde_json::Value,
 }
 
+impl Built {
+    /// A workbook of list-shaped sheets (附表1, 3, 4), one worksheet each, in order.
+    pub(crate) fn from_lists(
+        lists: &[&sheet::ListSheet],
+        rows: u32,
+        scope: String,
+        detail: serde_json::Value,
+    ) -> Result<Built> {
+        let f = sheet::formats();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for list in lists {
+            let mut ws = rust_xlsxwriter::Worksheet::new();
+            sheet::list_sheet(&mut ws, list, &f).map_err(sheet::xlsx_error)?;
+            wb.push_worksheet(ws);
+        }
+        Ok(Built { bytes: wb.save_to_buffer().map_err(sheet::xlsx_error)?, rows, scope, detail })
+    }
+}
+
 /// 附表4's period: (from, to), both inclusive.
 fn period(kam: &Kam, req: &FormRequest) -> Result<(NaiveDate, NaiveDate)> {
     let today = crate::time::local_today(kam);

@@ -1,10 +1,8 @@
 //! 附表3 客户在建项目一览表: every project under way (在建) of the customers in scope, by
 //! customer (strategic first) and start date, with the contract amounts totalled.
 
-use rust_xlsxwriter::{Workbook, Worksheet};
-
 use super::customers::TIER_ORDER;
-use super::sheet::{self, col, list_sheet, opt_date, opt_money, sum_col, t, Cell, ListSheet};
+use super::sheet::{col, opt_date, opt_money, sum_col, t, Cell, ListSheet};
 use super::Built;
 use crate::error::Result;
 use crate::model::Tier;
@@ -71,15 +69,5 @@ pub(super) fn build(kam: &Kam) -> Result<Built> {
         notes: vec!["只列状态为“在建”的项目；拟开发和已完成的项目见各客户的基本情况档案（附表2）。".into()],
         header: ("客户在建项目一览表（附表3）".into(), scope.label.clone()),
     };
-    let f = sheet::formats();
-    let mut wb = Workbook::new();
-    let mut ws = Worksheet::new();
-    list_sheet(&mut ws, &list, &f).map_err(sheet::xlsx_error)?;
-    wb.push_worksheet(ws);
-    Ok(Built {
-        bytes: wb.save_to_buffer().map_err(sheet::xlsx_error)?,
-        rows: n,
-        scope: scope.label,
-        detail: serde_json::json!({}),
-    })
+    Built::from_lists(&[&list], n, scope.label, serde_json::json!({}))
 }
