@@ -79,14 +79,14 @@ export function options(withMapping = true): ImportOptions {
     row_actions: Object.keys(wizard.rowActions).length > 0 ? { ...wizard.rowActions } : null,
     status_actions: { ...wizard.kindActions },
     template: wizard.template,
-    create_reason: wizard.createReason.trim() === "" ? null : wizard.createReason.trim(),
+    create_reason: wizard.createReason === "" ? null : wizard.createReason,
   };
 }
 
-/** Whether any row would be created beside a similar customer (the reason is then required). */
+/** Whether the dry run creates rows beside similar customers (仍然新建), which need a reason. */
 export function createsAnyway(): boolean {
-  const p = preview.value;
-  return p !== null && p.rows.some((r) => r.status !== "new" && r.action === "create");
+  const c = preview.value?.counts;
+  return c !== undefined && c.to_create > c.new;
 }
 
 export async function loadBatches(): Promise<void> {
