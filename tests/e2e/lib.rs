@@ -64,6 +64,11 @@ impl Failure {
     }
 }
 
+/// Name the step a failure happened in: `.map_err(step("the dossier"))`.
+pub fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
+    move |e| Failure::new(format!("{what}: {e}"))
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -3,16 +3,12 @@
 //! 附表4 (with its period) from the 工作表单 menu of the customer list. Each message names the
 //! file; the four workbooks are in the export folder and in the audit log.
 
-use kam_e2e::{ensure, tid, Driver, Failure, Profile, Step};
+use kam_e2e::{ensure, step, tid, Driver, Failure, Profile, Step};
 
 use super::{admin_in_core, assert_no_leftovers, fail, skip_demo_offer, LONG, SHORT};
 
 const CUSTOMER: &str = "南京长江电力工程有限公司";
 const PROJECT: &str = "江北变电站改造";
-
-fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
-    move |e| Failure::new(format!("{what}: {e}"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn work_forms_are_exported_from_the_list_and_the_dossier() {

@@ -7,15 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use kam_core::Kam;
-use kam_e2e::{ensure, tid, Driver, Failure, Profile, Step};
+use kam_e2e::{ensure, step, tid, Driver, Failure, Profile, Step};
 
 use super::{admin_in_core, assert_no_leftovers, fail, LONG, SHORT};
 
 const TEMPLATE: &str = "年度客户名单";
-
-fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
-    move |e| Failure::new(format!("{what}: {e}"))
-}
 
 /// The checked-in fixture: five rows under a title row — three new customers, one repeating the
 /// first (股份有限公司 for 有限公司), one whose credit code Excel turned into 9.14403E+17.

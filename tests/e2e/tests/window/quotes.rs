@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use kam_e2e::{tid, tid_input, Driver, Failure, Key, Profile, Step};
+use kam_e2e::{step, tid, tid_input, Driver, Key, Profile, Step};
 
 use super::{assert_no_leftovers, fail, skip_demo_offer, LONG, SHORT};
 
@@ -21,10 +21,6 @@ async fn quote_priced_by_policy_and_submitted() {
     let r = quote_flow(&d).await;
     d.finish(r).await;
     assert_no_leftovers(&profile, "the quote session");
-}
-
-fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
-    move |e| Failure::new(format!("{what}: {e}"))
 }
 
 async fn quote_flow(d: &Driver) -> Step {

@@ -9,17 +9,13 @@
 //! marked 已批准.
 
 use kam_core::{CustomerInput, Kam, QuoteInput, QuoteLineInput, RequestQuery, RequestStatus, Role, Tier};
-use kam_e2e::{ensure, tid, Context, Driver, Failure, Profile, Step, TEST_ADMIN, TEST_PASSWORD};
+use kam_e2e::{ensure, step, tid, Context, Driver, Profile, Step, TEST_ADMIN, TEST_PASSWORD};
 
 use super::{assert_no_leftovers, fail, LONG, SHORT};
 
 const REP: &str = "张伟";
 const CUSTOMER: &str = "宝山钢铁股份有限公司";
 const REASON: &str = "年采购额超过500万元";
-
-fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
-    move |e| Failure::new(format!("{what}: {e}"))
-}
 
 /// The administrator, 张伟 and his customer with a draft quote; returns the customer's id.
 fn prepare(profile: &Profile) -> Step<String> {

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use kam_core::{CustomerInput, Kam, QuoteInput, QuoteLineInput, QuoteStatus, Role};
-use kam_e2e::{ensure, tid, tid_input, Context, Driver, Failure, Key, Profile, Step, TEST_ADMIN, TEST_PASSWORD};
+use kam_e2e::{ensure, step, tid, tid_input, Context, Driver, Key, Profile, Step, TEST_ADMIN, TEST_PASSWORD};
 
 use super::{assert_no_leftovers, fail, LONG, SHORT};
 
@@ -21,10 +21,6 @@ const REP: &str = "张伟";
 const MANAGER: &str = "李经理";
 const CUSTOMER: &str = "上海宝冶建设有限公司";
 const UNSAVED: &str = "尚未保存的客户名称";
-
-fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
-    move |e| Failure::new(format!("{what}: {e}"))
-}
 
 /// Head office's people and 张伟's submitted quote; returns the quote's id.
 fn prepare(profile: &Profile) -> Step<String> {

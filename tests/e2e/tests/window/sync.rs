@@ -17,17 +17,13 @@
 use std::path::{Path, PathBuf};
 
 use kam_core::{CustomerInput, Kam, Role};
-use kam_e2e::{ensure, tid, tid_input, Context, Driver, Failure, Key, Profile, Step};
+use kam_e2e::{ensure, step, tid, tid_input, Context, Driver, Failure, Key, Profile, Step};
 
 use super::{admin_in_core, assert_no_leftovers, fail, skip_demo_offer, LONG, SHORT};
 
 const ORG: &str = "华东电力销售公司";
 const REP: &str = "张三";
 const CUSTOMER: &str = "苏州精密机械有限公司";
-
-fn step(what: &'static str) -> impl FnOnce(Failure) -> Failure {
-    move |e| Failure::new(format!("{what}: {e}"))
-}
 
 /// Head office's database, and the enrollment file it issued for 张三.
 fn prepare_head_office(hq: &Profile, exchange: &Path) -> Step<PathBuf> {
