@@ -25,7 +25,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_customer_requests.sql"),
     include_str!("migrations/0015_finance.sql"),
     include_str!("migrations/0016_import_templates.sql"),
+    include_str!("migrations/0017_search_owner_keys.sql"),
 ];
+
+/// The migration after which the search indexes are rebuilt from the rows (its SQL empties
+/// them; contentless indexes cannot be re-keyed in SQL alone).
+const SEARCH_REKEYED_AT: i64 = 17;
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -85,6 +90,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction()?;
     for sql in &MIGRATIONS[found as usize..] {
         tx.execute_batch(sql)?;
+    }
+    if found < SEARCH_REKEYED_AT {
+        crate::search::rebuild(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

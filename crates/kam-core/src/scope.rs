@@ -151,6 +151,16 @@ impl Scope {
         }
     }
 
+    /// The person whose own customers are all this scope sees (a rep; a manager without a
+    /// department), for searches that read one owner's stretch of the index.
+    pub fn own_only(&self) -> Option<&str> {
+        match self.reach {
+            Reach::Own => Some(&self.user_id),
+            Reach::Department if self.department.is_empty() => Some(&self.user_id),
+            _ => None,
+        }
+    }
+
     /// `AND <condition>` for appending to a WHERE clause (empty when the scope sees everything).
     pub fn and_sql(&self, c: &str) -> String {
         self.sql(c).map(|s| format!(" AND {s}")).unwrap_or_default()

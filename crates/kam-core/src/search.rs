@@ -1,6 +1,9 @@
 //! Search as you type over names, codes, contact names, phones and pinyin.
 //!
-//! Two FTS5 indexes keyed by `customers.seq` (see migration 0001):
+//! Two FTS5 indexes (see migrations 0001 and 0017) keyed by `owner_no << 32 | customers.seq`:
+//! the owner's local number in the high bits, so one owner's customers are one rowid range and
+//! a rep's search reads only that stretch of the index ([`owner_range`]); callers take the
+//! customer back with [`SEQ_OF_ROWID`].
 //! - `search_trigram` (trigram tokenizer) answers queries of 3+ characters as substrings;
 //! - `search_char` (unicode61 over text where every CJK character is its own token) answers
 //!   1–2 character queries: a CJK query becomes an exact phrase of characters, a Latin/digit
@@ -11,7 +14,7 @@
 //! back in well under a millisecond whatever the total.
 
 use pinyin::ToPinyin;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
 
@@ -94,19 +97,75 @@ pub(crate) fn index_text(name: &str, codes: &[&str], contacts: &[(String, String
     IndexText { name: name.to_string(), other: other.join(" "), short: short.join(" ") }
 }
 
-/// Replace the index entries of one customer (by `seq`); `None` removes them (tombstone).
+/// The index rowid's low bits: the customer's `seq`.
+pub(crate) const SEQ_BITS: u32 = 32;
+/// SQL turning an index rowid back into the customer's `seq`.
+pub(crate) const SEQ_OF_ROWID: &str = "rowid & 4294967295";
+
+/// `SELECT <seq> FROM <table> WHERE <table> MATCH <param>`: the customers an index matches.
+pub(crate) fn seqs_matching(table: &str, param: &str) -> String {
+    format!("SELECT {SEQ_OF_ROWID} AS seq FROM {table} WHERE {table} MATCH {param}")
+}
+
+/// The local number of an owner in the index keys (0: no owner), numbered on first use.
+fn owner_no(conn: &Connection, owner: Option<&str>) -> Result<i64> {
+    let Some(owner) = owner else { return Ok(0) };
+    conn.prepare_cached("INSERT OR IGNORE INTO search_owners(user_id) VALUES (?1)")?.execute([owner])?;
+    Ok(conn.prepare_cached("SELECT no FROM search_owners WHERE user_id = ?1")?.query_row([owner], |r| r.get(0))?)
+}
+
+/// The index rowids of the customers `owner` owns (an empty range when they own none).
+pub(crate) fn owner_range(conn: &Connection, owner: &str) -> Result<(i64, i64)> {
+    let no: Option<i64> = conn
+        .prepare_cached("SELECT no FROM search_owners WHERE user_id = ?1")?
+        .query_row([owner], |r| r.get(0))
+        .optional()?;
+    Ok(match no {
+        Some(no) => (no << SEQ_BITS, (no << SEQ_BITS) | ((1 << SEQ_BITS) - 1)),
+        None => (1, 0),
+    })
+}
+
+/// Replace the index entries of one customer (by `seq`, keyed by its current owner); `None`
+/// removes them (tombstone).
 pub(crate) fn reindex(conn: &Connection, seq: i64, text: Option<&IndexText>) -> Result<()> {
     // Cached: an import reindexes every customer it writes.
-    conn.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?.execute([seq])?;
-    conn.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?.execute([seq])?;
-    if let Some(t) = text {
-        conn.prepare_cached("INSERT INTO search_trigram(rowid, name, other) VALUES (?1, ?2, ?3)")?
-            .execute(params![seq, t.name, t.other])?;
-        conn.prepare_cached("INSERT INTO search_char(rowid, name, other) VALUES (?1, ?2, ?3)")?.execute(params![
-            seq,
-            char_tokens(&t.name),
-            format!("{} {}", char_tokens(&t.other), t.short)
-        ])?;
+    let old: Option<i64> =
+        conn.prepare_cached("SELECT key FROM search_keys WHERE seq = ?1")?.query_row([seq], |r| r.get(0)).optional()?;
+    if let Some(old) = old {
+        conn.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?.execute([old])?;
+        conn.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?.execute([old])?;
+    }
+    let Some(t) = text else {
+        conn.prepare_cached("DELETE FROM search_keys WHERE seq = ?1")?.execute([seq])?;
+        return Ok(());
+    };
+    let owner: Option<String> = conn
+        .prepare_cached("SELECT owner_id FROM customers WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()?
+        .flatten();
+    debug_assert!(seq >> SEQ_BITS == 0, "customer seq {seq} overflows the index key");
+    let key = (owner_no(conn, owner.as_deref())? << SEQ_BITS) | seq;
+    conn.prepare_cached("INSERT INTO search_trigram(rowid, name, other) VALUES (?1, ?2, ?3)")?
+        .execute(params![key, t.name, t.other])?;
+    conn.prepare_cached("INSERT INTO search_char(rowid, name, other) VALUES (?1, ?2, ?3)")?.execute(params![
+        key,
+        char_tokens(&t.name),
+        format!("{} {}", char_tokens(&t.other), t.short)
+    ])?;
+    conn.prepare_cached("INSERT OR REPLACE INTO search_keys(seq, key) VALUES (?1, ?2)")?.execute(params![seq, key])?;
+    Ok(())
+}
+
+/// Index every live customer again (after migration 0017 emptied the indexes).
+pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
+    let ids = conn
+        .prepare("SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY seq")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in ids {
+        crate::dossier::reindex_customer(conn, &id)?;
     }
     Ok(())
 }

@@ -28,7 +28,7 @@ impl Kam {
         if let Some(text) = clean(&q.text) {
             match search::match_expr(&text) {
                 Some((table, expr)) => {
-                    arg(&mut conds, &format!("c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"), expr.into())
+                    arg(&mut conds, &format!("c.seq IN ({})", search::seqs_matching(table, "?")), expr.into())
                 }
                 None => arg(&mut conds, "c.name LIKE ?", format!("%{text}%").into()),
             }
@@ -74,19 +74,28 @@ impl Kam {
         if q.is_empty() {
             return Ok(0);
         }
-        let scope = self.scope()?.and_sql("c");
+        let scope = self.scope()?;
+        let own = scope.own_only().map(str::to_string);
+        let scope = scope.and_sql("c");
         Ok(match search::match_expr(q) {
             // Everyone's: the index alone counts (deleted customers are not in it).
             Some((table, expr)) if scope.is_empty() => {
                 self.conn
                     .query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&expr], |r| r.get(0))?
             }
-            Some((table, expr)) => self.conn.prepare_cached(&format!(
-                "SELECT count(*) FROM customers c WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1){scope}"
-            ))?.query_row([&expr], |r| r.get(0))?,
-            None => self.conn.prepare_cached(&format!(
-                "SELECT count(*) FROM customers c WHERE c.name LIKE ?1 AND c.deleted_at IS NULL{scope}"
-            ))?.query_row([format!("%{q}%")], |r| r.get(0))?,
+            Some((table, expr)) => self
+                .conn
+                .prepare_cached(&{
+                    let (from, cond) = self.matched_customers(table, own.as_deref())?;
+                    format!("SELECT count(*) FROM {from} WHERE {cond}{scope}")
+                })?
+                .query_row([&expr], |r| r.get(0))?,
+            None => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM customers c WHERE c.name LIKE ?1 AND c.deleted_at IS NULL{scope}"
+                ))?
+                .query_row([format!("%{q}%")], |r| r.get(0))?,
         })
     }
 
@@ -94,7 +103,9 @@ impl Kam {
     /// contains, then the rest (contacts, phones, pinyin); only customers the person acting
     /// may see (the condition is in each query, so a page is still one LIMITed query a step).
     pub fn search_hits(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
-        let scope = self.scope()?.and_sql("c");
+        let scope = self.scope()?;
+        let own = scope.own_only().map(str::to_string);
+        let scope = scope.and_sql("c");
         let q = query.trim();
         let limit = limit.clamp(1, 500) as usize;
         let mut hits: Vec<SearchHit> = Vec::new();
@@ -154,7 +165,7 @@ impl Kam {
         match search::match_expr(q) {
             Some((table, expr)) if scope.is_empty() => {
                 // Everyone's: the first matches of the index, names first.
-                let sql = format!("{HIT} WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)");
+                let sql = format!("{HIT} WHERE c.seq IN ({} LIMIT ?2)", search::seqs_matching(table, "?1"));
                 // Names are Chinese: a Latin/digit query (pinyin, phone) can only match the
                 // rest, and a column filter over its long posting lists would be slow.
                 if !q.is_ascii() {
@@ -163,13 +174,13 @@ impl Kam {
                 push(&mut hits, &sql, vec![V::from(expr), V::from(lim * 2)], "other")?;
             }
             Some((table, expr)) => {
-                // Someone's own: the index's matches among the customers they may see (the
-                // planner walks their customers by the owner index and probes the matches),
-                // in one query; names first.
+                // Someone's: the index's matches among the customers they may see, in one
+                // query (a rep's read only their own stretch of the index); names first.
                 if hits.len() < limit {
+                    let (from, cond) = self.matched_customers(table, own.as_deref())?;
                     let sql = format!(
-                        "{HIT} WHERE c.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?1)
-                           AND c.deleted_at IS NULL{scope} LIMIT ?2"
+                        "SELECT c.id, c.name, c.customer_code, c.tier, o.name FROM {from}
+                           LEFT JOIN users o ON o.id = c.owner_id WHERE {cond}{scope} LIMIT ?2"
                     );
                     let mut found = Vec::new();
                     push_upto(&mut found, &sql, vec![V::from(expr), V::from(lim * 4)], "other", limit * 4)?;
@@ -191,5 +202,22 @@ impl Kam {
             )?,
         }
         Ok(hits)
+    }
+
+    /// `(<tables>, <condition>)`: the live customers `table` matches (`?1`). For a scope
+    /// that sees only `own`'s customers, read from their stretch of the index and look each
+    /// up (never walking all their customers); the caller still adds the scope's condition.
+    fn matched_customers(&self, table: &str, own: Option<&str>) -> Result<(String, String)> {
+        let seqs = search::seqs_matching(table, "?1");
+        Ok(match own {
+            Some(me) => {
+                let (lo, hi) = search::owner_range(&self.conn, me)?;
+                (
+                    format!("({seqs} AND rowid BETWEEN {lo} AND {hi}) m CROSS JOIN customers c ON c.seq = m.seq"),
+                    "c.deleted_at IS NULL".into(),
+                )
+            }
+            None => ("customers c".into(), format!("c.seq IN ({seqs}) AND c.deleted_at IS NULL")),
+        })
     }
 }

@@ -146,6 +146,34 @@ fn search_finds_one_and_two_characters_pinyin_contacts_and_phones() {
 }
 
 #[test]
+fn upgrading_to_owner_keyed_search_rebuilds_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kam = open(&dir);
+    let rep = kam.add_user("张伟", Role::Rep, "大客户一部").unwrap();
+    for (name, owner) in [("华东电力设备有限公司", Some(rep.id.clone())), ("上海华东电力工程有限公司", None)]
+    {
+        kam.create_customer(&CustomerInput { name: name.into(), owner_id: owner, ..Default::default() }).unwrap();
+    }
+    drop(kam);
+    // The database as version 16 left it: no owner keys (migration 0017 empties the indexes).
+    let c = rusqlite::Connection::open(dir.path().join("kam.sqlite3")).unwrap();
+    c.execute_batch("DROP TABLE search_owners; DROP TABLE search_keys; PRAGMA user_version = 16;").unwrap();
+    drop(c);
+    let kam = open(&dir);
+    assert_eq!(kam.search("电力", 50).unwrap().total, 2, "both indexed again");
+    assert_eq!(kam.search_hits("hddl", 50).unwrap().len(), 2, "pinyin too");
+    let c = rusqlite::Connection::open(dir.path().join("kam.sqlite3")).unwrap();
+    let keys: Vec<i64> = c
+        .prepare("SELECT key >> 32 FROM search_keys ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(keys, [1, 0], "the rep's customer under their number, the unowned one under 0");
+}
+
+#[test]
 fn identical_credit_code_is_refused_and_similar_names_warned() {
     let dir = tempfile::tempdir().unwrap();
     let mut kam = open(&dir);

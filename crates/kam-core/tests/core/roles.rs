@@ -333,7 +333,19 @@ fn customers_are_read_and_written_by_ownership() {
     // A manager works on the department's customers and reassigns within it.
     let mut mgr = as_(&path, "李经理");
     mgr.update_customer(&other.id, &renamed(other, "鞍山钢铁股份有限公司", &id["张伟"])).unwrap();
+    // The search index follows the owner (a rep's search reads only their stretch of it).
+    let found = |who: &str, q: &str| {
+        let k = as_(&path, who);
+        let mut v: Vec<String> = k.search_hits(q, 50).unwrap().into_iter().map(|h| h.name).collect();
+        v.sort();
+        (k.search_total(q).unwrap(), v)
+    };
+    assert_eq!(found("张伟", "鞍山").0, 1, "the new owner finds it");
+    assert_eq!(found("张伟", "钢铁").1, ["宝山钢铁股份有限公司", "鞍山钢铁股份有限公司"]);
+    assert_eq!(found("刘洋", "鞍山"), (0, vec![]), "the old owner no longer does");
     mgr.update_customer(&other.id, &renamed(other, "鞍山钢铁股份有限公司", &id["刘洋"])).unwrap();
+    assert_eq!(found("刘洋", "as"), (1, vec!["鞍山钢铁股份有限公司".to_string()]), "back with its owner");
+    assert_eq!(found("张伟", "鞍山钢铁").0, 0);
     assert_eq!(code(mgr.update_customer(&other.id, &renamed(other, "鞍山钢铁股份有限公司", &id["陈静"]))), "forbidden");
     let wuhan = &cust["武汉钢铁"];
     assert_eq!(code(mgr.update_customer(&wuhan.id, &renamed(wuhan, "改名", &id["陈静"]))), "forbidden");

@@ -487,9 +487,9 @@ pub(super) fn find_duplicates(conn: &Connection, id: &str) -> Result<Vec<(String
         let (sql, arg) = match crate::search::match_expr(&stem) {
             Some((table, expr)) => (
                 format!(
-                    "SELECT id, name FROM customers WHERE seq IN
-                       (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT 1000)
-                     AND id <> ?2 AND deleted_at IS NULL"
+                    "SELECT id, name FROM customers WHERE seq IN ({} LIMIT 1000)
+                     AND id <> ?2 AND deleted_at IS NULL",
+                    crate::search::seqs_matching(table, "?1")
                 ),
                 crate::search::name_only(&expr),
             ),
