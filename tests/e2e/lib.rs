@@ -687,6 +687,40 @@ impl Driver {
         }
     }
 
+    /// Click `css` until `shows` is displayed (a dialog it opens): a click that lands while
+    /// something animates may be swallowed, so click again if nothing opened after a moment.
+    pub async fn click_until_shown(&self, css: &str, shows: &str, timeout: Duration) -> Step<WebElement> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(el) = self.find_visible(shows).await? {
+                return Ok(el);
+            }
+            self.click(css, timeout).await?;
+            if let Some(el) = self.try_wait_for(shows, Duration::from_secs(2)).await? {
+                return Ok(el);
+            }
+            if Instant::now() > deadline {
+                return self.wait_for(shows, Duration::ZERO).await;
+            }
+        }
+    }
+
+    /// Click `css` until it is no longer displayed (a button that closes its dialog): a click
+    /// swallowed by an animation is repeated.
+    pub async fn click_until_gone(&self, css: &str, timeout: Duration) -> Step {
+        let deadline = Instant::now() + timeout;
+        while let Some(el) = self.find_visible(css).await? {
+            let _ = el.click().await;
+            if self.wait_gone(css, Duration::from_secs(2)).await.is_ok() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return self.wait_gone(css, Duration::ZERO).await;
+            }
+        }
+        Ok(())
+    }
+
     /// Replace the text of a field the way a user does: click, Ctrl+A, Backspace, type.
     /// (`WebElement::clear()` does not reach Vue's v-model.) Returns the field's value.
     pub async fn type_raw(&self, el: &WebElement, text: &str) -> Step<String> {

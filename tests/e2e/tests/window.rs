@@ -123,9 +123,8 @@ async fn customer_contact_tier_survive_restart() {
 
 /// An empty database may offer demo data: decline it.
 async fn skip_demo_offer(d: &Driver) -> Step {
-    if let Some(skip) = d.try_wait_for(&tid("demo-skip"), Duration::from_secs(3)).await? {
-        skip.click().await?;
-        d.wait_gone(&tid("demo-skip"), SHORT).await?;
+    if d.try_wait_for(&tid("demo-skip"), Duration::from_secs(3)).await?.is_some() {
+        d.click_until_gone(&tid("demo-skip"), SHORT).await?;
     }
     Ok(())
 }

@@ -78,8 +78,7 @@ async fn scenario(d: &Driver) -> Step {
     d.fill("finance-month", "", SHORT).await?;
     d.wait_for_text(&tid("finance-table"), "逾期", LONG).await?;
     d.screenshot("finance-records").await?;
-    d.click(&tid("finance-pay"), SHORT).await?;
-    d.wait_for(&tid("finance-pay-dialog"), LONG).await?;
+    d.click_until_shown(&tid("finance-pay"), &tid("finance-pay-dialog"), LONG).await?;
     d.click(&tid("finance-pay-confirm"), SHORT).await?;
     d.wait_gone(&tid("finance-pay-dialog"), LONG).await?;
     d.wait_for_text(&tid("finance-table"), "已收清", LONG).await?;

@@ -84,9 +84,8 @@ async fn visit_clears_overdue_and_complaint_shows_deadline() {
 async fn scenario(d: &Driver) -> Step<String> {
     d.sign_in().await?;
     // One customer in the database: no demo offer; dismiss it anyway if it shows.
-    if let Some(skip) = d.try_wait_for(&tid("demo-skip"), Duration::from_secs(1)).await? {
-        skip.click().await?;
-        d.wait_gone(&tid("demo-skip"), SHORT).await?;
+    if d.try_wait_for(&tid("demo-skip"), Duration::from_secs(1)).await?.is_some() {
+        d.click_until_gone(&tid("demo-skip"), SHORT).await?;
     }
 
     // Today: the customer is overdue (never contacted, filed 40 days ago).
