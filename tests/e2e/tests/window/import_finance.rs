@@ -142,9 +142,7 @@ async fn wizard(d: &Driver, profile: &Profile) -> Step {
     ensure(d.find_visible(&tid("import-count-duplicate")).await?.is_none(), || {
         "a finance dry run counts no 疑似重复".into()
     })?;
-    d.wait_for_text(&tid("import-row-reason"), "找不到客户", SHORT)
-        .await
-        .map_err(step("the unknown customer's reason"))?;
+    d.wait_for_text(&tid("import-row"), "找不到客户", SHORT).await.map_err(step("the unknown customer's reason"))?;
     d.wait_for_text(&tid("import-row"), "XS-2506-003", SHORT).await?;
     d.screenshot("import-sales-preview").await?;
     let k = Kam::open(&profile.db_path()).map_err(|e| Failure::new(format!("reading the database: {e}")))?;
