@@ -60,13 +60,14 @@ mod tests {
         let cancel = AtomicBool::new(false);
         let mut seen = Vec::new();
         let mut report = |p: ImportProgress| seen.push(p.percent);
-        let mut t = Ticker::start(200, &mut report, &cancel).unwrap();
-        for i in 1..=200 {
-            t.tick(i).unwrap();
+        {
+            let mut t = Ticker::start(200, &mut report, &cancel).unwrap();
+            for i in 1..=200 {
+                t.tick(i).unwrap();
+            }
+            cancel.store(true, Ordering::Relaxed);
+            assert_eq!(t.tick(200).unwrap_err().code(), "cancelled");
         }
-        cancel.store(true, Ordering::Relaxed);
-        assert_eq!(t.tick(200).unwrap_err().code(), "cancelled");
-        drop(t);
         assert_eq!(seen, (0..=100).collect::<Vec<_>>());
     }
 }
