@@ -120,3 +120,22 @@ fn contacts_apply_with_progress_and_cancel() {
     assert_eq!(a.unwrap().batch.created_count, 1);
     assert_eq!(last.map(|p| p.percent), Some(100));
 }
+
+/// The checked-in sales file the window's wizard test imports: a title row, two sales and a
+/// return for known customers, a sale for a customer not on file.
+#[test]
+fn the_checked_in_sales_file_is_three_new_documents_and_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kam = open(&dir);
+    for name in ["华东电力设备有限公司", "江南水务集团有限公司"] {
+        kam.create_customer(&CustomerInput { name: name.into(), ..Default::default() }).unwrap();
+    }
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/sales-2025-06.csv");
+    let look = kam.import_inspect(ImportKind::Sales, &file, &ImportOptions::default()).unwrap();
+    assert_eq!(look.detected.header_row, 2, "the header past the title row");
+    let p = kam.import_preview(ImportKind::Sales, &file, &ImportOptions::default()).unwrap();
+    use RowStatus::*;
+    assert_eq!(p.rows.iter().map(|r| r.status).collect::<Vec<_>>(), [New, New, New, Error]);
+    assert!(p.rows[2].reason.contains("退货"), "{}", p.rows[2].reason);
+    assert!(p.rows[3].reason.contains("北方重工机械有限公司"), "{}", p.rows[3].reason);
+}
