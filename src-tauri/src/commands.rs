@@ -768,7 +768,7 @@ pub async fn password_reset_with_code(
     before_sign_in(&state, |k| k.reset_password_with_code(&user_id, &code, &new_password))
 }
 
-// --- Importing customers from Excel, WPS and CSV (the import wizard) ---------------------------
+// --- Importing customers, contacts and finance records from Excel, WPS and CSV (the wizard) ------
 
 /// The end-to-end tests' answer to a file pick (`KAM_TEST_PICK`, see pick.rs), or none: the
 /// window opens the native dialog. Only ui/src/shared/pickFile.ts calls it.
@@ -777,16 +777,27 @@ pub async fn file_pick_test_answer() -> Res<Option<Vec<String>>> {
     Ok(crate::pick::test_answer())
 }
 
-/// The wizard's first look at a file: detection, headers, the suggested mapping, templates.
+/// The wizard's first look at a file of `kind`: detection, headers, the suggested mapping,
+/// the kind's fields and templates.
 #[tauri::command]
-pub async fn import_inspect(state: State<'_, AppState>, path: String, options: ImportOptions) -> Res<ImportInspection> {
-    with(&state, |k| k.import_customers_inspect(Path::new(&path), &options))
+pub async fn import_inspect(
+    state: State<'_, AppState>,
+    kind: ImportKind,
+    path: String,
+    options: ImportOptions,
+) -> Res<ImportInspection> {
+    with(&state, |k| k.import_inspect(kind, Path::new(&path), &options))
 }
 
 /// The dry run: every row classified with its reason; nothing is written.
 #[tauri::command]
-pub async fn import_preview(state: State<'_, AppState>, path: String, options: ImportOptions) -> Res<ImportPreview> {
-    with(&state, |k| k.import_customers_preview(Path::new(&path), &options))
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    kind: ImportKind,
+    path: String,
+    options: ImportOptions,
+) -> Res<ImportPreview> {
+    with(&state, |k| k.import_preview(kind, Path::new(&path), &options))
 }
 
 /// Apply as one batch in one transaction; progress streams to `on_progress`; `import_cancel`
@@ -794,18 +805,14 @@ pub async fn import_preview(state: State<'_, AppState>, path: String, options: I
 #[tauri::command]
 pub async fn import_apply(
     state: State<'_, AppState>,
+    kind: ImportKind,
     path: String,
     options: ImportOptions,
     on_progress: Channel<ImportProgress>,
 ) -> Res<ImportApplied> {
     state.import_cancel.store(false, Ordering::Relaxed);
     with(&state, |k| {
-        k.import_customers_apply_with(
-            Path::new(&path),
-            &options,
-            &mut |p| drop(on_progress.send(p)),
-            &state.import_cancel,
-        )
+        k.import_apply_with(kind, Path::new(&path), &options, &mut |p| drop(on_progress.send(p)), &state.import_cancel)
     })
 }
 
@@ -842,18 +849,19 @@ pub async fn import_undo(state: State<'_, AppState>, batch_id: String) -> Res<Im
 }
 
 #[tauri::command]
-pub async fn import_templates(state: State<'_, AppState>) -> Res<Vec<ImportTemplate>> {
-    with(&state, |k| k.import_templates("customers"))
+pub async fn import_templates(state: State<'_, AppState>, kind: ImportKind) -> Res<Vec<ImportTemplate>> {
+    with(&state, |k| k.import_templates(kind.as_str()))
 }
 
 #[tauri::command]
 pub async fn import_template_save(
     state: State<'_, AppState>,
+    kind: ImportKind,
     name: String,
     headers: Vec<String>,
     mapping: HashMap<String, String>,
 ) -> Res<ImportTemplate> {
-    with(&state, |k| k.save_import_template("customers", &name, &headers, &mapping))
+    with(&state, |k| k.save_import_template(kind.as_str(), &name, &headers, &mapping))
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@
 import { Channel } from "@tauri-apps/api/core";
 import * as commands from "./bindings/commands";
 import type { ImportApplied } from "./bindings/ImportApplied";
+import type { ImportKind } from "./bindings/ImportKind";
 import type { ImportOptions } from "./bindings/ImportOptions";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ReportExport } from "./bindings/ReportExport";
@@ -50,13 +51,14 @@ export function syncImport(
 }
 
 /**
- * Apply an import as one batch in one transaction; `onProgress` hears each percent of the rows
- * done. `importCancel()` rolls it back (the promise then fails with code `cancelled`).
+ * Apply an import of `kind` as one batch in one transaction; `onProgress` hears each percent of
+ * the rows done. `importCancel()` rolls it back (the promise then fails with code `cancelled`).
  */
 export function importApply(
+  kind: ImportKind,
   path: string,
   options: ImportOptions,
   onProgress: (progress: ImportProgress) => void,
 ): Promise<ImportApplied> {
-  return commands.importApply(path, options, channel(onProgress));
+  return commands.importApply(kind, path, options, channel(onProgress));
 }

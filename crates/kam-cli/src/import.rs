@@ -33,11 +33,12 @@ pub struct FileArgs {
     /// A column's field, as `表头=field` (e.g. `联系电话=mobile`; `表头=` ignores it). Repeatable.
     #[arg(long = "map")]
     map: Vec<String>,
-    /// Start from a saved mapping template (customers; default: the one saved for the same
+    /// Start from a saved mapping template of this kind (default: the one saved for the same
     /// headers; `--template ""` for none).
     #[arg(long)]
     template: Option<String>,
-    /// Save the mapping used (detected, template and --map) as a template of this name.
+    /// Save the mapping used (detected, template and --map) as a template of this name, offered
+    /// again for files of this kind with the same headers.
     #[arg(long)]
     save_template: Option<String>,
     /// Why rows are created although they look like an existing record (needed with
@@ -73,8 +74,11 @@ pub enum ImportCmd {
     },
     /// Undo an import (撤销本次导入) while its rows are unchanged since.
     Undo { batch: String },
-    /// Saved mapping templates.
+    /// Saved mapping templates (of one kind, or of every kind).
     Templates {
+        /// customers | contacts | sales | collections | receivables (default: every kind).
+        #[arg(long, value_parser = parse_enum::<ImportKind>)]
+        kind: Option<ImportKind>,
         #[arg(long)]
         json: bool,
     },
@@ -207,8 +211,12 @@ pub fn run(kam: &mut Kam, cmd: ImportCmd) -> Result<()> {
                 );
             }
         }
-        ImportCmd::Templates { json } => {
-            let templates = kam.import_templates("customers")?;
+        ImportCmd::Templates { kind, json } => {
+            let kinds = kind.map_or(ImportKind::ALL.to_vec(), |k| vec![k]);
+            let mut templates = Vec::new();
+            for k in kinds {
+                templates.extend(kam.import_templates(k.as_str())?);
+            }
             if json {
                 return print_json(&templates);
             }
@@ -216,7 +224,8 @@ pub fn run(kam: &mut Kam, cmd: ImportCmd) -> Result<()> {
                 let mut mapped: Vec<_> = t.mapping.iter().collect();
                 mapped.sort_by_key(|(h, _)| t.headers.iter().position(|x| x == *h));
                 let shown: Vec<String> = mapped.iter().map(|(h, f)| format!("{h}→{f}")).collect();
-                println!("{}  {}", pad(&t.name, 20), shown.join("  "));
+                let kind = ImportKind::parse(&t.kind).map_or(t.kind.as_str(), |k| k.label_zh());
+                println!("{}  {}  {}", pad(kind, 10), pad(&t.name, 20), shown.join("  "));
             }
         }
         ImportCmd::Undo { batch } => {

@@ -191,6 +191,7 @@ labeled!(
     RecordKind,
     ContactChangeKind,
     kam_core::import::DuplicateAction,
+    kam_core::import::ImportKind,
     kam_core::RequestKind,
     kam_core::RequestStatus,
     kam_core::FinanceKind

@@ -21,6 +21,8 @@ mod finance;
 mod forms;
 #[path = "window/import.rs"]
 mod import;
+#[path = "window/import_finance.rs"]
+mod import_finance;
 #[path = "window/quotes.rs"]
 mod quotes;
 #[path = "window/requests.rs"]

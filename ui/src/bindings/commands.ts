@@ -44,6 +44,7 @@ import type { FormRequest } from "./FormRequest";
 import type { ImportApplied } from "./ImportApplied";
 import type { ImportBatch } from "./ImportBatch";
 import type { ImportInspection } from "./ImportInspection";
+import type { ImportKind } from "./ImportKind";
 import type { ImportOptions } from "./ImportOptions";
 import type { ImportPreview } from "./ImportPreview";
 import type { ImportProgress } from "./ImportProgress";
@@ -579,16 +580,16 @@ export function filePickTestAnswer(): Promise<string[] | null> {
   return call<string[] | null>("file_pick_test_answer");
 }
 
-export function importInspect(path: string, options: ImportOptions): Promise<ImportInspection> {
-  return call<ImportInspection>("import_inspect", { path, options });
+export function importInspect(kind: ImportKind, path: string, options: ImportOptions): Promise<ImportInspection> {
+  return call<ImportInspection>("import_inspect", { kind, path, options });
 }
 
-export function importPreview(path: string, options: ImportOptions): Promise<ImportPreview> {
-  return call<ImportPreview>("import_preview", { path, options });
+export function importPreview(kind: ImportKind, path: string, options: ImportOptions): Promise<ImportPreview> {
+  return call<ImportPreview>("import_preview", { kind, path, options });
 }
 
-export function importApply(path: string, options: ImportOptions, onProgress: Channel<ImportProgress>): Promise<ImportApplied> {
-  return call<ImportApplied>("import_apply", { path, options, onProgress });
+export function importApply(kind: ImportKind, path: string, options: ImportOptions, onProgress: Channel<ImportProgress>): Promise<ImportApplied> {
+  return call<ImportApplied>("import_apply", { kind, path, options, onProgress });
 }
 
 export function importCancel(): Promise<void> {
@@ -611,12 +612,12 @@ export function importUndo(batchId: string): Promise<ImportBatch> {
   return call<ImportBatch>("import_undo", { batchId });
 }
 
-export function importTemplates(): Promise<ImportTemplate[]> {
-  return call<ImportTemplate[]>("import_templates");
+export function importTemplates(kind: ImportKind): Promise<ImportTemplate[]> {
+  return call<ImportTemplate[]>("import_templates", { kind });
 }
 
-export function importTemplateSave(name: string, headers: string[], mapping: { [key in string]: string }): Promise<ImportTemplate> {
-  return call<ImportTemplate>("import_template_save", { name, headers, mapping });
+export function importTemplateSave(kind: ImportKind, name: string, headers: string[], mapping: { [key in string]: string }): Promise<ImportTemplate> {
+  return call<ImportTemplate>("import_template_save", { kind, name, headers, mapping });
 }
 
 export function importTemplateDelete(id: string): Promise<void> {

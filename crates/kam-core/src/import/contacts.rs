@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::apply::{changed_since, close_batch, finish, open_batch, record};
 use super::fields::cell_date;
 use super::plan::{error_row, existing, unknown_customer};
+use super::progress::Ticker;
 use super::read::Cell;
 use super::sheet::{self, row_fields};
 use super::*;
@@ -102,7 +103,7 @@ pub(crate) fn plan(
     bytes: &[u8],
     opts: &ImportOptions,
 ) -> Result<(ImportPreview, Vec<Option<ContactRow>>)> {
-    let mut sheet = sheet::prepare(ImportKind::Contacts, name, bytes, opts)?;
+    let mut sheet = sheet::prepare(conn, ImportKind::Contacts, name, bytes, opts)?;
     let customers = existing(conn)?;
     let known = contacts(conn)?;
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -326,13 +327,13 @@ pub(crate) fn apply(
     kam: &mut Kam,
     preview: &ImportPreview,
     parsed: &[Option<ContactRow>],
-    progress: &mut dyn FnMut(u32),
+    ticker: &mut Ticker,
 ) -> Result<ImportBatch> {
     let batch_id = kam.write(|tx, ctx| {
         let batch = open_batch(tx, ctx, ImportKind::Contacts, preview)?;
         let (mut created, mut updated) = (0u32, 0u32);
         for (i, (row, p)) in preview.rows.iter().zip(parsed).enumerate() {
-            progress(i as u32 + 1);
+            ticker.tick(i as u32 + 1)?;
             let Some(p) = p else { continue };
             match &p.existing {
                 None => {
@@ -350,6 +351,8 @@ pub(crate) fn apply(
             }
         }
         close_batch(tx, &batch, &preview.counts, created, updated)?;
+        // The last chance to cancel: after this the batch is committed.
+        ticker.check()?;
         Ok(batch)
     })?;
     finish(kam, ImportKind::Contacts, &batch_id, preview)

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use super::apply::{close_batch, finish, open_batch, record};
 use super::fields::{cell_date, cell_money};
 use super::plan::{error_row, existing, unknown_customer, users_by_name};
+use super::progress::Ticker;
 use super::sheet::{self, row_fields, Sheet};
 use super::*;
 use crate::finance::FinanceKind;
@@ -277,7 +278,7 @@ pub(crate) fn plan(
     opts: &ImportOptions,
     today: NaiveDate,
 ) -> Result<(ImportPreview, FinancePlan)> {
-    let mut sheet = sheet::prepare(kind, name, bytes, opts)?;
+    let mut sheet = sheet::prepare(conn, kind, name, bytes, opts)?;
     let customers = existing(conn)?;
     let users = users_by_name(conn)?;
     let mut ids = Ids::default();
@@ -662,7 +663,7 @@ pub(crate) fn apply(
     kind: ImportKind,
     preview: &ImportPreview,
     plan: &FinancePlan,
-    progress: &mut dyn FnMut(u32),
+    ticker: &mut Ticker,
 ) -> Result<ImportBatch> {
     let (table, entity, _, _) = store(kind);
     let batch_id = kam.write(|tx, ctx| {
@@ -670,7 +671,7 @@ pub(crate) fn apply(
         let (mut created, mut updated) = (0u32, 0u32);
         for (i, d) in plan.docs.iter().enumerate() {
             if i % 256 == 0 {
-                progress(preview.rows[d.first].row);
+                ticker.tick(d.first as u32)?;
             }
             let before = match &d.write {
                 Write::Update(id) => Some(snapshot(tx, table, id)?),
@@ -684,9 +685,11 @@ pub(crate) fn apply(
             }
         }
         close_batch(tx, &batch, &preview.counts, created, updated)?;
+        ticker.tick(preview.counts.total)?;
+        // The last chance to cancel: after this the batch is committed.
+        ticker.check()?;
         Ok(batch)
     })?;
-    progress(preview.counts.total);
     finish(kam, kind, &batch_id, preview)
 }
 

@@ -9,10 +9,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{layout, Layout};
+use super::fields::fields_for;
+use super::plan::{self, Layout};
 use super::read::Cell;
+use super::sheet;
 use super::templates::{self, ImportTemplate};
-use super::{read_file, DetectedFormat, ImportOptions, FIELDS};
+use super::{read_file, DetectedFormat, ImportKind, ImportOptions};
 use crate::error::Result;
 use crate::Kam;
 
@@ -42,6 +44,7 @@ pub struct ImportField {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImportInspection {
+    pub kind: ImportKind,
     pub file_name: String,
     pub detected: DetectedFormat,
     pub headers: Vec<String>,
@@ -72,18 +75,28 @@ fn row_text(row: u32, cells: &[Cell], width: usize) -> SheetRow {
 }
 
 impl Kam {
-    /// Look at a file to import customers from: detection, headers, the suggested mapping and
-    /// templates. `opts` overrides the sheet, header row, encoding, template and mapping.
+    /// Look at a file to import customers from: see [`Kam::import_inspect`].
     pub fn import_customers_inspect(&self, path: &Path, opts: &ImportOptions) -> Result<ImportInspection> {
+        self.import_inspect(ImportKind::Customers, path, opts)
+    }
+
+    /// Look at a file to import `kind` from: detection, headers, the suggested mapping (the
+    /// kind's fields) and the kind's templates. `opts` overrides the sheet, header row, encoding,
+    /// template and mapping. Nothing is checked row by row yet.
+    pub fn import_inspect(&self, kind: ImportKind, path: &Path, opts: &ImportOptions) -> Result<ImportInspection> {
         self.require_signed_in()?;
         let (name, bytes) = read_file(path)?;
-        let Layout { grid, header_idx, headers, map, template } = layout(&self.conn, &name, &bytes, opts, true)?;
+        let Layout { grid, header_idx, headers, map, template } = match kind {
+            ImportKind::Customers => plan::layout(&self.conn, &name, &bytes, opts, true)?,
+            _ => sheet::layout(&self.conn, kind, &name, &bytes, opts, true)?,
+        };
         let width = headers.len();
         let top_rows = grid.rows.iter().take(TOP_ROWS).map(|(r, c)| row_text(*r, c, width)).collect();
         let data: Vec<&(u32, Vec<Cell>)> =
             grid.rows.iter().skip(header_idx + 1).filter(|(_, c)| !c.iter().all(Cell::is_empty)).collect();
         let sample = data.iter().take(SAMPLE_ROWS).map(|(r, c)| row_text(*r, c, width)).collect();
         Ok(ImportInspection {
+            kind,
             file_name: name,
             detected: DetectedFormat {
                 encoding: grid.encoding.clone(),
@@ -95,8 +108,11 @@ impl Kam {
             headers,
             mapping: map,
             template,
-            templates: templates::list(&self.conn, "customers")?,
-            fields: FIELDS.iter().map(|(f, l, _)| ImportField { field: f.to_string(), label: l.to_string() }).collect(),
+            templates: templates::list(&self.conn, kind.as_str())?,
+            fields: fields_for(kind)
+                .iter()
+                .map(|(f, l, _)| ImportField { field: f.to_string(), label: l.to_string() })
+                .collect(),
             top_rows,
             sample,
             data_rows: data.len() as u32,

@@ -11,6 +11,7 @@ mod finance;
 mod inspect;
 mod mapping;
 mod plan;
+mod progress;
 mod read;
 mod sheet;
 mod templates;
@@ -207,9 +208,7 @@ impl Kam {
         self.import_customers_apply_with(path, opts, &mut |p| progress(p.done), &AtomicBool::new(false))
     }
 
-    /// [`Kam::import_customers_apply`] that can be cancelled: when `cancel` is set the one
-    /// transaction is rolled back and nothing is written (`cancelled`). `progress` is told each
-    /// time another percent of the rows is done.
+    /// [`Kam::import_customers_apply`] that can be cancelled: see [`Kam::import_apply_with`].
     pub fn import_customers_apply_with(
         &mut self,
         path: &Path,
@@ -217,11 +216,7 @@ impl Kam {
         progress: &mut dyn FnMut(ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<ImportApplied> {
-        let (name, bytes) = read_file(path)?;
-        let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
-        let reason = opts.create_reason.as_deref();
-        let batch = self.with_import_cache(|kam| apply::apply(kam, &preview, &parsed, reason, progress, cancel))?;
-        Ok(ImportApplied { batch, preview })
+        self.import_apply_with(ImportKind::Customers, path, opts, progress, cancel)
     }
 
     /// The dry run of importing `kind` from `path` (customers, contacts, sales and returns,
@@ -240,6 +235,7 @@ impl Kam {
 
     /// Apply an import of `kind` as one batch in one transaction (all rows or none), after the
     /// same dry run as [`Kam::import_preview`]. Finance imports need a head-office clerk.
+    /// `progress` receives the rows done so far.
     pub fn import_apply(
         &mut self,
         kind: ImportKind,
@@ -247,7 +243,21 @@ impl Kam {
         opts: &ImportOptions,
         progress: &mut dyn FnMut(u32),
     ) -> Result<ImportApplied> {
-        self.with_import_cache(|kam| kam.import_apply_inner(kind, path, opts, progress))
+        self.import_apply_with(kind, path, opts, &mut |p| progress(p.done), &AtomicBool::new(false))
+    }
+
+    /// [`Kam::import_apply`] that can be cancelled: when `cancel` is set (from another thread)
+    /// the one transaction is rolled back and nothing is written (`cancelled`). `progress` is
+    /// told each time another percent of the rows is done.
+    pub fn import_apply_with(
+        &mut self,
+        kind: ImportKind,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportApplied> {
+        self.with_import_cache(|kam| kam.import_apply_inner(kind, path, opts, progress, cancel))
     }
 
     /// A big batch touches index pages all over the file: with SQLite's default 2 MB page
@@ -265,27 +275,28 @@ impl Kam {
         kind: ImportKind,
         path: &Path,
         opts: &ImportOptions,
-        progress: &mut dyn FnMut(u32),
+        progress: &mut dyn FnMut(ImportProgress),
+        cancel: &AtomicBool,
     ) -> Result<ImportApplied> {
         let (name, bytes) = read_file(path)?;
         let (batch, preview) = match kind {
             ImportKind::Customers => {
                 let (preview, parsed) = plan::plan(&self.conn, &name, &bytes, opts)?;
-                {
-                    let (reason, cancel) = (opts.create_reason.as_deref(), &AtomicBool::new(false));
-                    (apply::apply(self, &preview, &parsed, reason, &mut |p| progress(p.done), cancel)?, preview)
-                }
+                let reason = opts.create_reason.as_deref();
+                (apply::apply(self, &preview, &parsed, reason, progress, cancel)?, preview)
             }
             ImportKind::Contacts => {
                 self.require_signed_in()?;
                 let (preview, parsed) = contacts::plan(&self.conn, &self.scope()?, &name, &bytes, opts)?;
-                (contacts::apply(self, &preview, &parsed, progress)?, preview)
+                let mut ticker = progress::Ticker::start(preview.counts.total, progress, cancel)?;
+                (contacts::apply(self, &preview, &parsed, &mut ticker)?, preview)
             }
             _ => {
                 self.require_finance_clerk()?;
                 let today = crate::time::local_today(self);
                 let (preview, parsed) = finance::plan(&self.conn, &self.scope()?, kind, &name, &bytes, opts, today)?;
-                (finance::apply(self, kind, &preview, &parsed, progress)?, preview)
+                let mut ticker = progress::Ticker::start(preview.counts.total, progress, cancel)?;
+                (finance::apply(self, kind, &preview, &parsed, &mut ticker)?, preview)
             }
         };
         Ok(ImportApplied { batch, preview })

@@ -1,14 +1,18 @@
-//! The part of a dry run every kind of import shares: the file read, the header row found
-//! (or the one the clerk named), the columns mapped to the kind's fields (detected, then the
-//! clerk's edits), and the data rows below the header; and the preview assembled at the end.
+//! The part of a dry run every kind of import but customers shares: the file read, the header
+//! row found (or the one the clerk named), the columns mapped to the kind's fields (detected,
+//! then a saved template's, then the clerk's edits), and the data rows below the header; and the
+//! preview assembled at the end.
 
 use std::collections::HashMap;
 
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::fields::{fields_for, required, FieldDef};
 use super::mapping::{self, field_in};
+use super::plan::Layout;
 use super::read::{self, Cell};
+use super::templates::{self, ImportTemplate};
 use super::*;
 
 /// A file ready to classify.
@@ -19,6 +23,8 @@ pub(crate) struct Sheet {
     pub headers: Vec<String>,
     pub mapping: HashMap<String, String>,
     pub unknown_columns: Vec<String>,
+    /// The saved template the mapping came from.
+    pub template: Option<String>,
     /// The field of each column, if any.
     pub columns: Vec<Option<&'static str>>,
     /// Data rows (row number as the file shows it), blank rows left out.
@@ -50,7 +56,7 @@ impl Sheet {
             headers: self.headers,
             mapping: self.mapping,
             unknown_columns: self.unknown_columns,
-            template: None,
+            template: self.template,
             rows,
             counts,
         }
@@ -61,10 +67,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Header → field: detected, then the clerk's edits.
+/// Header → field: detected, then the template's, then the clerk's edits.
 fn column_mapping(
     fields: &'static [FieldDef],
     headers: &[String],
+    template: Option<&ImportTemplate>,
     edits: Option<&HashMap<String, String>>,
 ) -> Result<HashMap<String, String>> {
     let mut map: HashMap<String, String> = HashMap::new();
@@ -75,7 +82,12 @@ fn column_mapping(
             }
         }
     }
-    for (h, f) in edits.into_iter().flatten() {
+    let mut chosen: Vec<(&str, &str)> = Vec::new();
+    if let Some(t) = template {
+        chosen.extend(headers.iter().filter_map(|h| Some((h.as_str(), t.field_for(h)?))));
+    }
+    chosen.extend(edits.into_iter().flatten().map(|(h, f)| (h.as_str(), f.as_str())));
+    for (h, f) in chosen {
         let f = f.trim();
         if f.is_empty() || f == "ignore" {
             map.remove(h);
@@ -90,7 +102,7 @@ fn column_mapping(
             ));
         }
         map.retain(|k, v| v != f || k == h);
-        map.insert(h.clone(), f.to_string());
+        map.insert(h.to_string(), f.to_string());
     }
     Ok(map)
 }
@@ -107,25 +119,56 @@ fn missing(fields: &[FieldDef], wanted: &[&str], headers: &[String]) -> KamError
     )
 }
 
-/// Read `bytes` (named `name`) and find and map its header for `kind`.
-pub(crate) fn prepare(kind: ImportKind, name: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
+/// Read `bytes` (named `name`), find its header for `kind` and map the columns (a template:
+/// the one named in `opts`, else the newest saved for the same headers). `lenient` (the wizard's
+/// first look) takes the first row as the header when none is recognised, instead of refusing.
+pub(crate) fn layout(
+    conn: &Connection,
+    kind: ImportKind,
+    name: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    lenient: bool,
+) -> Result<Layout> {
     let fields = fields_for(kind);
     let grid = read::read(name, bytes, opts.sheet.as_deref(), opts.encoding.as_deref())?;
     let header_idx = match opts.header_row {
         Some(n) => grid.rows.iter().position(|(r, _)| *r == n),
         None => mapping::find_header(&grid.rows, fields),
     }
-    .ok_or_else(|| {
-        let first = fields[0].1;
-        KamError::invalid(
+    .or_else(|| (lenient && opts.header_row.is_none() && !grid.rows.is_empty()).then_some(0))
+    .ok_or_else(|| match opts.header_row {
+        Some(n) => KamError::invalid(
             "header_row",
-            format!("找不到表头行：请确认表格里有“{first}”等列标题，或用 --header-row 指定表头所在行。"),
-            format!("No header row found: make sure the sheet has column titles such as {first}, or give the header's row with --header-row."),
-        )
+            format!("第 {n} 行不在表格里（或是空行）。请选择表头所在的行。"),
+            format!("Row {n} is not in the sheet (or is empty). Choose the row that holds the headers."),
+        ),
+        None => {
+            let first = fields[0].1;
+            KamError::invalid(
+                "header_row",
+                format!("找不到表头行：请确认表格里有“{first}”等列标题，或用 --header-row 指定表头所在行。"),
+                format!("No header row found: make sure the sheet has column titles such as {first}, or give the header's row with --header-row."),
+            )
+        }
     })?;
     let width = grid.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
     let headers = mapping::headers(&grid.rows[header_idx].1, width);
-    let map = column_mapping(fields, &headers, opts.mapping.as_ref())?;
+    let template = templates::choose(conn, kind.as_str(), &headers, opts.template.as_deref())?;
+    let map = column_mapping(fields, &headers, template.as_ref(), opts.mapping.as_ref())?;
+    Ok(Layout { grid, header_idx, headers, map, template: template.map(|t| t.name) })
+}
+
+/// [`layout`], checked: the kind's required fields are mapped; the data rows below the header.
+pub(crate) fn prepare(
+    conn: &Connection,
+    kind: ImportKind,
+    name: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> Result<Sheet> {
+    let fields = fields_for(kind);
+    let Layout { grid, header_idx, headers, map, template } = layout(conn, kind, name, bytes, opts, false)?;
     let (all, one_of) = required(kind);
     for f in all {
         if !map.values().any(|v| v == f) {
@@ -157,6 +200,7 @@ pub(crate) fn prepare(kind: ImportKind, name: &str, bytes: &[u8], opts: &ImportO
         headers,
         mapping: map,
         unknown_columns,
+        template,
         columns,
         rows,
     })

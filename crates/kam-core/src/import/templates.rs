@@ -9,7 +9,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::mapping::{self, is_field};
+use super::fields::fields_for;
+use super::mapping;
+use super::ImportKind;
 use crate::error::{KamError, Result};
 use crate::util::new_id;
 use crate::Kam;
@@ -109,14 +111,15 @@ impl ImportTemplate {
 }
 
 impl Kam {
-    /// The saved import templates of a kind (`customers`), by name.
+    /// The saved import templates of a kind (`customers`, `contacts`, `sales`, `collections`,
+    /// `receivables`), by name.
     pub fn import_templates(&self, kind: &str) -> Result<Vec<ImportTemplate>> {
         self.require_signed_in()?;
         list(&self.conn, kind)
     }
 
-    /// Save a column mapping as a named template (replacing the one of that name): offered again
-    /// for files with the same headers.
+    /// Save a column mapping as a named template of a kind (replacing the one of that name):
+    /// offered again for files of that kind with the same headers.
     pub fn save_import_template(
         &mut self,
         kind: &str,
@@ -125,13 +128,21 @@ impl Kam {
         mapping: &HashMap<String, String>,
     ) -> Result<ImportTemplate> {
         let name = crate::validate::required("name", "模板名称", "Template name", name, NAME_MAX)?;
+        let kind = ImportKind::parse(kind).ok_or_else(|| {
+            KamError::invalid(
+                "kind",
+                format!("不认识的导入类型「{kind}」：可用 customers、contacts、sales、collections、receivables。"),
+                format!("Unknown import kind '{kind}': use customers, contacts, sales, collections or receivables."),
+            )
+        })?;
+        let fields = fields_for(kind);
         let mut kept = HashMap::new();
         for (h, f) in mapping {
             let f = f.trim();
             if f.is_empty() || f == "ignore" {
                 continue;
             }
-            if kind == "customers" && !is_field(f) {
+            if !fields.iter().any(|(x, _, _)| *x == f) {
                 return Err(KamError::invalid(
                     "mapping",
                     format!("列「{h}」对应的字段「{f}」不存在。"),
@@ -157,7 +168,7 @@ impl Kam {
         let headers_json = serde_json::to_string(headers).unwrap_or_default();
         let mapping_json = serde_json::to_string(&kept).unwrap_or_default();
         let sh = shape(headers);
-        let kind = kind.to_string();
+        let kind = kind.as_str();
         let id = self.write(|tx, ctx| {
             let existing: Option<String> = tx
                 .query_row(

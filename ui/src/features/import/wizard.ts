@@ -1,12 +1,14 @@
-// The import wizard's state and steps (file → sheet and header → columns → dry run → apply →
-// result). Module level, so a running import survives a trip to another page. The core reads
-// the file, detects, maps, classifies every row and writes; this only keeps what the clerk chose
-// and sends it back as ImportOptions.
+// The import wizard's state and steps (what the file holds and the file → sheet and header →
+// columns → dry run → apply → result), for every kind the core imports: customers, contacts,
+// sales and returns, collections, receivables. Module level, so a running import survives a trip
+// to another page. The core reads the file, detects, maps, classifies every row and writes; this
+// only keeps what the clerk chose and sends it back as ImportOptions.
 import { reactive, shallowRef } from "vue";
 import type { DuplicateAction } from "../../bindings/DuplicateAction";
 import type { ImportApplied } from "../../bindings/ImportApplied";
 import type { ImportBatch } from "../../bindings/ImportBatch";
 import type { ImportInspection } from "../../bindings/ImportInspection";
+import type { ImportKind } from "../../bindings/ImportKind";
 import type { ImportOptions } from "../../bindings/ImportOptions";
 import type { ImportPreview } from "../../bindings/ImportPreview";
 import type { ImportProgress } from "../../bindings/ImportProgress";
@@ -32,11 +34,34 @@ export const IGNORE = "ignore";
 export const STEPS = ["file", "layout", "mapping", "preview", "apply"] as const;
 export type Step = (typeof STEPS)[number];
 
+/** What a file can hold, in the order the first step offers them. */
+export const KINDS: readonly ImportKind[] = ["customers", "contacts", "sales", "collections", "receivables"];
+/** Finance records: keyed by document number; a record imported before is corrected (覆盖) by default. */
+export const FINANCE: readonly ImportKind[] = ["sales", "collections", "receivables"];
+
+export function isImportKind(v: unknown): v is ImportKind {
+  return typeof v === "string" && (KINDS as readonly string[]).includes(v);
+}
+
 /** The kinds of match a clerk decides for all at once. */
 export type MatchKind = Extract<RowStatus, "update" | "duplicate">;
 
+/** What the clerk may choose for the rows of a kind of match (customers: per kind of match;
+ * the other kinds: one choice for every match, sent as `on_duplicate`). */
+export function matchChoices(kind: ImportKind, status: MatchKind): readonly DuplicateAction[] {
+  if (FINANCE.includes(kind)) return ["overwrite", "skip"];
+  return status === "update" ? ["skip", "fill", "overwrite"] : ["skip", "fill", "overwrite", "create"];
+}
+
+/** The action the core takes for a match unless told otherwise. */
+function defaultAction(kind: ImportKind): DuplicateAction {
+  return FINANCE.includes(kind) ? "overwrite" : "skip";
+}
+
 export const wizard = reactive({
   step: "file" as Step,
+  /** What the file holds. */
+  kind: "customers" as ImportKind,
   path: "",
   /** Overrides of what was detected (null: as detected). */
   sheet: null as string | null,
@@ -46,7 +71,10 @@ export const wizard = reactive({
   template: null as string | null,
   /** Header → field (IGNORE: not imported), for every header. */
   mapping: {} as Record<string, string>,
+  /** Customers: per kind of match. */
   kindActions: { update: "skip", duplicate: "skip" } as Record<MatchKind, DuplicateAction>,
+  /** The other kinds: for every match (on_duplicate). */
+  onMatch: "skip" as DuplicateAction,
   rowActions: {} as Record<number, DuplicateAction>,
   createReason: "",
   /** Inspecting or running the dry run. */
@@ -75,9 +103,9 @@ export function options(withMapping = true): ImportOptions {
     header_row: wizard.headerRow,
     encoding: wizard.encoding,
     mapping: withMapping ? { ...wizard.mapping } : null,
-    on_duplicate: null,
+    on_duplicate: wizard.kind === "customers" ? null : wizard.onMatch,
     row_actions: Object.keys(wizard.rowActions).length > 0 ? { ...wizard.rowActions } : null,
-    status_actions: { ...wizard.kindActions },
+    status_actions: wizard.kind === "customers" ? { ...wizard.kindActions } : null,
     template: wizard.template,
     create_reason: wizard.createReason === "" ? null : wizard.createReason,
   };
@@ -104,6 +132,7 @@ function resetChoices(): void {
   wizard.template = null;
   wizard.mapping = {};
   wizard.kindActions = { update: "skip", duplicate: "skip" };
+  wizard.onMatch = defaultAction(wizard.kind);
   wizard.rowActions = {};
   wizard.createReason = "";
   wizard.applied = null;
@@ -122,10 +151,17 @@ export function restart(): void {
   void loadBatches();
 }
 
+/** Choose what the file holds (the first step); a file chosen for another kind is dropped. */
+export function chooseKind(kind: ImportKind): void {
+  if (wizard.applying || wizard.busy || kind === wizard.kind) return;
+  wizard.kind = kind;
+  restart();
+}
+
 /** The native open dialog, then the first look at the file. */
 export async function chooseFile(): Promise<void> {
   if (wizard.busy || wizard.applying) return;
-  const path = await pickFile({ title: t("importer.file.pickTitle"), filters: SPREADSHEETS });
+  const path = await pickFile({ title: t(`importer.kinds.${wizard.kind}.pickTitle`), filters: SPREADSHEETS });
   if (path === null) return;
   resetChoices();
   wizard.path = path;
@@ -138,7 +174,7 @@ export async function inspect(then?: Step): Promise<boolean> {
   wizard.busy = true;
   wizard.error = null;
   try {
-    const look = await importInspect(wizard.path, options(false));
+    const look = await importInspect(wizard.kind, wizard.path, options(false));
     inspection.value = look;
     preview.value = null;
     wizard.mapping = Object.fromEntries(look.headers.map((h) => [h, look.mapping[h] ?? IGNORE]));
@@ -160,7 +196,7 @@ export async function runPreview(then?: Step): Promise<boolean> {
   wizard.busy = true;
   wizard.error = null;
   try {
-    const p = await importPreview(wizard.path, options());
+    const p = await importPreview(wizard.kind, wizard.path, options());
     if (mine !== previewGeneration) return false;
     preview.value = p;
     if (then !== undefined) wizard.step = then;
@@ -182,7 +218,7 @@ export async function apply(): Promise<void> {
   wizard.error = null;
   wizard.step = "apply";
   try {
-    wizard.applied = await importApply(wizard.path, options(), (p) => (wizard.progress = p));
+    wizard.applied = await importApply(wizard.kind, wizard.path, options(), (p) => (wizard.progress = p));
     wizard.undone = false;
     preview.value = wizard.applied.preview;
     dataChanged();
