@@ -97,16 +97,16 @@ async fn forms_flow(d: &Driver, profile: &Profile) -> Step {
     ] {
         save_as(profile, file)?;
         d.click(&tid("nav-customers"), LONG).await?;
-        d.click(&tid("forms-menu-button"), LONG).await?;
-        d.click(&tid(item), SHORT).await?;
+        // A click on a menu still fading in may be swallowed: repeat until it acts.
+        d.click_until_shown(&tid("forms-menu-button"), &tid(item), LONG).await?;
+        d.click_until_gone(&tid(item), SHORT).await?;
         let text = exported(d, form).await.map_err(step("附表1 / 附表3"))?;
         ensure(text.contains("（1 行，全部客户）"), || format!("one row, everyone's customers: {text:?}"))?;
     }
 
     // 附表4 asks for its period first.
-    d.click(&tid("forms-menu-button"), SHORT).await?;
-    d.click(&tid("form-feedback"), SHORT).await?;
-    d.wait_for(&tid("form-feedback-dialog"), SHORT).await?;
+    d.click_until_shown(&tid("forms-menu-button"), &tid("form-feedback"), SHORT).await?;
+    d.click_until_shown(&tid("form-feedback"), &tid("form-feedback-dialog"), SHORT).await?;
     d.screenshot("forms-feedback-period").await?;
     save_as(profile, "附表4-反馈-e2e.xlsx")?;
     d.click(&tid("form-feedback-export"), SHORT).await?;
