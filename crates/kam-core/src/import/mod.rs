@@ -9,6 +9,7 @@ mod contacts;
 mod fields;
 mod finance;
 mod inspect;
+mod keys;
 mod mapping;
 mod plan;
 mod read;

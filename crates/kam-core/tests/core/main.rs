@@ -6,6 +6,7 @@ mod forms;
 mod history;
 mod import;
 mod import_fixtures;
+mod import_keys;
 mod import_wizard;
 mod quote_workflow;
 mod quotes;
