@@ -211,12 +211,12 @@ fn read_line(
             )
         })?;
     let date = match sheet.cell(cells, "date") {
-        Some(c) => cell_date("date", c)?,
+        Some(c) => cell_date("date", c, sheet.date1904)?,
         None => None,
     }
     .ok_or_else(|| ("缺少日期。".to_string(), "The date is missing.".to_string()))?;
     let due_on = match sheet.cell(cells, "due_on") {
-        Some(c) => cell_date("due_on", c)?,
+        Some(c) => cell_date("due_on", c, sheet.date1904)?,
         None => None,
     };
     if kind == ImportKind::Receivables && due_on.is_none() {

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use super::keys;
 use super::mapping::{self, cell_text, field_for_header, is_field};
 use super::read::{self, Cell};
 use super::templates::{self, ImportTemplate};
 use super::*;
+use super::{fields, keys};
 use crate::model::{Category, ContactInput, CustomerInput, Nature, Scale, Tier};
 
 /// A row ready to write (rows with errors have none).
@@ -271,6 +271,7 @@ pub(crate) fn plan(
         users: users_by_name(conn)?,
         seen: HashMap::new(),
         seen_names: HashMap::new(),
+        date1904: grid.date1904,
         opts,
         counts: ImportCounts::default(),
     };
@@ -322,6 +323,8 @@ struct Classifier<'a> {
     seen: HashMap<String, u32>,
     /// Normalised names of earlier rows → (row, city).
     seen_names: HashMap<String, Vec<(u32, Option<String>)>>,
+    /// Serials in date columns count from 1904.
+    date1904: bool,
     opts: &'a ImportOptions,
     counts: ImportCounts,
 }
@@ -354,7 +357,13 @@ impl Classifier<'_> {
         let mut errors: Vec<(String, String)> = Vec::new();
         for (i, col) in columns.iter().enumerate() {
             let (Some(f), Some(cell)) = (col, cells.get(i)) else { continue };
-            match cell_text(f, cell) {
+            let text = match *f {
+                "birthday" => {
+                    fields::cell_date(f, cell, self.date1904).map(|d| d.map(|d| d.to_string()).unwrap_or_default())
+                }
+                _ => cell_text(f, cell),
+            };
+            match text {
                 Ok(t) if !t.is_empty() => {
                     fields.insert(f, t);
                 }

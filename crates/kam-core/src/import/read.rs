@@ -47,6 +47,9 @@ pub(crate) struct Grid {
     pub separator: Option<char>,
     pub sheet: Option<String>,
     pub sheets: Vec<String>,
+    /// The workbook counts dates from 1904 (Excel for Mac's old date system): a serial stored
+    /// as a plain number in a date column is read in this epoch.
+    pub date1904: bool,
 }
 
 fn bad_file(name: &str, zh: &str, en: &str) -> KamError {
@@ -81,6 +84,7 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
     if let calamine::Sheets::Xlsx(x) = &mut book {
         return read_xlsx(name, x, sheet, sheets);
     }
+    let date1904 = matches!(&book, calamine::Sheets::Xls(x) if x.has_1904_epoch());
     let chosen = match sheet {
         Some(s) => sheets.iter().find(|n| n.as_str() == s.trim()).cloned().ok_or_else(|| {
             bad_file(
@@ -113,7 +117,7 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
             (r0 + i as u32 + 1, cells)
         })
         .collect();
-    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets })
+    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets, date1904 })
 }
 
 /// Why a workbook cannot be opened, said so a person can act on it: a password, another kind
@@ -236,7 +240,8 @@ fn read_xlsx<R: std::io::Read + std::io::Seek>(
         }
         rows = joined;
     }
-    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets })
+    let date1904 = x.has_1904_epoch();
+    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets, date1904 })
 }
 
 fn cell_of_ref(d: &calamine::DataRef<'_>) -> Cell {
@@ -377,7 +382,7 @@ fn read_text(name: &str, bytes: &[u8], encoding: Option<&str>) -> Result<Grid> {
         });
         rows.push((line, rec.iter().map(|s| Cell::Text(s.to_string())).collect()));
     }
-    Ok(Grid { rows, encoding: Some(enc), separator: Some(sep), sheet: None, sheets: Vec::new() })
+    Ok(Grid { rows, encoding: Some(enc), separator: Some(sep), sheet: None, sheets: Vec::new(), date1904: false })
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub(crate) struct Sheet {
     pub columns: Vec<Option<&'static str>>,
     /// Data rows (row number as the file shows it), blank rows left out.
     pub rows: Vec<(u32, Vec<Cell>)>,
+    /// Serials in date columns count from 1904 (see `read::Grid`).
+    pub date1904: bool,
 }
 
 impl Sheet {
@@ -141,6 +143,7 @@ pub(crate) fn prepare(kind: ImportKind, name: &str, bytes: &[u8], opts: &ImportO
         .collect();
     let unknown_columns = headers.iter().filter(|h| !map.contains_key(*h)).cloned().collect();
     let header_row = grid.rows[header_idx].0;
+    let date1904 = grid.date1904;
     let detected = DetectedFormat {
         encoding: grid.encoding,
         separator: grid.separator.map(|c| c.to_string()),
@@ -159,6 +162,7 @@ pub(crate) fn prepare(kind: ImportKind, name: &str, bytes: &[u8], opts: &ImportO
         unknown_columns,
         columns,
         rows,
+        date1904,
     })
 }
 

@@ -5,6 +5,7 @@ mod finance;
 mod forms;
 mod history;
 mod import;
+mod import_cleaning;
 mod import_fixtures;
 mod import_keys;
 mod import_wizard;
