@@ -33,6 +33,8 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.trim().to_string(),
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            // Digits past 15 are lost: shown as Excel shows it.
+            Cell::Number(n) if n.abs() >= 1e15 => super::mapping::excel_general(*n),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
