@@ -136,6 +136,11 @@ pub struct ImportPreview {
     pub template: Option<String>,
     pub rows: Vec<ImportRowResult>,
     pub counts: ImportCounts,
+    /// Lines at the end of the sheet that are no data (合计/总计/小计, a note such as 制表：…):
+    /// skipped, not error rows; and the one line saying so.
+    pub skipped_rows: Vec<u32>,
+    pub skipped_note: Option<String>,
+    pub skipped_note_en: Option<String>,
 }
 
 /// One applied import.

@@ -281,7 +281,12 @@ pub(crate) fn plan(
     // unquoted separator: the row's values are in the wrong columns.
     let header_cols = grid.rows[header_idx].1.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
     let text_file = grid.separator.is_some();
-    for (row_no, cells) in &grid.rows[header_idx + 1..] {
+    let data: Vec<&(u32, Vec<Cell>)> =
+        grid.rows[header_idx + 1..].iter().filter(|(_, c)| !c.iter().all(Cell::is_empty)).collect();
+    let end = sheet::footer_start(&data, &columns);
+    let skipped_rows: Vec<u32> = data[end..].iter().map(|(n, _)| *n).collect();
+    let (skipped_note, skipped_note_en) = sheet::footer_note(&skipped_rows);
+    for (row_no, cells) in data[..end].iter().copied() {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
@@ -311,6 +316,9 @@ pub(crate) fn plan(
         template,
         rows,
         counts: ctx.counts,
+        skipped_rows,
+        skipped_note,
+        skipped_note_en,
     };
     Ok((preview, parsed))
 }

@@ -79,3 +79,39 @@ fn serials_in_a_1904_workbook_and_ambiguous_dates() {
     assert!(dates.contains(&(Some("XS-1".into()), "2026-11-02".into())), "{dates:?}");
     assert!(dates.contains(&(Some("XS-4".into()), "2026-10-25".into())), "{dates:?}");
 }
+
+#[test]
+fn totals_and_notes_at_the_end_of_the_sheet_are_skipped_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kam = open(&dir);
+    kam.create_customer(&CustomerInput { name: "华东电力有限公司".into(), ..Default::default() }).unwrap();
+    let list = dir.path().join("客户.csv");
+    std::fs::write(
+        &list,
+        "单位名称,信用代码,备注\n甲方科技有限公司,,\n乙方物流有限公司,,老客户\n\n 合 计：2 家,,\n注：数据截至 2026-11-30,,\n",
+    )
+    .unwrap();
+    let p = kam.import_customers_preview(&list, &ImportOptions::default()).unwrap();
+    assert_eq!(p.rows.len(), 2, "{:#?}", p.rows);
+    assert_eq!((p.counts.total, p.counts.error), (2, 0));
+    assert_eq!(p.skipped_rows, [5, 6]);
+    assert_eq!(p.skipped_note.as_deref(), Some("已跳过表尾第 5、6 行：合计或备注，不是数据，未导入。"));
+    let applied = kam.import_customers_apply(&list, &ImportOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!((applied.batch.created_count, applied.batch.error_count, applied.batch.skipped_count), (2, 0, 0));
+
+    let sales = dir.path().join("销售.csv");
+    std::fs::write(
+        &sales,
+        "单据日期,单据号,客户名称,价税合计\n2026-11-02,XS-1,华东电力有限公司,100\n小计,,,100\n总计,,,100\n制表：财务部 钱会计,,,\n",
+    )
+    .unwrap();
+    let p = kam.import_preview(ImportKind::Sales, &sales, &ImportOptions::default()).unwrap();
+    assert_eq!(p.rows.iter().map(|r| r.status).collect::<Vec<_>>(), [RowStatus::New]);
+    assert_eq!(p.skipped_rows, [3, 4, 5]);
+    assert!(p.skipped_note_en.as_deref().unwrap_or("").contains("3, 4, 5"), "{:?}", p.skipped_note_en);
+
+    // A line with only a name is a customer, not a note.
+    std::fs::write(&list, "单位名称,信用代码,备注\n甲方科技有限公司,,\n丙方建材有限公司,,\n").unwrap();
+    let p = kam.import_customers_preview(&list, &ImportOptions::default()).unwrap();
+    assert_eq!((p.rows.len(), p.skipped_rows.len()), (2, 0));
+}
