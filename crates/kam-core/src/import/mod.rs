@@ -29,6 +29,7 @@ use crate::Kam;
 pub use fields::{fields_for, FieldDef};
 pub use inspect::{import_errors_default_path, ImportField, ImportInspection, SheetRow};
 pub use mapping::{field_for_header, field_in, normalized_name, FIELDS};
+pub use read::read_step;
 pub use templates::ImportTemplate;
 
 str_enum!(

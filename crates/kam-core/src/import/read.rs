@@ -283,6 +283,16 @@ fn cell_of(d: &Data) -> Cell {
     }
 }
 
+/// The read step alone, for benchmarks set against other readers: the file at `path` read into
+/// cells (the sheet named, or the first with data). Returns (rows, cells holding a value).
+pub fn read_step(path: &std::path::Path, sheet: Option<&str>) -> Result<(usize, usize)> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| bad_file(&name, &e.to_string(), &e.to_string()))?;
+    let grid = read(&name, &bytes, sheet, None)?;
+    let cells = grid.rows.iter().map(|(_, c)| c.iter().filter(|c| !c.is_empty()).count()).sum();
+    Ok((grid.rows.len(), cells))
+}
+
 /// Decode text: a BOM wins, then strict UTF-8, then GB18030 (a superset of the GBK that Chinese
 /// Excel and WPS write for 另存为 CSV). `forced` overrides detection.
 pub(crate) fn decode(name: &str, bytes: &[u8], forced: Option<&str>) -> Result<(String, String)> {
