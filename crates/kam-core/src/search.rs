@@ -111,6 +111,18 @@ pub(crate) fn reindex(conn: &Connection, seq: i64, text: Option<&IndexText>) -> 
     Ok(())
 }
 
+/// Index a customer never indexed before: [`reindex`] without the deletes.
+pub(crate) fn index_new(conn: &Connection, seq: i64, t: &IndexText) -> Result<()> {
+    conn.prepare_cached("INSERT INTO search_trigram(rowid, name, other) VALUES (?1, ?2, ?3)")?
+        .execute(params![seq, t.name, t.other])?;
+    conn.prepare_cached("INSERT INTO search_char(rowid, name, other) VALUES (?1, ?2, ?3)")?.execute(params![
+        seq,
+        char_tokens(&t.name),
+        format!("{} {}", char_tokens(&t.other), t.short)
+    ])?;
+    Ok(())
+}
+
 /// The FTS table and MATCH expression for a user query, or `None` if it cannot be searched
 /// by index (then the caller falls back to LIKE on names).
 pub(crate) fn match_expr(q: &str) -> Option<(&'static str, String)> {

@@ -555,7 +555,16 @@ fn snapshot(tx: &Connection, table: &str, id: &str) -> Result<Map<String, Value>
         .map_err(Into::into)
 }
 
-fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) -> Result<(String, &'static str)> {
+/// Write one document. `owners`: the customers' owners looked up so far (a month names the
+/// same customers again and again).
+fn write_doc(
+    tx: &Transaction,
+    ctx: &Ctx,
+    kind: ImportKind,
+    d: &Doc,
+    ids: &Ids,
+    owners: &mut HashMap<u32, Option<String>>,
+) -> Result<(String, &'static str)> {
     let customer_id = ids.get(d.customer);
     let (table, _, date_col, notes_col) = store(kind);
     let amount = Fen(d.net.abs());
@@ -564,9 +573,16 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) 
         Write::Create => {
             let rep: Option<String> = match d.rep {
                 Some(Some(r)) => Some(ids.get(r).to_string()),
-                _ => tx
-                    .prepare_cached("SELECT owner_id FROM customers WHERE id = ?1")?
-                    .query_row([customer_id], |r| r.get(0))?,
+                _ => match owners.get(&d.customer) {
+                    Some(o) => o.clone(),
+                    None => {
+                        let o: Option<String> = tx
+                            .prepare_cached("SELECT owner_id FROM customers WHERE id = ?1")?
+                            .query_row([customer_id], |r| r.get(0))?;
+                        owners.insert(d.customer, o.clone());
+                        o
+                    }
+                },
             };
             let id = new_id();
             let notes = d.notes.clone().unwrap_or_default();
@@ -668,6 +684,7 @@ pub(crate) fn apply(
     let batch_id = kam.write(|tx, ctx| {
         let batch = open_batch(tx, ctx, kind, preview)?;
         let (mut created, mut updated) = (0u32, 0u32);
+        let mut owners = HashMap::new();
         for (i, d) in plan.docs.iter().enumerate() {
             if i % 256 == 0 {
                 progress(preview.rows[d.first].row);
@@ -676,7 +693,7 @@ pub(crate) fn apply(
                 Write::Update(id) => Some(snapshot(tx, table, id)?),
                 _ => None,
             };
-            let (id, action) = write_doc(tx, ctx, kind, d, &plan.ids)?;
+            let (id, action) = write_doc(tx, ctx, kind, d, &plan.ids, &mut owners)?;
             record(tx, &batch, (d.first_row, entity, &id, action), before.as_ref(), Some(&snapshot(tx, table, &id)?))?;
             match action {
                 "created" => created += d.lines,

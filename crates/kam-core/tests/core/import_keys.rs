@@ -83,6 +83,16 @@ fn name_and_city_then_phone_then_email_within_the_file_and_against_the_database(
     // Applied: the three new rows; the city column fills an empty address.
     let applied = kam.import_customers_apply(&csv, &ImportOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((applied.batch.created_count, applied.batch.updated_count), (3, 0));
+    // Indexed for search in the batch's one pass: by name, by a contact's name and mobile.
+    assert_eq!(kam.search_total("北岸贸易").unwrap(), 1);
+    assert_eq!(kam.search_total("周强").unwrap(), 1);
+    assert_eq!(kam.search_total("13900000009").unwrap(), 1);
+    // Undone: out of the search again.
+    kam.undo_import(&applied.batch.id).unwrap();
+    assert_eq!(kam.search_total("北岸贸易").unwrap(), 0);
+    let applied = kam.import_customers_apply(&csv, &ImportOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(applied.batch.created_count, 3);
+    assert_eq!(kam.search_total("北岸贸易").unwrap(), 1);
 
     // 仍然新建 for the row that only shares a contact's mobile with the file's row 6.
     let anyway = ImportOptions {
