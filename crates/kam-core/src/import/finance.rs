@@ -287,6 +287,8 @@ pub(crate) fn plan(
     let mut doc_of: Vec<u32> = Vec::with_capacity(sheet.rows.len());
     let mut docs: Vec<Doc> = Vec::new();
     let mut by_no: HashMap<String, usize> = HashMap::new();
+    // The cells' text of rows whose status is decided later (only error rows keep it).
+    let mut packed: Vec<Option<Box<str>>> = Vec::with_capacity(sheet.rows.len());
     // Each row's cells are dropped once read, so the file and its results are not held twice.
     for (row, cells) in std::mem::take(&mut sheet.rows) {
         let row = &row;
@@ -306,13 +308,16 @@ pub(crate) fn plan(
             Err((zh, en)) => {
                 rows.push(error_row(*row, "", values, zh, en));
                 doc_of.push(u32::MAX);
+                packed.push(None);
                 continue;
             }
         };
+        packed.push(Some(sheet::pack(&values)));
+        drop(values);
         let customer = ids.id(&line.customer.0);
         let line_rep = line.rep.map(|r| r.map(|r| ids.id(&r)));
         let shown = format!("{}（{}）", line.doc_no, line.customer.1);
-        let mut result = error_row(*row, &shown, values, String::new(), String::new());
+        let mut result = error_row(*row, &shown, Vec::new(), String::new(), String::new());
         result.matched_customer_id = Some(line.customer.0.clone());
         result.matched_name = Some(line.customer.1.clone());
         match by_no.get(&line.doc_no) {
@@ -394,8 +399,11 @@ pub(crate) fn plan(
         };
     }
     let mut counts = ImportCounts::default();
-    for r in &rows {
+    for (r, p) in rows.iter_mut().zip(packed) {
         sheet::count(&mut counts, r);
+        if let (true, Some(p)) = (sheet::keeps_values(r.status), p) {
+            r.values = sheet::unpack(&p);
+        }
     }
     docs.retain(|d| d.write != Write::Nothing);
     Ok((sheet.preview(rows, counts), FinancePlan { docs, ids }))

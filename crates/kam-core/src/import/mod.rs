@@ -102,7 +102,8 @@ pub struct ImportRowResult {
     pub name: String,
     pub matched_customer_id: Option<String>,
     pub matched_name: Option<String>,
-    /// The row's cells as text, one per header.
+    /// The row's cells as text, one per header: for the rows the error file keeps (错误,
+    /// 疑似重复); empty for the others, so a big file's cells are not held twice.
     pub values: Vec<String>,
 }
 

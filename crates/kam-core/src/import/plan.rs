@@ -26,24 +26,28 @@ pub(crate) struct ParsedRow {
     pub email: Option<String>,
 }
 
-/// A live customer (id, name) under a normalised name, with the city of its address.
+/// A live customer (its index in [`Existing::who`]) under a normalised name, with the city of
+/// its address.
 pub(crate) struct NameEntry {
-    who: (String, String),
+    who: u32,
     city: Option<String>,
 }
 
-/// Live customers by each duplicate key.
+/// Live customers by each duplicate key. Each customer's (id, name) is held once, in `who`; the
+/// keys refer to it by index (a big customer list is held once, not once per key).
 pub(crate) struct Existing {
-    by_legacy: HashMap<String, (String, String)>,
-    by_credit: HashMap<String, (String, String)>,
+    who: Vec<(String, String)>,
+    by_legacy: HashMap<String, u32>,
+    by_credit: HashMap<String, u32>,
     by_name: HashMap<String, Vec<NameEntry>>,
     /// Contacts' mobiles and phones, and e-mails (see [`Existing::load_contacts`]).
-    by_phone: HashMap<String, (String, String)>,
-    by_email: HashMap<String, (String, String)>,
+    by_phone: HashMap<String, u32>,
+    by_email: HashMap<String, u32>,
 }
 
 pub(crate) fn existing(conn: &Connection) -> Result<Existing> {
     let mut e = Existing {
+        who: Vec::new(),
         by_legacy: HashMap::new(),
         by_credit: HashMap::new(),
         by_name: HashMap::new(),
@@ -57,15 +61,16 @@ pub(crate) fn existing(conn: &Connection) -> Result<Existing> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (id, name): (String, String) = (r.get(0)?, r.get(1)?);
-        let v = (id, name.clone());
+        let v = e.who.len() as u32;
         for code in [r.get::<_, Option<String>>(3)?, r.get::<_, Option<String>>(4)?].into_iter().flatten() {
-            e.by_legacy.entry(code.to_uppercase()).or_insert_with(|| v.clone());
+            e.by_legacy.entry(code.to_uppercase()).or_insert(v);
         }
         if let Some(c) = r.get::<_, Option<String>>(2)? {
-            e.by_credit.entry(c).or_insert_with(|| v.clone());
+            e.by_credit.entry(c).or_insert(v);
         }
         let city = keys::city_of(&r.get::<_, String>(5)?);
         e.by_name.entry(mapping::normalized_name(&name)).or_default().push(NameEntry { who: v, city });
+        e.who.push((id, name));
     }
     Ok(e)
 }
@@ -73,33 +78,40 @@ pub(crate) fn existing(conn: &Connection) -> Result<Existing> {
 impl Existing {
     /// Add the live contacts' mobiles, phones and e-mails (the customer import's weaker keys).
     pub(crate) fn load_contacts(&mut self, conn: &Connection) -> Result<()> {
+        let index: HashMap<&str, u32> =
+            self.who.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
         let mut stmt = conn.prepare(
-            "SELECT cu.id, cu.name, c.mobile, c.phone, c.email FROM contacts c JOIN customers cu ON cu.id = c.customer_id
+            "SELECT c.customer_id, c.mobile, c.phone, c.email FROM contacts c JOIN customers cu ON cu.id = c.customer_id
              WHERE c.deleted_at IS NULL AND cu.deleted_at IS NULL ORDER BY cu.seq",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let v: (String, String) = (r.get(0)?, r.get(1)?);
-            for i in [2, 3] {
+            let Some(&v) = index.get(r.get_ref(0)?.as_str().unwrap_or("")) else { continue };
+            for i in [1, 2] {
                 if let Some(k) = keys::phone_key(&r.get::<_, String>(i)?) {
-                    self.by_phone.entry(k).or_insert_with(|| v.clone());
+                    self.by_phone.entry(k).or_insert(v);
                 }
             }
-            if let Some(k) = keys::email_key(&r.get::<_, String>(4)?) {
+            if let Some(k) = keys::email_key(&r.get::<_, String>(3)?) {
                 self.by_email.entry(k).or_insert(v);
             }
         }
         Ok(())
     }
 
+    fn at(&self, i: Option<&u32>) -> Option<&(String, String)> {
+        i.map(|i| &self.who[*i as usize])
+    }
+
     /// The live customer of this normalised name in a city that does not tell them apart
     /// (the same city first).
     fn by_name_in(&self, key: &str, city: Option<&str>) -> Option<&(String, String)> {
         let all = self.by_name.get(key)?;
-        all.iter()
+        let e = all
+            .iter()
             .find(|e| city.is_some() && e.city.as_deref() == city)
-            .or_else(|| all.iter().find(|e| keys::same_city(city, e.city.as_deref())))
-            .map(|e| &e.who)
+            .or_else(|| all.iter().find(|e| keys::same_city(city, e.city.as_deref())))?;
+        self.at(Some(&e.who))
     }
 
     /// The live customer a finance or contact row names, by customer code (or the old
@@ -110,9 +122,11 @@ impl Existing {
         credit: Option<&str>,
         name: Option<&str>,
     ) -> Option<&(String, String)> {
-        code.and_then(|c| self.by_legacy.get(&c.trim().to_uppercase()))
-            .or_else(|| credit.and_then(|c| self.by_credit.get(&c.trim().to_uppercase())))
-            .or_else(|| name.and_then(|n| self.by_name.get(&mapping::normalized_name(n))?.first().map(|e| &e.who)))
+        code.and_then(|c| self.at(self.by_legacy.get(&c.trim().to_uppercase())))
+            .or_else(|| credit.and_then(|c| self.at(self.by_credit.get(&c.trim().to_uppercase()))))
+            .or_else(|| {
+                name.and_then(|n| self.at(self.by_name.get(&mapping::normalized_name(n))?.first().map(|e| &e.who)))
+            })
     }
 }
 
@@ -560,11 +574,11 @@ impl Classifier<'_> {
         for (kind, key, zh, en) in &keys {
             let weak = matches!(*kind, "phone" | "email");
             let db = match *kind {
-                "legacy" => self.existing.by_legacy.get(key),
-                "credit" => self.existing.by_credit.get(key),
+                "legacy" => self.existing.at(self.existing.by_legacy.get(key)),
+                "credit" => self.existing.at(self.existing.by_credit.get(key)),
                 "name" => self.existing.by_name_in(key, city),
-                "phone" => self.existing.by_phone.get(key),
-                _ => self.existing.by_email.get(key),
+                "phone" => self.existing.at(self.existing.by_phone.get(key)),
+                _ => self.existing.at(self.existing.by_email.get(key)),
             };
             if let Some((id, existing_name)) = db {
                 let strong = matches!(*kind, "legacy" | "credit");
@@ -634,6 +648,9 @@ impl Classifier<'_> {
             }
         }
         sheet::count(&mut self.counts, &result);
+        if !sheet::keeps_values(result.status) {
+            result.values = Vec::new();
+        }
         let keep = result.status != RowStatus::Error;
         (result, keep.then_some(p))
     }

@@ -236,6 +236,22 @@ pub(crate) fn row_fields(
     Ok(fields)
 }
 
+/// Whether a row keeps its cells' text in the preview: the rows that go to the error file
+/// (错误, 疑似重复). The others carry none, so a big file's cells are not held twice.
+pub(crate) fn keeps_values(status: RowStatus) -> bool {
+    matches!(status, RowStatus::Error | RowStatus::Duplicate)
+}
+
+/// A row's cells' text in one allocation, while its status is not known yet.
+pub(crate) fn pack(values: &[String]) -> Box<str> {
+    values.join("\u{1f}").into()
+}
+
+/// The cells' text of [`pack`].
+pub(crate) fn unpack(packed: &str) -> Vec<String> {
+    packed.split('\u{1f}').map(str::to_string).collect()
+}
+
 /// Count a classified row.
 pub(crate) fn count(counts: &mut ImportCounts, r: &ImportRowResult) {
     counts.total += 1;
