@@ -84,7 +84,7 @@ pub(crate) struct FinancePlan {
 
 /// A document as stored (compact: a re-import of a big month holds one per document).
 struct Known {
-    id: String,
+    id: Box<str>,
     customer: u32,
     date: Option<NaiveDate>,
     amount: Fen,
@@ -92,12 +92,12 @@ struct Known {
     due_on: Option<NaiveDate>,
     paid: Fen,
     rep: Option<u32>,
-    notes: String,
+    notes: Box<str>,
     /// The void reason of a voided record.
-    voided: Option<String>,
+    voided: Option<Box<str>>,
 }
 
-fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<HashMap<String, Known>> {
+fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<HashMap<Box<str>, Known>> {
     let (table, _, date, notes) = store(kind);
     let (k, due, paid) = match table {
         "sales" => ("kind", "NULL", "0"),
@@ -121,8 +121,8 @@ fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<Hash
             Ok(x) => Some(ids.id(x)),
             Err(_) => None,
         };
-        out.entry(r.get(0)?).or_insert(Known {
-            id: r.get(1)?,
+        out.entry(r.get::<_, String>(0)?.into_boxed_str()).or_insert(Known {
+            id: r.get::<_, String>(1)?.into_boxed_str(),
             customer,
             date: day(3)?,
             amount: r.get(4)?,
@@ -130,8 +130,8 @@ fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<Hash
             due_on: day(6)?,
             paid: r.get(7)?,
             rep,
-            notes: r.get(9)?,
-            voided: voided.map(|_| reason),
+            notes: r.get::<_, String>(9)?.into_boxed_str(),
+            voided: voided.map(|_| reason.into_boxed_str()),
         });
     }
     Ok(out)
@@ -373,7 +373,7 @@ pub(crate) fn plan(
     let mut outcome: Vec<Classified> = Vec::with_capacity(docs.len());
     for doc in docs.iter_mut() {
         let customer_name = rows[doc.first].matched_name.clone().unwrap_or_default();
-        let c = match classify(kind, doc, &customer_name, known.get(&doc.doc_no), opts, today) {
+        let c = match classify(kind, doc, &customer_name, known.get(doc.doc_no.as_str()), opts, today) {
             Ok(c) => c,
             Err((zh, en)) => (RowStatus::Error, None, zh, en),
         };
@@ -492,7 +492,7 @@ fn classify(
     if doc.rep.is_some_and(|r| r.is_some() && r != k.rep) {
         changes.push("业务员".into());
     }
-    if doc.notes.as_ref().is_some_and(|n| *n != k.notes) {
+    if doc.notes.as_deref().is_some_and(|n| n != &*k.notes) {
         changes.push("备注".into());
     }
     if changes.is_empty() {
@@ -516,7 +516,7 @@ fn classify(
         ));
     }
     if action != DuplicateAction::Skip {
-        doc.write = Write::Update(k.id.clone());
+        doc.write = Write::Update(k.id.to_string());
     }
     Ok((
         RowStatus::Update,
@@ -572,7 +572,7 @@ fn write_doc(
     d: &Doc,
     ids: &Ids,
     owners: &mut HashMap<u32, Option<String>>,
-) -> Result<(String, &'static str)> {
+) -> Result<(String, &'static str, Option<Map<String, Value>>)> {
     let customer_id = ids.get(d.customer);
     let (table, _, date_col, notes_col) = store(kind);
     let amount = Fen(d.net.abs());
@@ -594,6 +594,29 @@ fn write_doc(
             };
             let id = new_id();
             let notes = d.notes.clone().unwrap_or_default();
+            // A new sale or collection as `snapshot` reads it back, from what was written (no
+            // query per document).
+            let written = |date_col: &str, notes_col: &str, kind: Option<&str>| {
+                let mut m = Map::new();
+                let s = |v: &str| Value::String(v.to_string());
+                m.insert("customer_id".into(), s(customer_id));
+                m.insert("rep_id".into(), rep.as_deref().map(s).unwrap_or(Value::Null));
+                m.insert(date_col.into(), s(&d.date.to_string()));
+                if let Some(k) = kind {
+                    m.insert("kind".into(), s(k));
+                }
+                m.insert("amount_fen".into(), s(&amount.0.to_string()));
+                m.insert("doc_no".into(), s(&d.doc_no));
+                m.insert(notes_col.into(), s(&notes));
+                m.insert("voided_at".into(), Value::Null);
+                m.insert("deleted".into(), Value::Bool(false));
+                m
+            };
+            let after = match table {
+                "sales" => Some(written("sold_on", "reference", Some(sale_kind))),
+                "collections" => Some(written("collected_on", "notes", None)),
+                _ => None,
+            };
             match table {
                 "sales" => tx
                     .prepare_cached(
@@ -631,7 +654,7 @@ fn write_doc(
                         ])?
                 }
             };
-            Ok((id, "created"))
+            Ok((id, "created", after))
         }
         Write::Update(id) => {
             tx.execute(
@@ -670,7 +693,7 @@ fn write_doc(
             if let Some(n) = &d.notes {
                 tx.execute(&format!("UPDATE {table} SET {notes_col} = ?2 WHERE id = ?1"), params![id, n])?;
             }
-            Ok((id.clone(), "updated"))
+            Ok((id.clone(), "updated", None))
         }
         Write::Nothing => unreachable!("documents that write nothing are not kept"),
     }
@@ -701,8 +724,13 @@ pub(crate) fn apply(
                 Write::Update(id) => Some(snapshot(tx, table, id)?),
                 _ => None,
             };
-            let (id, action) = write_doc(tx, ctx, kind, d, &plan.ids, &mut owners)?;
-            record(tx, &batch, (d.first_row, entity, &id, action), before.as_ref(), Some(&snapshot(tx, table, &id)?))?;
+            let (id, action, after) = write_doc(tx, ctx, kind, d, &plan.ids, &mut owners)?;
+            let after = match after {
+                Some(a) => a,
+                None => snapshot(tx, table, &id)?,
+            };
+            debug_assert_eq!(after, snapshot(tx, table, &id)?, "the written record as read back");
+            record(tx, &batch, (d.first_row, entity, &id, action), before.as_ref(), Some(&after))?;
             match action {
                 "created" => created += d.lines,
                 _ => updated += d.lines,
