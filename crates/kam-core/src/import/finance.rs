@@ -563,6 +563,10 @@ fn snapshot(tx: &Connection, table: &str, id: &str) -> Result<Map<String, Value>
         .map_err(Into::into)
 }
 
+/// A document written: its id, `created` or `updated`, and (for a new sale or collection) the
+/// record as written.
+type Written = (String, &'static str, Option<Map<String, Value>>);
+
 /// Write one document. `owners`: the customers' owners looked up so far (a month names the
 /// same customers again and again).
 fn write_doc(
@@ -572,7 +576,7 @@ fn write_doc(
     d: &Doc,
     ids: &Ids,
     owners: &mut HashMap<u32, Option<String>>,
-) -> Result<(String, &'static str, Option<Map<String, Value>>)> {
+) -> Result<Written> {
     let customer_id = ids.get(d.customer);
     let (table, _, date_col, notes_col) = store(kind);
     let amount = Fen(d.net.abs());
