@@ -109,6 +109,9 @@ fn print_preview(p: &ImportPreview) {
         "共 {} 行 rows: 新建 new {} · 更新 update {} · 疑似重复 duplicate {} · 错误 error {} · 无变化 unchanged {}  →  将新建 create {} · 将更新 update {} · 跳过 skip {}",
         c.total, c.new, c.update, c.duplicate, c.error, c.unchanged, c.to_create, c.to_update, c.to_skip
     );
+    if let (Some(zh), Some(en)) = (&p.skipped_note, &p.skipped_note_en) {
+        println!("{zh} {en}");
+    }
     for r in &p.rows {
         println!(
             "{}  {}  {}  {}",

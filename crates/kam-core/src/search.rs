@@ -140,6 +140,11 @@ pub(crate) fn reindex(conn: &Connection, seq: i64, text: Option<&IndexText>) -> 
         conn.prepare_cached("DELETE FROM search_keys WHERE seq = ?1")?.execute([seq])?;
         return Ok(());
     };
+    insert(conn, seq, t)
+}
+
+/// Add one customer's index rows under its current owner's key, and remember the key.
+fn insert(conn: &Connection, seq: i64, t: &IndexText) -> Result<()> {
     let owner: Option<String> = conn
         .prepare_cached("SELECT owner_id FROM customers WHERE seq = ?1")?
         .query_row([seq], |r| r.get(0))
@@ -168,6 +173,11 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
         crate::dossier::reindex_customer(conn, &id)?;
     }
     Ok(())
+}
+
+/// Index a customer never indexed before: [`reindex`] without the deletes.
+pub(crate) fn index_new(conn: &Connection, seq: i64, t: &IndexText) -> Result<()> {
+    insert(conn, seq, t)
 }
 
 /// The FTS table and MATCH expression for a user query, or `None` if it cannot be searched

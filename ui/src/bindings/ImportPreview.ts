@@ -18,4 +18,9 @@ unknown_columns: Array<string>,
 /**
  * The saved template the mapping came from.
  */
-template: string | null, rows: Array<ImportRowResult>, counts: ImportCounts, };
+template: string | null, rows: Array<ImportRowResult>, counts: ImportCounts, 
+/**
+ * Lines at the end of the sheet that are no data (合计/总计/小计, a note such as 制表：…):
+ * skipped, not error rows; and the one line saying so.
+ */
+skipped_rows: Array<number>, skipped_note: string | null, skipped_note_en: string | null, };

@@ -15,6 +15,7 @@ row: number, status: RowStatus,
  */
 action: DuplicateAction | null, reason: string, reason_en: string, name: string, matched_customer_id: string | null, matched_name: string | null, 
 /**
- * The row's cells as text, one per header.
+ * The row's cells as text, one per header: for the rows the error file keeps (错误,
+ * 疑似重复); empty for the others, so a big file's cells are not held twice.
  */
 values: Array<string>, };

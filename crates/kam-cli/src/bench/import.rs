@@ -131,6 +131,67 @@ fn sales_workbook(dir: &Path, rows: u32, customers: u32) -> Result<PathBuf> {
     Ok(p)
 }
 
+/// openpyxl in read-only mode reading every cell of the file (values only), timed inside Python
+/// so the interpreter's start-up is not counted.
+const OPENPYXL: &str = r#"
+import sys, time
+try:
+    import openpyxl
+except ImportError:
+    print("missing"); sys.exit(0)
+t = time.perf_counter()
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)
+ws = wb.worksheets[0]
+rows = cells = 0
+for row in ws.iter_rows(values_only=True):
+    rows += 1
+    cells += sum(1 for v in row if v is not None and v != "")
+wb.close()
+print(time.perf_counter() - t, rows, cells)
+"#;
+
+/// The read step (the file into cells) of KAM against Python's openpyxl (read-only) on the same
+/// file, printed as a ratio; without python3 or openpyxl, says so and skips the ratio.
+fn read_vs_openpyxl(file: &Path, label: &str) {
+    let t = Instant::now();
+    let ours = match kam_core::import::read_step(file, None) {
+        Ok((rows, cells)) => (t.elapsed().as_secs_f64(), rows, cells),
+        Err(e) => {
+            println!("{label} read step: failed ({e})");
+            return;
+        }
+    };
+    println!("{label} read step (KAM, calamine): {:.2} s — {} rows, {} cells", ours.0, ours.1, ours.2);
+    let out = std::process::Command::new("python3").arg("-c").arg(OPENPYXL).arg(file).output();
+    let text = match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        Ok(o) => {
+            println!("{label} openpyxl: python3 failed ({}); ratio skipped", String::from_utf8_lossy(&o.stderr).trim());
+            return;
+        }
+        Err(_) => {
+            println!(
+                "{label} openpyxl: python3 not found; ratio skipped (install Python 3 and `pip install openpyxl`)"
+            );
+            return;
+        }
+    };
+    if text == "missing" {
+        println!("{label} openpyxl: not installed; ratio skipped (`pip install openpyxl`)");
+        return;
+    }
+    let mut parts = text.split_whitespace();
+    match parts.next().and_then(|s| s.parse::<f64>().ok()) {
+        Some(py) => println!(
+            "{label} read step (Python openpyxl, read_only=True): {py:.2} s — {} rows, {} cells; KAM is {:.1}× as fast",
+            parts.next().unwrap_or("?"),
+            parts.next().unwrap_or("?"),
+            py / ours.0.max(1e-9)
+        ),
+        None => println!("{label} openpyxl: unexpected output '{text}'; ratio skipped"),
+    }
+}
+
 fn counts(p: &ImportPreview) -> String {
     let c = &p.counts;
     format!(
@@ -175,6 +236,8 @@ pub fn bench(customers: u32, sales: u32) -> Result<()> {
         std::fs::metadata(&sfile)?.len() as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
+    read_vs_openpyxl(&cfile, "customers");
+    read_vs_openpyxl(&sfile, "sales");
     let mut kam = Kam::open(&dir.join("kam.sqlite3"))?;
     step(&mut kam, ImportKind::Customers, &cfile, "customers")?;
     step(&mut kam, ImportKind::Sales, &sfile, "sales")?;

@@ -418,6 +418,21 @@ pub(crate) fn insert_full(
     customer_code: Option<&str>,
     legacy_code: Option<&str>,
 ) -> Result<(String, u32)> {
+    let (id, n) = insert_full_unindexed(tx, ctx, input, contacts, customer_code, legacy_code)?;
+    reindex_customer(tx, &id)?;
+    Ok((id, n))
+}
+
+/// [`insert_full`] leaving the search index to the caller: an import indexes all the customers
+/// it created in one pass at the end of its batch ([`crate::dossier::index_new_customers`]).
+pub(crate) fn insert_full_unindexed(
+    tx: &Transaction,
+    ctx: &Ctx,
+    input: &CustomerInput,
+    contacts: &[ContactInput],
+    customer_code: Option<&str>,
+    legacy_code: Option<&str>,
+) -> Result<(String, u32)> {
     let c = check_customer(tx, input)?;
     let id = new_id();
     insert_customer_row(tx, ctx, &id, &c, input.tier.unwrap_or(Tier::Prospect), legacy_code)?;
@@ -430,7 +445,6 @@ pub(crate) fn insert_full(
     for k in contacts {
         insert_contact(tx, ctx, &id, k)?;
     }
-    reindex_customer(tx, &id)?;
     Ok((id, contacts.len() as u32))
 }
 

@@ -259,6 +259,53 @@ pub(crate) fn reindex_customer(conn: &Connection, id: &str) -> Result<()> {
     search::reindex(conn, seq, Some(&text))
 }
 
+/// Index customers never indexed before (an import's new customers, inserted without
+/// [`reindex_customer`]): `sql` selects their ids with one parameter, `arg`. One pass with one
+/// query for all of them and the index's inserts only, no deletes (a row id already indexed
+/// makes the insert fail: the batch is rolled back rather than indexed twice).
+pub(crate) fn index_new_customers(conn: &Connection, sql_ids: &str, arg: &str) -> Result<()> {
+    let sql = format!(
+        "SELECT c.seq, c.name, c.customer_code, c.credit_code, ct.name, ct.phone, ct.mobile
+         FROM customers c LEFT JOIN contacts ct ON ct.customer_id = c.id AND ct.deleted_at IS NULL
+         WHERE c.id IN ({sql_ids}) AND c.deleted_at IS NULL ORDER BY c.seq"
+    );
+    type IdxRow = (i64, String, Option<String>, Option<String>, Option<(String, String, String)>);
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([arg])?;
+    let mut current: Option<(i64, String, Option<String>, Option<String>)> = None;
+    let mut contacts: Vec<(String, String, String)> = Vec::new();
+    let flush = |c: &Option<(i64, String, Option<String>, Option<String>)>,
+                 contacts: &mut Vec<(String, String, String)>| {
+        if let Some((seq, name, code, credit)) = c {
+            let text =
+                search::index_text(name, &[code.as_deref().unwrap_or(""), credit.as_deref().unwrap_or("")], contacts);
+            search::index_new(conn, *seq, &text)?;
+        }
+        contacts.clear();
+        Ok::<(), crate::error::KamError>(())
+    };
+    while let Some(r) = rows.next()? {
+        let row: IdxRow = (
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            match r.get::<_, Option<String>>(4)? {
+                Some(n) => Some((n, r.get(5)?, r.get(6)?)),
+                None => None,
+            },
+        );
+        if current.as_ref().map(|c| c.0) != Some(row.0) {
+            flush(&current, &mut contacts)?;
+            current = Some((row.0, row.1, row.2, row.3));
+        }
+        if let Some(k) = row.4 {
+            contacts.push(k);
+        }
+    }
+    flush(&current, &mut contacts)
+}
+
 /// Insert a checked customer; `legacy_code` is the old system's code an import brings.
 fn insert_customer_row(
     tx: &Transaction,
@@ -382,7 +429,7 @@ mod requests;
 mod users;
 
 pub(crate) use customers::insert_contact;
-pub(crate) use customers::insert_full;
+pub(crate) use customers::{insert_full, insert_full_unindexed};
 
 #[cfg(test)]
 mod tests {

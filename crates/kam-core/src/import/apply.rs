@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::plan::ParsedRow;
 use super::*;
-use crate::dossier::{insert_contact, insert_full, reindex_customer};
+use crate::dossier::{index_new_customers, insert_contact, insert_full_unindexed, reindex_customer};
 use crate::scope::Access;
 use crate::util::new_id;
 use crate::Ctx;
@@ -79,7 +79,7 @@ pub(crate) fn record(
     before: Option<&Map<String, Value>>,
     after: Option<&Map<String, Value>>,
 ) -> Result<()> {
-    let json = |m: Option<&Map<String, Value>>| m.map(|m| Value::Object(m.clone()).to_string());
+    let json = |m: Option<&Map<String, Value>>| m.map(|m| serde_json::to_string(m).unwrap_or_default());
     tx.prepare_cached(
         "INSERT INTO import_batch_rows (batch_id, row_no, entity, entity_id, action, before_json, after_json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -115,7 +115,7 @@ fn set_columns(tx: &Transaction, ctx: &Ctx, id: &str, values: &[(&str, Option<St
         );
         tx.execute("UPDATE customers SET name_pinyin = ?2 WHERE id = ?1", params![id, pinyin])?;
     }
-    reindex_customer(tx, id)
+    Ok(())
 }
 
 /// Fill or overwrite an existing customer from a row; add its contact unless one of that name
@@ -135,6 +135,7 @@ fn update_existing(tx: &Transaction, ctx: &Ctx, batch: &str, row: &ImportRowResu
     }
     set_columns(tx, ctx, id, &values, "导入覆盖")?;
     let mut changed = !values.is_empty();
+    // Reindexed once, after the fields and the contact.
     if let Some(k) = &p.contact {
         let exists: bool = tx.query_row(
             "SELECT count(*) > 0 FROM contacts WHERE customer_id = ?1 AND name = ?2 AND deleted_at IS NULL",
@@ -143,10 +144,12 @@ fn update_existing(tx: &Transaction, ctx: &Ctx, batch: &str, row: &ImportRowResu
         )?;
         if !exists {
             let cid = insert_contact(tx, ctx, id, k)?;
-            reindex_customer(tx, id)?;
             record(tx, batch, (row.row, "contact", &cid, "created"), None, None)?;
             changed = true;
         }
+    }
+    if changed {
+        reindex_customer(tx, id)?;
     }
     if !values.is_empty() {
         record(tx, batch, (row.row, "customer", id, "updated"), Some(&before), Some(&snapshot(tx, id)?))?;
@@ -207,7 +210,11 @@ pub(crate) fn finish(kam: &Kam, kind: ImportKind, batch_id: &str, preview: &Impo
 /// (unless they see everyone, like head office; or on a field device, as when creating one);
 /// a row naming someone they may not give customers to, or matching a customer they may not
 /// change, refuses the whole import (`forbidden`, the row named).
-fn own_rows(kam: &Kam, preview: &ImportPreview, parsed: &[Option<ParsedRow>]) -> Result<Vec<Option<ParsedRow>>> {
+fn own_rows<'a>(
+    kam: &Kam,
+    preview: &ImportPreview,
+    parsed: &'a [Option<ParsedRow>],
+) -> Result<Vec<Option<std::borrow::Cow<'a, ParsedRow>>>> {
     let scope = kam.scope()?;
     let default_mine = !scope.is_all() || crate::sync::is_field_device(&kam.conn)?;
     let at_row =
@@ -218,10 +225,11 @@ fn own_rows(kam: &Kam, preview: &ImportPreview, parsed: &[Option<ParsedRow>]) ->
             out.push(None);
             continue;
         };
-        let mut p = p.clone();
+        // Copied only when the owner is filled in.
+        let mut p = std::borrow::Cow::Borrowed(p);
         if creates(row) {
             if p.input.owner_id.is_none() && default_mine {
-                p.input.owner_id = Some(kam.user_id.clone());
+                p.to_mut().input.owner_id = Some(kam.user_id.clone());
             }
             scope.check_owner(&kam.conn, p.input.owner_id.as_deref(), None).map_err(|e| at_row(row.row, e))?;
         } else if matches!(row.action, Some(DuplicateAction::Fill | DuplicateAction::Overwrite)) {
@@ -301,7 +309,8 @@ pub(crate) fn apply(
             }
             let Some(p) = p else { continue };
             if creates(row) {
-                let (id, _) = insert_full(tx, ctx, &p.input, p.contact.as_slice(), None, p.legacy_code.as_deref())?;
+                let (id, _) =
+                    insert_full_unindexed(tx, ctx, &p.input, p.contact.as_slice(), None, p.legacy_code.as_deref())?;
                 record(tx, &batch_id, (row.row, "customer", &id, "created"), None, Some(&snapshot(tx, &id)?))?;
                 if row.status != RowStatus::New {
                     tx.execute(
@@ -316,6 +325,12 @@ pub(crate) fn apply(
                 updated += 1;
             }
         }
+        // The new customers indexed for search in one pass.
+        index_new_customers(
+            tx,
+            "SELECT entity_id FROM import_batch_rows WHERE batch_id = ?1 AND entity = 'customer' AND action = 'created'",
+            &batch_id,
+        )?;
         close_batch(tx, &batch_id, counts, created, updated)?;
         // The last chance to cancel: after this the batch is committed.
         if cancel.load(Ordering::Relaxed) {
@@ -444,6 +459,7 @@ pub(crate) fn undo(kam: &mut Kam, batch_id: &str) -> Result<ImportBatch> {
                     .map(|(c, _)| (*c, before.get(*c).and_then(Value::as_str).map(str::to_string)))
                     .collect();
                 set_columns(tx, ctx, &id, &values, "撤销导入")?;
+                reindex_customer(tx, &id)?;
             }
         }
         tx.execute(

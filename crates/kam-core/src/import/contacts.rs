@@ -162,7 +162,7 @@ fn build(
 ) -> std::result::Result<ContactInput, (String, String)> {
     let get = |k: &str| f.get(k).cloned();
     let birthday = match sheet.cell(cells, "birthday") {
-        Some(c) => cell_date("birthday", c)?.map(|d| d.to_string()),
+        Some(c) => cell_date("birthday", c, sheet.date1904)?.map(|d| d.to_string()),
         None => None,
     };
     let decision = match get("decision_maker") {

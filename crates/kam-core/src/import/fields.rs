@@ -159,15 +159,16 @@ pub(crate) fn required(kind: ImportKind) -> (&'static [&'static str], &'static [
     }
 }
 
-/// A date cell: an Excel date (either epoch), an Excel serial stored as a number, or text as
-/// people write it (2026-01-05, 2026/1/5, 2026年1月5日, 20260105). Years 2000–2100 (birthdays:
-/// 1900 on).
-pub(crate) fn cell_date(field: &str, cell: &Cell) -> Result<Option<NaiveDate>, (String, String)> {
+/// A date cell: an Excel date (either epoch), an Excel serial stored as a number (in the
+/// workbook's epoch: `date1904`), or text as people write it (2026-01-05, 2026/1/5, 2026年1月5日,
+/// 20260105). Day and month that could swap (01/05/2026) and two-digit years are errors saying
+/// so. Years 2000–2100 (birthdays: 1900 on).
+pub(crate) fn cell_date(field: &str, cell: &Cell, date1904: bool) -> Result<Option<NaiveDate>, (String, String)> {
     let err = |e: crate::error::KamError| (e.to_string(), e.message_en());
     let d = match cell {
         Cell::Empty => return Ok(None),
         Cell::Date(d) => *d,
-        Cell::Number(n) => number_date(*n).ok_or_else(|| bad_date(&cell.text()))?,
+        Cell::Number(n) => number_date(*n, date1904).ok_or_else(|| bad_date(&cell.text()))?,
         Cell::Text(t) => {
             let t = crate::input::normalize_width(t);
             let t = t.trim();
@@ -176,9 +177,15 @@ pub(crate) fn cell_date(field: &str, cell: &Cell) -> Result<Option<NaiveDate>, (
             }
             match t.parse::<f64>() {
                 Ok(n) if t.len() != 8 && t.chars().all(|c| c.is_ascii_digit() || c == '.') => {
-                    number_date(n).ok_or_else(|| bad_date(t))?
+                    number_date(n, date1904).ok_or_else(|| bad_date(t))?
                 }
-                _ => crate::input::date(field, t).map_err(err)?,
+                _ => match crate::input::date(field, t) {
+                    Ok(d) => d,
+                    Err(e) => match year_last(t) {
+                        Some(d) => d,
+                        None => return Err(day_first_or_month_first(t).unwrap_or_else(|| err(e))),
+                    },
+                },
             }
         }
     };
@@ -193,15 +200,65 @@ pub(crate) fn cell_date(field: &str, cell: &Cell) -> Result<Option<NaiveDate>, (
     Ok(Some(d))
 }
 
-/// 20260105 as a number, or an Excel serial (days since 1899-12-30 in the 1900 date system; a
-/// time of day is dropped).
-fn number_date(n: f64) -> Option<NaiveDate> {
+/// A date written with the year last (05/01/2026, 5-1-2026) or with a two-digit year (26/1/5,
+/// 1/5/26): the error saying what is ambiguous and how to write it. A year-last date whose day
+/// and month cannot swap (25/12/2026) is read as day-month-year or month-day-year, whichever is
+/// a date. None: not such a date (the plain format error applies).
+fn day_first_or_month_first(t: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = t.split(['-', '/', '.']).map(str::trim).collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let fix = "请在 Excel/WPS 中把该列设置为日期格式，或写成 2026-01-05 这样的“年-月-日”（四位年份），再导入。";
+    let fix_en = "Format the column as a date in Excel/WPS, or write year-month-day with a four-digit year such as 2026-01-05, then import again.";
+    if parts.iter().all(|p| p.len() <= 2) {
+        return Some((
+            format!("日期「{t}」的年份只有两位，无法确定哪一位是年、哪一位是月和日（也无法确定世纪）。{fix}"),
+            format!("The date '{t}' has a two-digit year: which part is the year, month and day (and the century) cannot be told. {fix_en}"),
+        ));
+    }
+    if parts[2].len() != 4 {
+        return None;
+    }
+    let (a, b, y): (u32, u32, i32) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+    let dm = NaiveDate::from_ymd_opt(y, b, a);
+    let md = NaiveDate::from_ymd_opt(y, a, b);
+    match (dm, md) {
+        (Some(x), Some(z)) if x != z => Some((
+            format!(
+                "日期「{t}」有歧义：可能是 {}，也可能是 {}（日和月可以互换）。{fix}",
+                x.format("%Y年%-m月%-d日"),
+                z.format("%Y年%-m月%-d日")
+            ),
+            format!("The date '{t}' is ambiguous: it may be {x} or {z} (day and month can swap). {fix_en}"),
+        )),
+        _ => None,
+    }
+}
+
+/// A year-last date whose day and month cannot swap: (the date).
+fn year_last(t: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = t.split(['-', '/', '.']).map(str::trim).collect();
+    if parts.len() != 3 || parts[2].len() != 4 || parts[..2].iter().any(|p| p.is_empty() || p.len() > 2) {
+        return None;
+    }
+    let (a, b, y): (u32, u32, i32) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+    match (NaiveDate::from_ymd_opt(y, b, a), NaiveDate::from_ymd_opt(y, a, b)) {
+        (Some(d), None) | (None, Some(d)) => Some(d),
+        (Some(d), Some(e)) if d == e => Some(d),
+        _ => None,
+    }
+}
+
+/// 20260105 as a number, or an Excel serial (days since 1899-12-30 in the 1900 date system,
+/// since 1904-01-01 in the 1904 one; a time of day is dropped).
+fn number_date(n: f64, date1904: bool) -> Option<NaiveDate> {
     if n.fract() == 0.0 && (19_000_101.0..=21_001_231.0).contains(&n) {
         let v = n as u32;
         return NaiveDate::from_ymd_opt((v / 10_000) as i32, v / 100 % 100, v % 100);
     }
     if (1.0..2_958_466.0).contains(&n) {
-        let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+        let base = if date1904 { NaiveDate::from_ymd_opt(1904, 1, 1)? } else { NaiveDate::from_ymd_opt(1899, 12, 30)? };
         return base.checked_add_days(chrono::Days::new(n.floor() as u64));
     }
     None
@@ -277,13 +334,33 @@ mod tests {
             t("46027"),
             t("２０２６-１-５"),
         ] {
-            assert_eq!(cell_date("date", &c).unwrap(), Some(d), "{c:?}");
+            assert_eq!(cell_date("date", &c, false).unwrap(), Some(d), "{c:?}");
         }
-        assert_eq!(cell_date("date", &t(" ")).unwrap(), None);
-        assert!(cell_date("date", &t("1/5/2026")).is_err(), "day-first or month-first is ambiguous");
-        assert!(cell_date("date", &t("2026-02-30")).is_err());
-        assert!(cell_date("date", &Cell::Number(3.0)).is_err(), "1900 is out of range for business");
-        assert!(cell_date("birthday", &t("1965-03-02")).is_ok());
+        // The 1904 date system: the same day is 1462 serial days less.
+        assert_eq!(cell_date("date", &Cell::Number(46027.0 - 1462.0), true).unwrap(), Some(d));
+        assert_eq!(cell_date("date", &t("44565"), true).unwrap(), Some(d));
+        assert_eq!(cell_date("date", &Cell::Date(d), true).unwrap(), Some(d), "calamine applied the epoch");
+        assert_eq!(cell_date("date", &t(" "), false).unwrap(), None);
+        // Year last, day and month that cannot swap: one reading only.
+        let xmas = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+        assert_eq!(cell_date("date", &t("25/12/2026"), false).unwrap(), Some(xmas));
+        assert_eq!(cell_date("date", &t("12/25/2026"), false).unwrap(), Some(xmas));
+        assert_eq!(cell_date("date", &t("05/05/2026"), false).unwrap(), NaiveDate::from_ymd_opt(2026, 5, 5));
+        // Day and month that could swap, and two-digit years: errors saying what and how.
+        for amb in ["01/05/2026", "05/01/2026", "1-5-2026", "5.1.2026"] {
+            let (zh, en) = cell_date("date", &t(amb), false).unwrap_err();
+            assert!(zh.contains("有歧义") && zh.contains("2026年1月5日") && zh.contains("2026年5月1日"), "{zh}");
+            assert!(zh.contains("2026-01-05"), "{zh}");
+            assert!(en.contains("ambiguous"), "{en}");
+        }
+        for two in ["26/1/5", "1/5/26", "26-01-05"] {
+            let (zh, _) = cell_date("date", &t(two), false).unwrap_err();
+            assert!(zh.contains("年份只有两位") && zh.contains("四位年份"), "{two}: {zh}");
+        }
+        assert!(cell_date("date", &t("2026-02-30"), false).is_err());
+        assert!(cell_date("date", &t("31/02/2026"), false).is_err());
+        assert!(cell_date("date", &Cell::Number(3.0), false).is_err(), "1900 is out of range for business");
+        assert!(cell_date("birthday", &t("1965-03-02"), false).is_ok());
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub(crate) struct FinancePlan {
 
 /// A document as stored (compact: a re-import of a big month holds one per document).
 struct Known {
-    id: String,
+    id: Box<str>,
     customer: u32,
     date: Option<NaiveDate>,
     amount: Fen,
@@ -93,12 +93,12 @@ struct Known {
     due_on: Option<NaiveDate>,
     paid: Fen,
     rep: Option<u32>,
-    notes: String,
+    notes: Box<str>,
     /// The void reason of a voided record.
-    voided: Option<String>,
+    voided: Option<Box<str>>,
 }
 
-fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<HashMap<String, Known>> {
+fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<HashMap<Box<str>, Known>> {
     let (table, _, date, notes) = store(kind);
     let (k, due, paid) = match table {
         "sales" => ("kind", "NULL", "0"),
@@ -122,8 +122,8 @@ fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<Hash
             Ok(x) => Some(ids.id(x)),
             Err(_) => None,
         };
-        out.entry(r.get(0)?).or_insert(Known {
-            id: r.get(1)?,
+        out.entry(r.get::<_, String>(0)?.into_boxed_str()).or_insert(Known {
+            id: r.get::<_, String>(1)?.into_boxed_str(),
             customer,
             date: day(3)?,
             amount: r.get(4)?,
@@ -131,8 +131,8 @@ fn known_docs(conn: &Connection, kind: ImportKind, ids: &mut Ids) -> Result<Hash
             due_on: day(6)?,
             paid: r.get(7)?,
             rep,
-            notes: r.get(9)?,
-            voided: voided.map(|_| reason),
+            notes: r.get::<_, String>(9)?.into_boxed_str(),
+            voided: voided.map(|_| reason.into_boxed_str()),
         });
     }
     Ok(out)
@@ -212,12 +212,12 @@ fn read_line(
             )
         })?;
     let date = match sheet.cell(cells, "date") {
-        Some(c) => cell_date("date", c)?,
+        Some(c) => cell_date("date", c, sheet.date1904)?,
         None => None,
     }
     .ok_or_else(|| ("缺少日期。".to_string(), "The date is missing.".to_string()))?;
     let due_on = match sheet.cell(cells, "due_on") {
-        Some(c) => cell_date("due_on", c)?,
+        Some(c) => cell_date("due_on", c, sheet.date1904)?,
         None => None,
     };
     if kind == ImportKind::Receivables && due_on.is_none() {
@@ -288,6 +288,8 @@ pub(crate) fn plan(
     let mut doc_of: Vec<u32> = Vec::with_capacity(sheet.rows.len());
     let mut docs: Vec<Doc> = Vec::new();
     let mut by_no: HashMap<String, usize> = HashMap::new();
+    // The cells' text of rows whose status is decided later (only error rows keep it).
+    let mut packed: Vec<Option<Box<str>>> = Vec::with_capacity(sheet.rows.len());
     // Each row's cells are dropped once read, so the file and its results are not held twice.
     for (row, cells) in std::mem::take(&mut sheet.rows) {
         let row = &row;
@@ -307,13 +309,16 @@ pub(crate) fn plan(
             Err((zh, en)) => {
                 rows.push(error_row(*row, "", values, zh, en));
                 doc_of.push(u32::MAX);
+                packed.push(None);
                 continue;
             }
         };
+        packed.push(Some(sheet::pack(&values)));
+        drop(values);
         let customer = ids.id(&line.customer.0);
         let line_rep = line.rep.map(|r| r.map(|r| ids.id(&r)));
         let shown = format!("{}（{}）", line.doc_no, line.customer.1);
-        let mut result = error_row(*row, &shown, values, String::new(), String::new());
+        let mut result = error_row(*row, &shown, Vec::new(), String::new(), String::new());
         result.matched_customer_id = Some(line.customer.0.clone());
         result.matched_name = Some(line.customer.1.clone());
         match by_no.get(&line.doc_no) {
@@ -369,7 +374,7 @@ pub(crate) fn plan(
     let mut outcome: Vec<Classified> = Vec::with_capacity(docs.len());
     for doc in docs.iter_mut() {
         let customer_name = rows[doc.first].matched_name.clone().unwrap_or_default();
-        let c = match classify(kind, doc, &customer_name, known.get(&doc.doc_no), opts, today) {
+        let c = match classify(kind, doc, &customer_name, known.get(doc.doc_no.as_str()), opts, today) {
             Ok(c) => c,
             Err((zh, en)) => (RowStatus::Error, None, zh, en),
         };
@@ -395,8 +400,11 @@ pub(crate) fn plan(
         };
     }
     let mut counts = ImportCounts::default();
-    for r in &rows {
+    for (r, p) in rows.iter_mut().zip(packed) {
         sheet::count(&mut counts, r);
+        if let (true, Some(p)) = (sheet::keeps_values(r.status), p) {
+            r.values = sheet::unpack(&p);
+        }
     }
     docs.retain(|d| d.write != Write::Nothing);
     Ok((sheet.preview(rows, counts), FinancePlan { docs, ids }))
@@ -485,7 +493,7 @@ fn classify(
     if doc.rep.is_some_and(|r| r.is_some() && r != k.rep) {
         changes.push("业务员".into());
     }
-    if doc.notes.as_ref().is_some_and(|n| *n != k.notes) {
+    if doc.notes.as_deref().is_some_and(|n| n != &*k.notes) {
         changes.push("备注".into());
     }
     if changes.is_empty() {
@@ -509,7 +517,7 @@ fn classify(
         ));
     }
     if action != DuplicateAction::Skip {
-        doc.write = Write::Update(k.id.clone());
+        doc.write = Write::Update(k.id.to_string());
     }
     Ok((
         RowStatus::Update,
@@ -556,7 +564,20 @@ fn snapshot(tx: &Connection, table: &str, id: &str) -> Result<Map<String, Value>
         .map_err(Into::into)
 }
 
-fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) -> Result<(String, &'static str)> {
+/// A document written: its id, `created` or `updated`, and (for a new sale or collection) the
+/// record as written.
+type Written = (String, &'static str, Option<Map<String, Value>>);
+
+/// Write one document. `owners`: the customers' owners looked up so far (a month names the
+/// same customers again and again).
+fn write_doc(
+    tx: &Transaction,
+    ctx: &Ctx,
+    kind: ImportKind,
+    d: &Doc,
+    ids: &Ids,
+    owners: &mut HashMap<u32, Option<String>>,
+) -> Result<Written> {
     let customer_id = ids.get(d.customer);
     let (table, _, date_col, notes_col) = store(kind);
     let amount = Fen(d.net.abs());
@@ -565,12 +586,42 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) 
         Write::Create => {
             let rep: Option<String> = match d.rep {
                 Some(Some(r)) => Some(ids.get(r).to_string()),
-                _ => tx
-                    .prepare_cached("SELECT owner_id FROM customers WHERE id = ?1")?
-                    .query_row([customer_id], |r| r.get(0))?,
+                _ => match owners.get(&d.customer) {
+                    Some(o) => o.clone(),
+                    None => {
+                        let o: Option<String> = tx
+                            .prepare_cached("SELECT owner_id FROM customers WHERE id = ?1")?
+                            .query_row([customer_id], |r| r.get(0))?;
+                        owners.insert(d.customer, o.clone());
+                        o
+                    }
+                },
             };
             let id = new_id();
             let notes = d.notes.clone().unwrap_or_default();
+            // A new sale or collection as `snapshot` reads it back, from what was written (no
+            // query per document).
+            let written = |date_col: &str, notes_col: &str, kind: Option<&str>| {
+                let mut m = Map::new();
+                let s = |v: &str| Value::String(v.to_string());
+                m.insert("customer_id".into(), s(customer_id));
+                m.insert("rep_id".into(), rep.as_deref().map(s).unwrap_or(Value::Null));
+                m.insert(date_col.into(), s(&d.date.to_string()));
+                if let Some(k) = kind {
+                    m.insert("kind".into(), s(k));
+                }
+                m.insert("amount_fen".into(), s(&amount.0.to_string()));
+                m.insert("doc_no".into(), s(&d.doc_no));
+                m.insert(notes_col.into(), s(&notes));
+                m.insert("voided_at".into(), Value::Null);
+                m.insert("deleted".into(), Value::Bool(false));
+                m
+            };
+            let after = match table {
+                "sales" => Some(written("sold_on", "reference", Some(sale_kind))),
+                "collections" => Some(written("collected_on", "notes", None)),
+                _ => None,
+            };
             match table {
                 "sales" => tx
                     .prepare_cached(
@@ -608,7 +659,7 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) 
                         ])?
                 }
             };
-            Ok((id, "created"))
+            Ok((id, "created", after))
         }
         Write::Update(id) => {
             tx.execute(
@@ -647,7 +698,7 @@ fn write_doc(tx: &Transaction, ctx: &Ctx, kind: ImportKind, d: &Doc, ids: &Ids) 
             if let Some(n) = &d.notes {
                 tx.execute(&format!("UPDATE {table} SET {notes_col} = ?2 WHERE id = ?1"), params![id, n])?;
             }
-            Ok((id.clone(), "updated"))
+            Ok((id.clone(), "updated", None))
         }
         Write::Nothing => unreachable!("documents that write nothing are not kept"),
     }
@@ -669,6 +720,7 @@ pub(crate) fn apply(
     let batch_id = kam.write(|tx, ctx| {
         let batch = open_batch(tx, ctx, kind, preview)?;
         let (mut created, mut updated) = (0u32, 0u32);
+        let mut owners = HashMap::new();
         for (i, d) in plan.docs.iter().enumerate() {
             if i % 256 == 0 {
                 ticker.tick(d.first as u32)?;
@@ -677,8 +729,13 @@ pub(crate) fn apply(
                 Write::Update(id) => Some(snapshot(tx, table, id)?),
                 _ => None,
             };
-            let (id, action) = write_doc(tx, ctx, kind, d, &plan.ids)?;
-            record(tx, &batch, (d.first_row, entity, &id, action), before.as_ref(), Some(&snapshot(tx, table, &id)?))?;
+            let (id, action, after) = write_doc(tx, ctx, kind, d, &plan.ids, &mut owners)?;
+            let after = match after {
+                Some(a) => a,
+                None => snapshot(tx, table, &id)?,
+            };
+            debug_assert_eq!(after, snapshot(tx, table, &id)?, "the written record as read back");
+            record(tx, &batch, (d.first_row, entity, &id, action), before.as_ref(), Some(&after))?;
             match action {
                 "created" => created += d.lines,
                 _ => updated += d.lines,

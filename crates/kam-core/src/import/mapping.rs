@@ -34,6 +34,7 @@ pub const FIELDS: &[FieldDef] = &[
     ),
     ("legacy_code", "原客户编码", &["客户编码", "客户代码", "客户编号", "原客户编码", "编码", "customercode", "code"]),
     ("address", "单位地址", &["单位地址", "地址", "公司地址", "通讯地址", "address"]),
+    ("city", "城市", &["城市", "所在城市", "所在地", "所在地区", "地区", "city"]),
     ("industry", "行业类别", &["行业类别", "行业", "所属行业", "industry"]),
     ("tier", "客户等级", &["客户等级", "等级", "客户级别", "级别", "tier", "level"]),
     ("category", "客户类别", &["客户类别", "类别", "客户类型", "category"]),
@@ -149,11 +150,22 @@ pub(crate) fn cell_text(field: &str, cell: &Cell) -> Result<String, (String, Str
 }
 
 fn format_number(n: f64) -> String {
-    if n.abs() >= 1e15 {
-        format!("{n:E}")
+    if n.abs() >= 1e11 && n.fract() == 0.0 {
+        excel_general(n)
     } else {
         n.to_string()
     }
+}
+
+/// A large number the way Excel's General format shows it in a cell: six significant digits
+/// in scientific notation, `9.14403E+17` (what the clerk sees, so the message can be matched to
+/// the cell).
+pub(crate) fn excel_general(n: f64) -> String {
+    let s = format!("{n:.5E}"); // 9.14403E17
+    let (mant, exp) = s.split_once('E').unwrap_or((&s, "0"));
+    let mant = if mant.contains('.') { mant.trim_end_matches('0').trim_end_matches('.') } else { mant };
+    let e: i32 = exp.parse().unwrap_or(0);
+    format!("{mant}E{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
 }
 
 /// `9.14403E+17`, `9.14403e17`: what Excel shows for a long number.
@@ -177,10 +189,11 @@ fn lost_digits(field: &str, shown: &str) -> (String, String) {
         .unwrap_or(field);
     (
         format!(
-            "{label}「{shown}」在 Excel 中被存成了数字，超过 15 位的数字已丢失，无法还原。请在 Excel/WPS 中选中该列，设置单元格格式→文本，从原始资料重新填入（或导出为文本）后再导入。"
+            "{label}「{shown}」在 Excel 中被存成了数字，超过 15 位的数字已丢失，无法还原。请在 Excel/WPS 中选中该列，设置单元格格式→文本，从原始资料重新填入后再导入；如果文件是从其他系统导出的，请在导出时把这一列设为文本（或导出为 CSV，不要先用 Excel 打开再保存）。"
         ),
         format!(
-            "The {field} '{shown}' was stored as a number in Excel, which keeps only 15 digits: the rest are lost and cannot be recovered. Format the column as Text (Format Cells → Text), re-enter it from the source, and import again."
+            "The {field} '{shown}' was stored as a number in Excel, which keeps only 15 digits: the rest are lost and cannot be recovered. Format the column as Text (Format Cells → Text), re-enter it from the source, and import again; if the file comes from another system, export this column as text (or export a CSV and do not open and save it in Excel first).",
+            field = field.replace('_', " ")
         ),
     )
 }
@@ -246,8 +259,15 @@ mod tests {
 
     #[test]
     fn lost_digits_are_errors_not_imports() {
-        let e = cell_text("credit_code", &Cell::Number(9.14403e17)).unwrap_err();
+        let e = cell_text("credit_code", &Cell::Number(914403001922038216.0)).unwrap_err();
         assert!(e.0.contains("设置单元格格式→文本"), "{}", e.0);
+        assert!(e.0.contains("「9.14403E+17」"), "as Excel shows it: {}", e.0);
+        assert!(e.1.contains("'9.14403E+17'"), "{}", e.1);
+        assert_eq!(excel_general(1234567890123456.0), "1.23457E+15");
+        assert_eq!(excel_general(9e17), "9E+17");
+        assert_eq!(excel_general(-9.1e20), "-9.1E+20");
+        let e = cell_text("mobile", &Cell::Number(1234567890123456.0)).unwrap_err();
+        assert!(e.0.contains("「1.23457E+15」") && e.0.contains("15 位"), "{}", e.0);
         assert!(cell_text("credit_code", &t("9.14403E+17")).is_err());
         assert!(cell_text("mobile", &Cell::Number(1234567890123456.0)).is_err());
         assert_eq!(cell_text("mobile", &Cell::Number(13812345678.0)).unwrap(), "13812345678");

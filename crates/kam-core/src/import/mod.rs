@@ -9,6 +9,7 @@ mod contacts;
 mod fields;
 mod finance;
 mod inspect;
+mod keys;
 mod mapping;
 mod plan;
 mod progress;
@@ -29,6 +30,7 @@ use crate::Kam;
 pub use fields::{fields_for, FieldDef};
 pub use inspect::{import_errors_default_path, ImportField, ImportInspection, SheetRow};
 pub use mapping::{field_for_header, field_in, normalized_name, FIELDS};
+pub use read::read_step;
 pub use templates::ImportTemplate;
 
 str_enum!(
@@ -101,7 +103,8 @@ pub struct ImportRowResult {
     pub name: String,
     pub matched_customer_id: Option<String>,
     pub matched_name: Option<String>,
-    /// The row's cells as text, one per header.
+    /// The row's cells as text, one per header: for the rows the error file keeps (错误,
+    /// 疑似重复); empty for the others, so a big file's cells are not held twice.
     pub values: Vec<String>,
 }
 
@@ -136,6 +139,11 @@ pub struct ImportPreview {
     pub template: Option<String>,
     pub rows: Vec<ImportRowResult>,
     pub counts: ImportCounts,
+    /// Lines at the end of the sheet that are no data (合计/总计/小计, a note such as 制表：…):
+    /// skipped, not error rows; and the one line saying so.
+    pub skipped_rows: Vec<u32>,
+    pub skipped_note: Option<String>,
+    pub skipped_note_en: Option<String>,
 }
 
 /// One applied import.

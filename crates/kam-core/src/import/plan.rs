@@ -1,6 +1,6 @@
 //! The dry run: each row read, cleaned and checked as creating it would check it, then matched
 //! against the file's earlier rows and the database by the duplicate keys in rank order — old
-//! customer code → credit code → normalised name.
+//! customer code → credit code → normalised name plus city → mobile/phone → e-mail.
 
 use std::collections::HashMap;
 
@@ -11,6 +11,7 @@ use super::mapping::{self, cell_text, field_for_header, is_field};
 use super::read::{self, Cell};
 use super::templates::{self, ImportTemplate};
 use super::*;
+use super::{fields, keys};
 use crate::model::{Category, ContactInput, CustomerInput, Nature, Scale, Tier};
 
 /// A row ready to write (rows with errors have none).
@@ -19,36 +20,100 @@ pub(crate) struct ParsedRow {
     pub input: CustomerInput,
     pub legacy_code: Option<String>,
     pub contact: Option<ContactInput>,
+    /// The weaker keys: the city (from a 城市 column or the address), mobiles/phones, e-mail.
+    pub city: Option<String>,
+    pub phones: Vec<String>,
+    pub email: Option<String>,
 }
 
-/// Live customers by each duplicate key.
+/// A live customer (its index in [`Existing::who`]) under a normalised name, with the city of
+/// its address.
+pub(crate) struct NameEntry {
+    who: u32,
+    city: Option<String>,
+}
+
+/// Live customers by each duplicate key. Each customer's (id, name) is held once, in `who`; the
+/// keys refer to it by index (a big customer list is held once, not once per key).
 pub(crate) struct Existing {
-    by_legacy: HashMap<String, (String, String)>,
-    by_credit: HashMap<String, (String, String)>,
-    by_name: HashMap<String, (String, String)>,
+    who: Vec<(String, String)>,
+    by_legacy: HashMap<String, u32>,
+    by_credit: HashMap<String, u32>,
+    by_name: HashMap<String, Vec<NameEntry>>,
+    /// Contacts' mobiles and phones, and e-mails (see [`Existing::load_contacts`]).
+    by_phone: HashMap<String, u32>,
+    by_email: HashMap<String, u32>,
 }
 
 pub(crate) fn existing(conn: &Connection) -> Result<Existing> {
-    let mut e = Existing { by_legacy: HashMap::new(), by_credit: HashMap::new(), by_name: HashMap::new() };
+    let mut e = Existing {
+        who: Vec::new(),
+        by_legacy: HashMap::new(),
+        by_credit: HashMap::new(),
+        by_name: HashMap::new(),
+        by_phone: HashMap::new(),
+        by_email: HashMap::new(),
+    };
     let mut stmt = conn.prepare(
-        "SELECT id, name, credit_code, customer_code, legacy_code FROM customers WHERE deleted_at IS NULL ORDER BY seq",
+        "SELECT id, name, credit_code, customer_code, legacy_code, address FROM customers
+         WHERE deleted_at IS NULL ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (id, name): (String, String) = (r.get(0)?, r.get(1)?);
-        let v = (id, name.clone());
+        let v = e.who.len() as u32;
         for code in [r.get::<_, Option<String>>(3)?, r.get::<_, Option<String>>(4)?].into_iter().flatten() {
-            e.by_legacy.entry(code.to_uppercase()).or_insert_with(|| v.clone());
+            e.by_legacy.entry(code.to_uppercase()).or_insert(v);
         }
         if let Some(c) = r.get::<_, Option<String>>(2)? {
-            e.by_credit.entry(c).or_insert_with(|| v.clone());
+            e.by_credit.entry(c).or_insert(v);
         }
-        e.by_name.entry(mapping::normalized_name(&name)).or_insert(v);
+        let city = keys::city_of(&r.get::<_, String>(5)?);
+        e.by_name.entry(mapping::normalized_name(&name)).or_default().push(NameEntry { who: v, city });
+        e.who.push((id, name));
     }
     Ok(e)
 }
 
 impl Existing {
+    /// Add the live contacts' mobiles, phones and e-mails (the customer import's weaker keys).
+    pub(crate) fn load_contacts(&mut self, conn: &Connection) -> Result<()> {
+        let index: HashMap<&str, u32> =
+            self.who.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
+        let mut stmt = conn.prepare(
+            "SELECT c.customer_id, c.mobile, c.phone, c.email FROM contacts c JOIN customers cu ON cu.id = c.customer_id
+             WHERE c.deleted_at IS NULL AND cu.deleted_at IS NULL ORDER BY cu.seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(&v) = index.get(r.get_ref(0)?.as_str().unwrap_or("")) else { continue };
+            for i in [1, 2] {
+                if let Some(k) = keys::phone_key(&r.get::<_, String>(i)?) {
+                    self.by_phone.entry(k).or_insert(v);
+                }
+            }
+            if let Some(k) = keys::email_key(&r.get::<_, String>(3)?) {
+                self.by_email.entry(k).or_insert(v);
+            }
+        }
+        Ok(())
+    }
+
+    fn at(&self, i: Option<&u32>) -> Option<&(String, String)> {
+        i.map(|i| &self.who[*i as usize])
+    }
+
+    /// The live customer of this normalised name in a city that does not tell them apart
+    /// (the same city first).
+    fn by_name_in(&self, key: &str, city: Option<&str>) -> Option<&(String, String)> {
+        let all = self.by_name.get(key)?;
+        let e = all
+            .iter()
+            .find(|e| city.is_some() && e.city.as_deref() == city)
+            .or_else(|| all.iter().find(|e| keys::same_city(city, e.city.as_deref())))?;
+        self.at(Some(&e.who))
+    }
+
     /// The live customer a finance or contact row names, by customer code (or the old
     /// system's) → credit code → normalised name: (id, name).
     pub(crate) fn find(
@@ -57,9 +122,11 @@ impl Existing {
         credit: Option<&str>,
         name: Option<&str>,
     ) -> Option<&(String, String)> {
-        code.and_then(|c| self.by_legacy.get(&c.trim().to_uppercase()))
-            .or_else(|| credit.and_then(|c| self.by_credit.get(&c.trim().to_uppercase())))
-            .or_else(|| name.and_then(|n| self.by_name.get(&mapping::normalized_name(n))))
+        code.and_then(|c| self.at(self.by_legacy.get(&c.trim().to_uppercase())))
+            .or_else(|| credit.and_then(|c| self.at(self.by_credit.get(&c.trim().to_uppercase()))))
+            .or_else(|| {
+                name.and_then(|n| self.at(self.by_name.get(&mapping::normalized_name(n))?.first().map(|e| &e.who)))
+            })
     }
 }
 
@@ -210,9 +277,15 @@ pub(crate) fn plan(
     let unknown_columns = headers.iter().filter(|h| !map.contains_key(*h)).cloned().collect();
     let mut ctx = Classifier {
         conn,
-        existing: existing(conn)?,
+        existing: {
+            let mut e = existing(conn)?;
+            e.load_contacts(conn)?;
+            e
+        },
         users: users_by_name(conn)?,
         seen: HashMap::new(),
+        seen_names: HashMap::new(),
+        date1904: grid.date1904,
         opts,
         counts: ImportCounts::default(),
     };
@@ -222,7 +295,12 @@ pub(crate) fn plan(
     // unquoted separator: the row's values are in the wrong columns.
     let header_cols = grid.rows[header_idx].1.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
     let text_file = grid.separator.is_some();
-    for (row_no, cells) in &grid.rows[header_idx + 1..] {
+    let data: Vec<&(u32, Vec<Cell>)> =
+        grid.rows[header_idx + 1..].iter().filter(|(_, c)| !c.iter().all(Cell::is_empty)).collect();
+    let end = sheet::footer_start(&data, &columns);
+    let skipped_rows: Vec<u32> = data[end..].iter().map(|(n, _)| *n).collect();
+    let (skipped_note, skipped_note_en) = sheet::footer_note(&skipped_rows);
+    for (row_no, cells) in data[..end].iter().copied() {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
@@ -252,6 +330,9 @@ pub(crate) fn plan(
         template,
         rows,
         counts: ctx.counts,
+        skipped_rows,
+        skipped_note,
+        skipped_note_en,
     };
     Ok((preview, parsed))
 }
@@ -260,8 +341,12 @@ struct Classifier<'a> {
     conn: &'a Connection,
     existing: Existing,
     users: HashMap<String, String>,
-    /// Keys of earlier rows in the file (`legacy:…`, `credit:…`, `name:…`) → their row.
+    /// Keys of earlier rows in the file (`legacy:…`, `credit:…`, `mobile:…`, `email:…`) → their row.
     seen: HashMap<String, u32>,
+    /// Normalised names of earlier rows → (row, city).
+    seen_names: HashMap<String, Vec<(u32, Option<String>)>>,
+    /// Serials in date columns count from 1904.
+    date1904: bool,
     opts: &'a ImportOptions,
     counts: ImportCounts,
 }
@@ -294,7 +379,13 @@ impl Classifier<'_> {
         let mut errors: Vec<(String, String)> = Vec::new();
         for (i, col) in columns.iter().enumerate() {
             let (Some(f), Some(cell)) = (col, cells.get(i)) else { continue };
-            match cell_text(f, cell) {
+            let text = match *f {
+                "birthday" => {
+                    fields::cell_date(f, cell, self.date1904).map(|d| d.map(|d| d.to_string()).unwrap_or_default())
+                }
+                _ => cell_text(f, cell),
+            };
+            match text {
                 Ok(t) if !t.is_empty() => {
                     fields.insert(f, t);
                 }
@@ -401,10 +492,18 @@ impl Classifier<'_> {
                 Some(crate::input::date("birthday", &b).map_err(|e| (e.to_string(), e.message_en()))?.to_string())
             }
         };
+        let city = get("city")
+            .as_deref()
+            .and_then(keys::city_of)
+            .or_else(|| get("address").as_deref().and_then(keys::city_of));
+        // A 城市 column without an address is kept as the address, so the city is on file.
+        let address = get("address").or_else(|| city.as_ref().map(|c| format!("{c}市")));
+        let phones = [get("mobile"), get("phone")].iter().flatten().filter_map(|p| keys::phone_key(p)).collect();
+        let email = get("email").as_deref().and_then(keys::email_key);
         let input = CustomerInput {
             name: get("name").unwrap_or_default(),
             credit_code: get("credit_code").map(|c| c.to_uppercase()),
-            address: get("address"),
+            address,
             industry: get("industry"),
             source: get("source"),
             notes: get("notes"),
@@ -426,7 +525,7 @@ impl Classifier<'_> {
         });
         crate::dossier::check_customer_input(self.conn, &input, contact.as_slice())
             .map_err(|e| (e.to_string(), e.message_en()))?;
-        Ok(ParsedRow { input, legacy_code: get("legacy_code"), contact })
+        Ok(ParsedRow { input, legacy_code: get("legacy_code"), contact, city, phones, email })
     }
 
     fn match_keys(
@@ -436,14 +535,31 @@ impl Classifier<'_> {
         values: Vec<String>,
         p: ParsedRow,
     ) -> (ImportRowResult, Option<ParsedRow>) {
-        let keys: Vec<(&str, String, &str, &str)> = [
-            p.legacy_code.as_ref().map(|c| ("legacy", c.to_uppercase(), "客户编码", "customer code")),
-            p.input.credit_code.as_ref().map(|c| ("credit", c.clone(), "统一社会信用代码", "credit code")),
-            Some(("name", mapping::normalized_name(name), "单位名称（规范化后）", "normalised name")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let city = p.city.as_deref();
+        let name_label = match city {
+            Some(c) => (format!("单位名称（规范化后）和城市（{c}）"), format!("normalised name and city ({c})")),
+            None => ("单位名称（规范化后）".to_string(), "normalised name".to_string()),
+        };
+        // (kind, key, zh, en) in rank order.
+        let mut keys: Vec<(&str, String, String, String)> = Vec::new();
+        if let Some(c) = &p.legacy_code {
+            keys.push(("legacy", c.to_uppercase(), "客户编码".into(), "customer code".into()));
+        }
+        if let Some(c) = &p.input.credit_code {
+            keys.push(("credit", c.clone(), "统一社会信用代码".into(), "credit code".into()));
+        }
+        keys.push(("name", mapping::normalized_name(name), name_label.0, name_label.1));
+        for ph in &p.phones {
+            keys.push((
+                "phone",
+                ph.clone(),
+                format!("联系人手机/电话「{ph}」"),
+                format!("contact mobile/phone '{ph}'"),
+            ));
+        }
+        if let Some(e) = &p.email {
+            keys.push(("email", e.clone(), format!("联系人邮箱「{e}」"), format!("contact e-mail '{e}'")));
+        }
         let mut result = ImportRowResult {
             row,
             status: RowStatus::New,
@@ -456,21 +572,33 @@ impl Classifier<'_> {
             values,
         };
         for (kind, key, zh, en) in &keys {
+            let weak = matches!(*kind, "phone" | "email");
             let db = match *kind {
-                "legacy" => self.existing.by_legacy.get(key),
-                "credit" => self.existing.by_credit.get(key),
-                _ => self.existing.by_name.get(key),
+                "legacy" => self.existing.at(self.existing.by_legacy.get(key)),
+                "credit" => self.existing.at(self.existing.by_credit.get(key)),
+                "name" => self.existing.by_name_in(key, city),
+                "phone" => self.existing.at(self.existing.by_phone.get(key)),
+                _ => self.existing.at(self.existing.by_email.get(key)),
             };
             if let Some((id, existing_name)) = db {
-                result.status = if *kind == "name" { RowStatus::Duplicate } else { RowStatus::Update };
+                let strong = matches!(*kind, "legacy" | "credit");
+                result.status = if strong { RowStatus::Update } else { RowStatus::Duplicate };
                 let action = self.action_for(row, result.status);
                 result.action = Some(action);
                 result.matched_customer_id = Some(id.clone());
                 result.matched_name = Some(existing_name.clone());
-                result.reason = format!("{zh}与已有客户「{existing_name}」相同；处理方式：{}。", action.label_zh());
-                result.reason_en =
-                    format!("Same {en} as the existing customer '{existing_name}'; action: {}.", action.label_en());
-                if action == DuplicateAction::Create && *kind != "name" {
+                (result.reason, result.reason_en) = if weak {
+                    (
+                        format!("只有{zh}与已有客户「{existing_name}」的联系人相同（名称、编码不同），疑似重复；处理方式：{}。", action.label_zh()),
+                        format!("Only the {en} is the same as a contact of the existing customer '{existing_name}' (name and codes differ): a possible duplicate; action: {}.", action.label_en()),
+                    )
+                } else {
+                    (
+                        format!("{zh}与已有客户「{existing_name}」相同；处理方式：{}。", action.label_zh()),
+                        format!("Same {en} as the existing customer '{existing_name}'; action: {}.", action.label_en()),
+                    )
+                };
+                if action == DuplicateAction::Create && strong {
                     result.status = RowStatus::Error;
                     result.action = None;
                     result.reason =
@@ -479,22 +607,50 @@ impl Classifier<'_> {
                 }
                 break;
             }
-            if let Some(first) = self.seen.get(&format!("{kind}:{key}")) {
+            let first = match *kind {
+                "name" => self
+                    .seen_names
+                    .get(key)
+                    .and_then(|v| v.iter().find(|(_, c)| keys::same_city(city, c.as_deref())).map(|(r, _)| *r)),
+                _ => self.seen.get(&format!("{kind}:{key}")).copied(),
+            };
+            if let Some(first) = first {
                 result.status = RowStatus::Duplicate;
-                result.action = Some(DuplicateAction::Skip);
-                result.reason = format!("与本文件第 {first} 行的{zh}相同，已跳过（只导入第一次出现的行）。");
-                result.reason_en =
-                    format!("Same {en} as row {first} of this file; skipped (only the first occurrence is imported).");
+                if weak {
+                    // Two companies may share a contact: 仍然新建 stays possible; otherwise skipped
+                    // (there is no customer yet to fill).
+                    let anyway = self.action_for(row, RowStatus::Duplicate) == DuplicateAction::Create;
+                    let action = if anyway { DuplicateAction::Create } else { DuplicateAction::Skip };
+                    result.action = Some(action);
+                    result.reason = format!(
+                        "只有{zh}与本文件第 {first} 行相同（名称、编码不同），疑似重复；处理方式：{}。",
+                        action.label_zh()
+                    );
+                    result.reason_en = format!("Only the {en} is the same as row {first} of this file (name and codes differ): a possible duplicate; action: {}.", action.label_en());
+                } else {
+                    result.action = Some(DuplicateAction::Skip);
+                    result.reason = format!("与本文件第 {first} 行的{zh}相同，已跳过（只导入第一次出现的行）。");
+                    result.reason_en = format!(
+                        "Same {en} as row {first} of this file; skipped (only the first occurrence is imported)."
+                    );
+                }
                 break;
             }
         }
         let creates = result.status == RowStatus::New || result.action == Some(DuplicateAction::Create);
         if creates {
             for (kind, key, _, _) in &keys {
-                self.seen.entry(format!("{kind}:{key}")).or_insert(row);
+                if *kind == "name" {
+                    self.seen_names.entry(key.clone()).or_default().push((row, p.city.clone()));
+                } else {
+                    self.seen.entry(format!("{kind}:{key}")).or_insert(row);
+                }
             }
         }
         sheet::count(&mut self.counts, &result);
+        if !sheet::keeps_values(result.status) {
+            result.values = Vec::new();
+        }
         let keep = result.status != RowStatus::Error;
         (result, keep.then_some(p))
     }

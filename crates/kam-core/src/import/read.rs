@@ -33,6 +33,8 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.trim().to_string(),
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            // Digits past 15 are lost: shown as Excel shows it.
+            Cell::Number(n) if n.abs() >= 1e15 => super::mapping::excel_general(*n),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
@@ -47,6 +49,9 @@ pub(crate) struct Grid {
     pub separator: Option<char>,
     pub sheet: Option<String>,
     pub sheets: Vec<String>,
+    /// The workbook counts dates from 1904 (Excel for Mac's old date system): a serial stored
+    /// as a plain number in a date column is read in this epoch.
+    pub date1904: bool,
 }
 
 fn bad_file(name: &str, zh: &str, en: &str) -> KamError {
@@ -81,6 +86,7 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
     if let calamine::Sheets::Xlsx(x) = &mut book {
         return read_xlsx(name, x, sheet, sheets);
     }
+    let date1904 = matches!(&book, calamine::Sheets::Xls(x) if x.has_1904_epoch());
     let chosen = match sheet {
         Some(s) => sheets.iter().find(|n| n.as_str() == s.trim()).cloned().ok_or_else(|| {
             bad_file(
@@ -113,7 +119,7 @@ fn read_workbook(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> 
             (r0 + i as u32 + 1, cells)
         })
         .collect();
-    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets })
+    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets, date1904 })
 }
 
 /// Why a workbook cannot be opened, said so a person can act on it: a password, another kind
@@ -236,7 +242,8 @@ fn read_xlsx<R: std::io::Read + std::io::Seek>(
         }
         rows = joined;
     }
-    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets })
+    let date1904 = x.has_1904_epoch();
+    Ok(Grid { rows, encoding: None, separator: None, sheet: Some(chosen), sheets, date1904 })
 }
 
 fn cell_of_ref(d: &calamine::DataRef<'_>) -> Cell {
@@ -274,6 +281,16 @@ fn cell_of(d: &Data) -> Cell {
             _ => Cell::Number(dt.as_f64()),
         },
     }
+}
+
+/// The read step alone, for benchmarks set against other readers: the file at `path` read into
+/// cells (the sheet named, or the first with data). Returns (rows, cells holding a value).
+pub fn read_step(path: &std::path::Path, sheet: Option<&str>) -> Result<(usize, usize)> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| bad_file(&name, &e.to_string(), &e.to_string()))?;
+    let grid = read(&name, &bytes, sheet, None)?;
+    let cells = grid.rows.iter().map(|(_, c)| c.iter().filter(|c| !c.is_empty()).count()).sum();
+    Ok((grid.rows.len(), cells))
 }
 
 /// Decode text: a BOM wins, then strict UTF-8, then GB18030 (a superset of the GBK that Chinese
@@ -377,7 +394,7 @@ fn read_text(name: &str, bytes: &[u8], encoding: Option<&str>) -> Result<Grid> {
         });
         rows.push((line, rec.iter().map(|s| Cell::Text(s.to_string())).collect()));
     }
-    Ok(Grid { rows, encoding: Some(enc), separator: Some(sep), sheet: None, sheets: Vec::new() })
+    Ok(Grid { rows, encoding: Some(enc), separator: Some(sep), sheet: None, sheets: Vec::new(), date1904: false })
 }
 
 #[cfg(test)]

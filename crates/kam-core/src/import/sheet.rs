@@ -29,6 +29,10 @@ pub(crate) struct Sheet {
     pub columns: Vec<Option<&'static str>>,
     /// Data rows (row number as the file shows it), blank rows left out.
     pub rows: Vec<(u32, Vec<Cell>)>,
+    /// The footer lines skipped (see [`footer_start`]).
+    pub skipped_rows: Vec<u32>,
+    /// Serials in date columns count from 1904 (see `read::Grid`).
+    pub date1904: bool,
 }
 
 impl Sheet {
@@ -49,7 +53,11 @@ impl Sheet {
 
     /// The dry run's result for these rows.
     pub fn preview(self, rows: Vec<ImportRowResult>, counts: ImportCounts) -> ImportPreview {
+        let (skipped_note, skipped_note_en) = footer_note(&self.skipped_rows);
         ImportPreview {
+            skipped_rows: self.skipped_rows,
+            skipped_note,
+            skipped_note_en,
             file_name: self.file_name,
             file_sha256: self.file_sha256,
             detected: self.detected,
@@ -184,6 +192,7 @@ pub(crate) fn prepare(
         .collect();
     let unknown_columns = headers.iter().filter(|h| !map.contains_key(*h)).cloned().collect();
     let header_row = grid.rows[header_idx].0;
+    let date1904 = grid.date1904;
     let detected = DetectedFormat {
         encoding: grid.encoding,
         separator: grid.separator.map(|c| c.to_string()),
@@ -191,8 +200,9 @@ pub(crate) fn prepare(
         sheets: grid.sheets,
         header_row,
     };
-    let rows =
+    let mut rows: Vec<(u32, Vec<Cell>)> =
         grid.rows.into_iter().skip(header_idx + 1).filter(|(_, cells)| !cells.iter().all(Cell::is_empty)).collect();
+    let skipped_rows = rows.drain(footer_start(&rows, &columns)..).map(|(n, _)| n).collect();
     Ok(Sheet {
         file_name: name.to_string(),
         file_sha256: sha256_hex(bytes),
@@ -203,7 +213,55 @@ pub(crate) fn prepare(
         template,
         columns,
         rows,
+        skipped_rows,
+        date1904,
     })
+}
+
+/// Columns whose cell alone makes a data row (a row with only the name is a customer).
+const KEY_FIELDS: &[&str] = &["name", "customer", "customer_code", "credit_code", "legacy_code", "doc_no"];
+
+/// How a note line starts: 注：…, 制表：…, 单位：元.
+const NOTE_MARKS: &[&str] =
+    &["注", "备注", "说明", "制表", "填表", "审核", "复核", "打印", "数据来源", "单位：", "单位:", "金额单位"];
+
+/// Whether a non-blank line is a footer, no data: its first cell starts with 合计, 总计, 小计
+/// or 共计, or it has one text cell only, a note (starting like 注：/制表：, or outside the
+/// columns that identify a record).
+fn is_footer(cells: &[Cell], columns: &[Option<&'static str>]) -> bool {
+    let filled: Vec<(usize, &Cell)> = cells.iter().enumerate().filter(|(_, c)| !c.is_empty()).collect();
+    let Some((_, first)) = filled.first() else { return true };
+    let text: String = crate::input::normalize_width(&first.text()).chars().filter(|c| !c.is_whitespace()).collect();
+    if ["合计", "总计", "小计", "共计"].iter().any(|m| text.starts_with(m)) {
+        return true;
+    }
+    let [(i, Cell::Text(_))] = filled.as_slice() else { return false };
+    NOTE_MARKS.iter().any(|m| text.starts_with(m))
+        || !columns.get(*i).copied().flatten().is_some_and(|f| KEY_FIELDS.contains(&f))
+}
+
+/// Where the footer lines at the end of the data rows begin (`rows.len()`: none).
+pub(crate) fn footer_start<R: std::borrow::Borrow<(u32, Vec<Cell>)>>(
+    rows: &[R],
+    columns: &[Option<&'static str>],
+) -> usize {
+    let mut start = rows.len();
+    while start > 0 && is_footer(&rows[start - 1].borrow().1, columns) {
+        start -= 1;
+    }
+    start
+}
+
+/// The report's line about the footer lines skipped (none: none).
+pub(crate) fn footer_note(rows: &[u32]) -> (Option<String>, Option<String>) {
+    if rows.is_empty() {
+        return (None, None);
+    }
+    let list = rows.iter().map(u32::to_string).collect::<Vec<_>>();
+    (
+        Some(format!("已跳过表尾第 {} 行：合计或备注，不是数据，未导入。", list.join("、"))),
+        Some(format!("Skipped the footer line(s) {}: a total or a note, not data; not imported.", list.join(", "))),
+    )
 }
 
 /// The fields of a row as cleaned text (ID-like columns as text; lost digits are errors).
@@ -220,6 +278,22 @@ pub(crate) fn row_fields(
         }
     }
     Ok(fields)
+}
+
+/// Whether a row keeps its cells' text in the preview: the rows that go to the error file
+/// (错误, 疑似重复). The others carry none, so a big file's cells are not held twice.
+pub(crate) fn keeps_values(status: RowStatus) -> bool {
+    matches!(status, RowStatus::Error | RowStatus::Duplicate)
+}
+
+/// A row's cells' text in one allocation, while its status is not known yet.
+pub(crate) fn pack(values: &[String]) -> Box<str> {
+    values.join("\u{1f}").into()
+}
+
+/// The cells' text of [`pack`].
+pub(crate) fn unpack(packed: &str) -> Vec<String> {
+    packed.split('\u{1f}').map(str::to_string).collect()
 }
 
 /// Count a classified row.
